@@ -1,0 +1,75 @@
+"""The one error tree of beteiligung; entrypoints map it to exit codes (and later HTTP).
+
+=====================  =========  ======================================================
+error                  exit code  meaning
+=====================  =========  ======================================================
+``BadInput``           2          a value, file or option is wrong; nothing was written
+``TransitionRefused``  3          guards unmet, or the trigger is not allowed here
+``NotFound``           4          no such process, suggestion, goal, ...
+``Conflict``           5          someone else changed the process at the same time
+``NotPermitted``       6          the actor may not change this process
+``DefinitionError``    2          the process definition file is invalid
+``StorageError``       7          the database is unreachable or not migrated
+=====================  =========  ======================================================
+
+Import rule: standard library only (this is the lowest layer, so every layer may raise these).
+"""
+
+from __future__ import annotations
+
+
+class BeteiligungError(Exception):
+    """Base of every error a user can cause or meet; ``exit_code`` is the CLI's exit status."""
+
+    exit_code = 1
+
+
+class BadInput(BeteiligungError):
+    """Input that cannot be taken: the message names the field and how to fix it."""
+
+    exit_code = 2
+
+
+class DefinitionError(BadInput):
+    """The process definition file is invalid (unknown guard, unreachable phase, ...)."""
+
+
+class TransitionRefused(BeteiligungError):
+    """A trigger that is not allowed from this phase, or whose guards are unmet.
+
+    ``unmet`` holds every unmet condition (``states.guards.Unmet``); empty when the trigger is
+    simply not available from the current phase.
+    """
+
+    exit_code = 3
+
+    def __init__(self, message: str, unmet: list | None = None, trigger: str = "",
+                 phase: str = "") -> None:
+        super().__init__(message)
+        self.unmet = list(unmet or [])
+        self.trigger = trigger
+        self.phase = phase
+
+
+class NotFound(BeteiligungError):
+    """The thing named does not exist."""
+
+    exit_code = 4
+
+
+class Conflict(BeteiligungError):
+    """A concurrent change won; retry with fresh data."""
+
+    exit_code = 5
+
+
+class NotPermitted(BeteiligungError):
+    """The actor is neither lead, deputy nor coordinator of this process."""
+
+    exit_code = 6
+
+
+class StorageError(BeteiligungError):
+    """The database cannot be reached or is not at the expected schema."""
+
+    exit_code = 7

@@ -1,0 +1,288 @@
+"""The rules between the phases as guards: pure functions of the case and the moment.
+
+Every guard returns the list of unmet conditions (empty when the rule holds), so a refused
+step can report all of them at once. The definition file names guards; ``GUARDS`` is the
+registry it is resolved against at start-up.
+Import rule: standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from .case import Case, Concept
+from .messages import render
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """One unmet condition: a message code with its parameters."""
+
+    code: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    def text(self, lang: str = "de") -> str:
+        """The sentence a process lead reads."""
+        return render(self.code, self.params, lang)
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    """What a guard may know besides the case: the moment and the reason given."""
+
+    now: datetime
+    reason: str = ""
+
+
+Guard = Callable[[Case, GuardContext], list[Unmet]]
+GUARDS: dict[str, Guard] = {}
+
+
+def guard(fn: Guard) -> Guard:
+    """Register a guard under its function name."""
+    GUARDS[fn.__name__] = fn
+    return fn
+
+
+@guard
+def lead_and_deputy_named(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R1: a lead and a deputy, each with name and e-mail."""
+    unmet = []
+    if not (case.lead and case.lead.name and case.lead.email):
+        unmet.append(Unmet("lead_missing"))
+    if not (case.deputy and case.deputy.name and case.deputy.email):
+        unmet.append(Unmet("deputy_missing"))
+    return unmet
+
+
+@guard
+def department_named(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R1: the responsible department (Fachbereich) is named."""
+    return [] if case.department.strip() else [Unmet("department_missing")]
+
+
+@guard
+def begleitgruppe_installed(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R2: the Projektbegleitgruppe has members, at least one internal, and a requester."""
+    group = case.begleitgruppe
+    unmet = []
+    if not group.requested_by:
+        unmet.append(Unmet("begleitgruppe_requester_missing"))
+    if not group.members:
+        unmet.append(Unmet("begleitgruppe_no_members"))
+    elif not any(m.kind == "internal" for m in group.members):
+        unmet.append(Unmet("begleitgruppe_no_internal"))
+    return unmet
+
+
+# R6 sections by attribute path, with the name the lead sees (German, as in the concept file).
+REQUIRED_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("topic", "Thema (topic)"),
+    ("subject_matter", "Beteiligungsgegenstand (subject_matter)"),
+    ("project_goal", "Ziel des Vorhabens (project_goal)"),
+    ("participation_goal", "Ziel der Beteiligung (participation_goal)"),
+    ("scope", "Gestaltungs- und Entscheidungsspielräume (scope)"),
+    ("limits", "Grenzen der Spielräume (limits)"),
+    ("procedure", "Ablauf (procedure)"),
+    ("handling_of_results", "Umgang mit den Ergebnissen (handling_of_results)"),
+    ("implementation", "Umsetzung (implementation)"),
+    ("responsibilities", "Verantwortlichkeiten (responsibilities)"),
+    ("structure", "Beteiligungs- und Entscheidungsstruktur (structure)"),
+    ("decision.who", "Wer entscheidet (decision.who)"),
+    ("decision.where", "Wo wird entschieden (decision.where)"),
+    ("decision.when", "Wann wird entschieden (decision.when)"),
+    ("decision.influence", "Einfluss der Beteiligung auf die Entscheidung (decision.influence)"),
+    ("budget.costs", "Kosten (budget.costs)"),
+)
+
+
+def _section(concept: Concept, path: str) -> object:
+    value: object = concept
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
+
+
+@guard
+def concept_complete(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R4 and R6: every section of the concept is filled and every goal is SMART."""
+    concept = case.concept_draft
+    if concept is None:
+        return [Unmet("concept_missing")]
+    unmet = [
+        Unmet("concept_section_missing", {"section": label})
+        for path, label in REQUIRED_SECTIONS
+        if not str(_section(concept, path)).strip()
+    ]
+    if not concept.decision_makers:
+        unmet.append(Unmet("concept_section_missing", {"section": "decision_makers"}))
+    if not concept.goals:
+        unmet.append(Unmet("concept_no_goals"))
+    for goal in concept.goals:
+        missing = [n for n in ("description", "indicator", "target") if not getattr(goal, n)]
+        if goal.due is None:
+            missing.append("due")
+        if missing:
+            unmet.append(Unmet("goal_incomplete", {"goal": goal.id, "missing": ", ".join(missing)}))
+    return unmet
+
+
+@guard
+def concept_diverse(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R7: a stakeholder analysis with target groups, and accessibility measures."""
+    concept = case.concept_draft
+    if concept is None:
+        return [Unmet("concept_missing")]
+    checks = (
+        ("stakeholders.analysis", concept.stakeholders.analysis),
+        ("stakeholders.target_groups", concept.stakeholders.target_groups),
+        ("stakeholders.forums_checked", concept.stakeholders.forums_checked),
+        ("accessibility", concept.accessibility),
+    )
+    return [Unmet("concept_section_missing", {"section": n}) for n, v in checks if not v]
+
+
+@guard
+def concept_resourced(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R15 and R3: staff and time are planned; external moderation states selection and money."""
+    concept = case.concept_draft
+    if concept is None:
+        return [Unmet("concept_missing")]
+    budget = concept.budget
+    checks = [("budget.staff", budget.staff), ("budget.time", budget.time)]
+    if budget.external_moderation:
+        checks += [
+            ("budget.moderation_selection", budget.moderation_selection),
+            ("budget.moderation_financing", budget.moderation_financing),
+        ]
+    return [Unmet("concept_section_missing", {"section": n}) for n, v in checks if not v]
+
+
+@guard
+def concept_published(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R5 and R1: the concept is published as it stands, naming lead and deputy."""
+    version = case.published_concept
+    if version is None:
+        return [Unmet("concept_not_published")]
+    unmet = []
+    if case.concept_draft is not None and case.concept_draft != version.concept:
+        unmet.append(Unmet("concept_unpublished_changes"))
+    if version.lead is None or version.deputy is None:
+        unmet.append(Unmet("concept_contacts_missing"))
+    return unmet
+
+
+def _unanswered(case: Case, target: str) -> list[Unmet]:
+    open_ = [s.number for s in case.suggestions if s.target == target and s.answer is None]
+    if not open_:
+        return []
+    numbers = ", ".join(str(n) for n in open_)
+    return [Unmet("suggestions_unanswered", {"count": len(open_), "target": target,
+                                             "numbers": numbers})]
+
+
+@guard
+def concept_suggestions_answered(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R5: every suggestion on the concept has an answer."""
+    return _unanswered(case, "concept")
+
+
+@guard
+def all_suggestions_answered(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R5 and R8: every suggestion, on the concept and on the interim results, is answered."""
+    return _unanswered(case, "concept") + _unanswered(case, "interim_results")
+
+
+@guard
+def pre_report_published(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R9: a pre-report is published before the dialogue."""
+    return [] if case.pre_report else [Unmet("pre_report_missing")]
+
+
+@guard
+def dialogue_activities_recorded(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """The dialogue activities of the current round are recorded."""
+    if any(a.round == case.dialogue_round for a in case.activities):
+        return []
+    return [Unmet("activities_missing", {"round": case.dialogue_round})]
+
+
+@guard
+def interim_results_published(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R8: this round's interim results are published with deadline, when, where and who."""
+    if case.current_interim_results() is None:
+        return [Unmet("interim_results_missing", {"round": case.dialogue_round})]
+    return []
+
+
+@guard
+def comment_deadline_passed(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R8: the comment deadline on this round's interim results has passed."""
+    results = case.current_interim_results()
+    if results is None or results.comment_deadline <= ctx.now:
+        return []
+    shown = results.comment_deadline.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
+    return [Unmet("comment_deadline_open", {"deadline": shown})]
+
+
+@guard
+def decision_by_named_makers(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R10: the decision is recorded and taken by a decision-maker named in the concept."""
+    decision = case.decision
+    if decision is None:
+        return [Unmet("decision_missing")]
+    version = case.published_concept
+    makers = version.concept.decision_makers if version else []
+    if decision.decided_by not in makers:
+        return [Unmet("decision_maker_not_named",
+                      {"decided_by": decision.decided_by, "makers": ", ".join(makers) or "-"})]
+    return []
+
+
+@guard
+def deviation_justified(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R10: a decision that departs from the results carries a published justification."""
+    decision = case.decision
+    if decision is None:
+        return [Unmet("decision_missing")]
+    unmet = []
+    if not decision.follows_results and not decision.justification.strip():
+        unmet.append(Unmet("deviation_unjustified"))
+    if decision.published_at is None:
+        unmet.append(Unmet("decision_unpublished"))
+    return unmet
+
+
+@guard
+def implementation_responsible_named(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R10: responsibility for implementation and next steps is named."""
+    decision = case.decision
+    if decision is None or not decision.implementation_responsible.strip():
+        return [Unmet("implementation_unassigned")]
+    return []
+
+
+@guard
+def post_report_published(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R9: a post-report is published after the decision."""
+    return [] if case.post_report else [Unmet("post_report_missing")]
+
+
+@guard
+def every_goal_evaluated(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R11: every SMART goal of the published concept has an evaluation."""
+    version = case.published_concept
+    goals = version.concept.goals if version else []
+    return [Unmet("goal_not_evaluated", {"goal": g.id}) for g in goals
+            if g.id not in case.evaluation.goals]
+
+
+@guard
+def reason_given(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """Cancelling or pausing needs a reason that the audit trail keeps."""
+    return [] if ctx.reason.strip() else [Unmet("reason_missing")]

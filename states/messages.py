@@ -1,0 +1,190 @@
+"""What a refused step tells the process lead: one text per unmet condition, German and English.
+
+Each entry says what is missing and what to do; ``COMMANDS`` names the command line that does
+it, which the CLI appends (the web will link its own form instead).
+Import rule: standard library only.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("de", "en")
+
+TEXTS: dict[str, dict[str, str]] = {
+    "lead_missing": {
+        "de": "Die federführende Ansprechperson fehlt: Name und E-Mail-Adresse eintragen.",
+        "en": "The process lead is missing: enter their name and e-mail address.",
+    },
+    "deputy_missing": {
+        "de": "Die Vertretung fehlt: Name und E-Mail-Adresse der Vertretung eintragen.",
+        "en": "The deputy is missing: enter the deputy's name and e-mail address.",
+    },
+    "department_missing": {
+        "de": "Der zuständige Fachbereich fehlt: den Fachbereich eintragen.",
+        "en": "The responsible department is missing: enter the department.",
+    },
+    "begleitgruppe_requester_missing": {
+        "de": "Es ist nicht erfasst, wer die Projektbegleitgruppe angeregt hat "
+        "(Fachbereich, Einwohner*innen, Politik oder Beteiligungsgremium): eintragen.",
+        "en": "Who asked for the Projektbegleitgruppe is not recorded "
+        "(department, residents, politics or committee): record it.",
+    },
+    "begleitgruppe_no_members": {
+        "de": "Die Projektbegleitgruppe hat noch keine Mitglieder: Mitglieder eintragen.",
+        "en": "The Projektbegleitgruppe has no members yet: add its members.",
+    },
+    "begleitgruppe_no_internal": {
+        "de": "Die Projektbegleitgruppe hat kein internes Mitglied aus der Verwaltung: "
+        "mindestens ein internes Mitglied eintragen.",
+        "en": "The Projektbegleitgruppe has no internal member from the administration: "
+        "add at least one internal member.",
+    },
+    "concept_missing": {
+        "de": "Es gibt noch kein Beteiligungskonzept: das Konzept aus einer TOML-Datei laden.",
+        "en": "There is no participation concept yet: load the concept from a TOML file.",
+    },
+    "concept_section_missing": {
+        "de": "Im Beteiligungskonzept fehlt der Abschnitt „{section}“: ergänzen und neu laden.",
+        "en": "The concept lacks the section '{section}': fill it in and load it again.",
+    },
+    "concept_no_goals": {
+        "de": "Das Konzept nennt keine SMART-Ziele: mindestens ein Ziel mit Indikator, "
+        "Zielwert und Termin eintragen.",
+        "en": "The concept names no SMART goals: add at least one goal with an indicator, "
+        "a target and a date.",
+    },
+    "goal_incomplete": {
+        "de": "Dem Ziel „{goal}“ fehlt: {missing} (SMART: spezifisch, messbar, terminiert).",
+        "en": "Goal '{goal}' lacks: {missing} (SMART: specific, measurable, time-bound).",
+    },
+    "concept_not_published": {
+        "de": "Das Beteiligungskonzept ist nicht veröffentlicht: das Konzept veröffentlichen.",
+        "en": "The participation concept is not published: publish it.",
+    },
+    "concept_unpublished_changes": {
+        "de": "Das Konzept hat unveröffentlichte Änderungen: als neue Version mit "
+        "Änderungsnotiz veröffentlichen.",
+        "en": "The concept has unpublished changes: publish them as a new version with a "
+        "note of what changed.",
+    },
+    "concept_contacts_missing": {
+        "de": "Die veröffentlichte Konzeptversion nennt nicht Ansprechperson und Vertretung: "
+        "beide eintragen und das Konzept erneut veröffentlichen.",
+        "en": "The published concept does not name the lead and the deputy: enter both and "
+        "publish the concept again.",
+    },
+    "suggestions_unanswered": {
+        "de": "{count} Anregung(en) zum {target} noch unbeantwortet (Nr. {numbers}): "
+        "jede Anregung beantworten (angenommen, teilweise angenommen oder abgelehnt).",
+        "en": "{count} suggestion(s) on the {target} still unanswered (no. {numbers}): "
+        "answer each one (accepted, partly accepted or rejected).",
+    },
+    "pre_report_missing": {
+        "de": "Die Vorberichterstattung ist nicht veröffentlicht: den Vorbericht veröffentlichen.",
+        "en": "No pre-report is published: publish the pre-report.",
+    },
+    "activities_missing": {
+        "de": "Für die Dialogrunde {round} sind keine Dialogaktivitäten erfasst: "
+        "die Aktivitäten (online oder vor Ort) eintragen.",
+        "en": "No dialogue activities are recorded for round {round}: "
+        "record the activities (online or on site).",
+    },
+    "interim_results_missing": {
+        "de": "Die Zwischenergebnisse der Runde {round} sind nicht veröffentlicht: mit "
+        "Kommentierungsfrist und Ort, Zeit und Gremium der Entscheidung veröffentlichen.",
+        "en": "The interim results of round {round} are not published: publish them with a "
+        "comment deadline and when, where and by whom the decision is made.",
+    },
+    "comment_deadline_open": {
+        "de": "Die Kommentierungsfrist der Zwischenergebnisse läuft noch bis {deadline}: "
+        "das Ende der Frist abwarten.",
+        "en": "The comment period on the interim results runs until {deadline}: "
+        "wait until it has ended.",
+    },
+    "decision_missing": {
+        "de": "Die Entscheidung ist nicht erfasst: die Entscheidung eintragen.",
+        "en": "The decision is not recorded: record the decision.",
+    },
+    "decision_maker_not_named": {
+        "de": "„{decided_by}“ ist im Konzept nicht als Entscheidungsträger*in genannt "
+        "(genannt: {makers}): die Entscheidung durch die genannten Gremien treffen lassen "
+        "oder das Konzept mit Begründung ändern.",
+        "en": "'{decided_by}' is not named as a decision-maker in the concept "
+        "(named: {makers}): have the named bodies decide, or change the concept with a note.",
+    },
+    "deviation_unjustified": {
+        "de": "Die Entscheidung weicht von den Ergebnissen ab, aber es fehlt eine Begründung: "
+        "die Begründung eintragen.",
+        "en": "The decision departs from the results but gives no justification: "
+        "enter the justification.",
+    },
+    "decision_unpublished": {
+        "de": "Die Entscheidung und ihre Begründung sind nicht veröffentlicht: veröffentlichen.",
+        "en": "The decision and its justification are not published: publish them.",
+    },
+    "implementation_unassigned": {
+        "de": "Es ist nicht benannt, wer für die Umsetzung verantwortlich ist: eintragen.",
+        "en": "Nobody is named as responsible for implementation: name them.",
+    },
+    "post_report_missing": {
+        "de": "Die Nachberichterstattung ist nicht veröffentlicht: den Nachbericht "
+        "veröffentlichen.",
+        "en": "No post-report is published: publish the post-report.",
+    },
+    "goal_not_evaluated": {
+        "de": "Das Ziel „{goal}“ ist nicht evaluiert: erreicht, teilweise oder nicht "
+        "erreicht, mit Beleg, eintragen.",
+        "en": "Goal '{goal}' is not evaluated: record met, partly or not met, with evidence.",
+    },
+    "reason_missing": {
+        "de": "Für diesen Schritt ist eine Begründung nötig: mit --reason angeben.",
+        "en": "This step needs a reason: give one with --reason.",
+    },
+    "not_paused_here": {
+        "de": "Der Prozess wurde nicht in der Phase „{phase}“ pausiert.",
+        "en": "The process was not paused in phase '{phase}'.",
+    },
+}
+
+COMMANDS: dict[str, str] = {
+    "lead_missing": "beteiligung process edit ID --lead-name NAME --lead-email EMAIL",
+    "deputy_missing": "beteiligung process edit ID --deputy-name NAME --deputy-email EMAIL",
+    "department_missing": "beteiligung process edit ID --department NAME",
+    "begleitgruppe_requester_missing": "beteiligung begleitgruppe requested-by ID WHO",
+    "begleitgruppe_no_members": "beteiligung begleitgruppe add-member ID --name N --organisation O",
+    "begleitgruppe_no_internal": "beteiligung begleitgruppe add-member ID --name N "
+    "--organisation O --internal",
+    "concept_missing": "beteiligung concept load ID FILE.toml",
+    "concept_section_missing": "beteiligung concept load ID FILE.toml",
+    "concept_no_goals": "beteiligung concept load ID FILE.toml",
+    "goal_incomplete": "beteiligung concept load ID FILE.toml",
+    "concept_not_published": "beteiligung concept publish ID --note TEXT",
+    "concept_unpublished_changes": "beteiligung concept publish ID --note TEXT",
+    "concept_contacts_missing": "beteiligung concept publish ID --note TEXT",
+    "suggestions_unanswered": "beteiligung suggestion answer ID NUMBER "
+    "accepted|partly_accepted|rejected",
+    "pre_report_missing": "beteiligung report publish ID pre --text TEXT",
+    "activities_missing": "beteiligung dialogue add ID --format F --mode online|on_site",
+    "interim_results_missing": "beteiligung interim publish ID --summary S --comment-deadline D",
+    "decision_missing": "beteiligung decision record ID ...",
+    "decision_maker_not_named": "beteiligung decision record ID --decided-by BODY ...",
+    "deviation_unjustified": "beteiligung decision record ID --deviates --justification TEXT",
+    "decision_unpublished": "beteiligung decision publish ID",
+    "implementation_unassigned": "beteiligung decision record ID --implementation-by NAME",
+    "post_report_missing": "beteiligung report publish ID post --text TEXT",
+    "goal_not_evaluated": "beteiligung evaluation rate ID GOAL met|partly|not_met --evidence T",
+    "reason_missing": "beteiligung advance ID TRIGGER --reason TEXT",
+}
+
+TARGET_NAMES = {
+    "concept": {"de": "Konzept", "en": "concept"},
+    "interim_results": {"de": "Zwischenergebnis", "en": "interim results"},
+}
+
+
+def render(code: str, params: dict[str, object], lang: str = "de") -> str:
+    """The text for an unmet condition in ``lang`` (German when the language is unknown)."""
+    entry = TEXTS[code]
+    values = dict(params)
+    if "target" in values:
+        values["target"] = TARGET_NAMES.get(str(values["target"]), {}).get(lang, values["target"])
+    return entry.get(lang, entry["de"]).format(**values)

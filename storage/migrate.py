@@ -1,0 +1,58 @@
+"""Bringing a database to the current schema with Alembic, and checking that it is there.
+
+``HEAD`` names the newest revision; a test keeps it equal to Alembic's own head, so start-up
+can compare without importing Alembic (which costs time on every command).
+Import rule: SQLAlchemy; Alembic only inside ``upgrade``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from ..states.errors import StorageError
+
+HEAD = "0001"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or ``None`` for an empty database."""
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (OperationalError, ProgrammingError) as exc:
+        message = str(exc.orig).lower()
+        if "alembic_version" in message and ("no such table" in message
+                                             or "does not exist" in message):
+            return None
+        raise StorageError(f"cannot open the database: {str(exc.orig).strip().splitlines()[0]}"
+                           ) from None
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Run every pending migration; return the revisions before and after."""
+    from alembic import command
+    from alembic.config import Config
+
+    before = current_revision(engine)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    return before, current_revision(engine) or ""
+
+
+def ensure_current(engine: Engine, *, auto: bool) -> None:
+    """Migrate an embedded database itself; ask for ``db upgrade`` anywhere else."""
+    revision = current_revision(engine)
+    if revision == HEAD:
+        return
+    if auto:
+        upgrade(engine)
+        return
+    raise StorageError(f"the database schema is at {revision or 'nothing'}, not {HEAD}: "
+                       "run 'beteiligung db upgrade'")

@@ -1,0 +1,119 @@
+"""The tables, declared with SQLAlchemy 2 ``Mapped`` columns; Alembic migrations create them.
+
+``processes`` holds the columns that queries filter on and one JSON document with the rest of
+the case; ``audit_events`` is append-only and chained per process.
+Import rule: SQLAlchemy only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import DateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware UTC datetimes on every database.
+
+    SQLite drops offsets from ``DateTime(timezone=True)``: store naive UTC there and
+    re-attach UTC on the way out; PostgreSQL keeps ``timestamptz``.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database: pass an aware UTC time")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ProcessRow(Base):
+    """One participation process."""
+
+    __tablename__ = "processes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(String(500))
+    department: Mapped[str] = mapped_column(String(200), default="")
+    directorate: Mapped[str] = mapped_column(String(200), default="")
+    phase: Mapped[str] = mapped_column(String(50))
+    phase_entered_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    paused_phase: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    dialogue_round: Mapped[int] = mapped_column(Integer, default=1)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    lead_email: Mapped[str] = mapped_column(String(320), default="")
+    deputy_email: Mapped[str] = mapped_column(String(320), default="")
+    definition_version: Mapped[str] = mapped_column(String(50))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    audit_seq: Mapped[int] = mapped_column(Integer, default=0)
+    audit_head: Mapped[str] = mapped_column(String(64))
+    document: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (
+        # "processes in phase X, longest there first": range scan, no sort (engineering notes)
+        Index("ix_processes_phase_entered", "phase", "phase_entered_at"),
+        Index("ix_processes_lead_email", "lead_email"),
+        Index("ix_processes_deputy_email", "deputy_email"),
+        Index("ix_processes_department", "department"),
+    )
+
+
+class AuditEventRow(Base):
+    """One audit event; never updated or deleted by any code path."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    process_id: Mapped[int] = mapped_column(ForeignKey("processes.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(80))
+    from_phase: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    to_phase: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("process_id", "seq", name="uq_audit_events_process_seq"),)
+
+
+processes = ProcessRow.__table__
+audit_events = AuditEventRow.__table__

@@ -1,0 +1,199 @@
+"""The SQL repository and unit of work behind the workflow's ports (SQLAlchemy Core).
+
+Core statements rather than ORM sessions: an ``advance`` is one read, one guarded UPDATE and one
+INSERT, and Core keeps that within a small factor of the bare driver (see benchmarks/).
+Every write is optimistic: ``UPDATE ... WHERE version = :seen`` (or ``audit_seq = :seen``);
+no row updated means someone else won, and the whole unit is rolled back as a ``Conflict``.
+Import rule: ``states``, ``workflow`` and SQLAlchemy only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from ..states.case import Case
+from ..states.codec import from_plain, to_plain
+from ..states.errors import Conflict, NotFound, StorageError
+from ..workflow.audit import GENESIS, canonical, chain
+from ..workflow.ports import AuditEvent, ChainHead, NewEvent, ProcessSummary
+from .schema import audit_events, processes
+
+COLUMNS = ("id", "title", "department", "directorate", "phase", "phase_entered_at",
+           "paused_phase", "dialogue_round", "cancel_reason", "definition_version", "version",
+           "created_at")
+DOCUMENT = ("subject", "districts", "origin", "lead", "deputy", "begleitgruppe",
+            "project_group", "concept_draft", "concept_versions", "suggestions", "pre_report",
+            "activities", "interim_results", "decision", "post_report", "evaluation")
+_LOAD = select(*(processes.c[name] for name in COLUMNS), processes.c.audit_seq,
+               processes.c.audit_head, processes.c.document)
+
+
+@dataclass
+class _Seen:
+    version: int
+    audit_seq: int
+    audit_head: str
+
+
+class SqlProcessRepository:
+    """``workflow.ports.ProcessRepository`` on one SQLAlchemy connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.conn = connection
+        self._seen: dict[int, _Seen] = {}
+
+    def get(self, process_id: int) -> Case:
+        row = self.conn.execute(_LOAD.where(processes.c.id == process_id)).one_or_none()
+        if row is None:
+            raise NotFound(f"no process with id {process_id}")
+        data = json.loads(row.document)
+        data.update({name: getattr(row, name) for name in COLUMNS})
+        case = from_plain(Case, data)
+        self._seen[process_id] = _Seen(row.version, row.audit_seq, row.audit_head)
+        return case
+
+    def add(self, case: Case, event: NewEvent) -> int:
+        values = self._columns(case) | {"created_at": case.created_at,
+                                        "updated_at": case.created_at, "version": 1,
+                                        "audit_seq": 0, "audit_head": GENESIS,
+                                        "document": self._document(case)}
+        result = self.conn.execute(insert(processes).values(**values))
+        case.id = int(result.inserted_primary_key[0])
+        case.version = 1
+        self._seen[case.id] = _Seen(1, 0, GENESIS)
+        self.record(case, event)
+        return case.id
+
+    def save(self, case: Case, event: NewEvent, *, document: bool = True) -> None:
+        seen = self._seen[case.id]
+        stored = chain(case.id, seen.audit_seq + 1, event, seen.audit_head)
+        values = self._columns(case) | {"version": seen.version + 1, "audit_seq": stored.seq,
+                                        "audit_head": stored.hash, "updated_at": event.at}
+        if document:
+            values["document"] = self._document(case)
+        result = self.conn.execute(
+            update(processes)
+            .where(processes.c.id == case.id, processes.c.version == seen.version)
+            .values(**values))
+        if result.rowcount != 1:
+            raise Conflict(f"process {case.id} was changed by someone else meanwhile: "
+                           "nothing was saved; look at it again and retry")
+        self._insert(stored)
+        case.version = seen.version + 1
+        self._seen[case.id] = _Seen(case.version, stored.seq, stored.hash)
+
+    def record(self, case: Case, event: NewEvent) -> None:
+        seen = self._seen[case.id]
+        stored = chain(case.id, seen.audit_seq + 1, event, seen.audit_head)
+        result = self.conn.execute(
+            update(processes)
+            .where(processes.c.id == case.id, processes.c.audit_seq == seen.audit_seq)
+            .values(audit_seq=stored.seq, audit_head=stored.hash))
+        if result.rowcount != 1:
+            raise Conflict(f"process {case.id} was changed by someone else meanwhile; retry")
+        self._insert(stored)
+        self._seen[case.id] = _Seen(seen.version, stored.seq, stored.hash)
+
+    def _insert(self, event: AuditEvent) -> None:
+        self.conn.execute(insert(audit_events).values(
+            process_id=event.process_id, seq=event.seq, at=event.at, actor=event.actor,
+            action=event.action, from_phase=event.from_phase, to_phase=event.to_phase,
+            reason=event.reason, payload=canonical(event.payload), prev_hash=event.prev_hash,
+            hash=event.hash))
+
+    @staticmethod
+    def _columns(case: Case) -> dict:
+        return {
+            "title": case.title, "department": case.department,
+            "directorate": case.directorate, "phase": case.phase,
+            "phase_entered_at": case.phase_entered_at, "paused_phase": case.paused_phase,
+            "dialogue_round": case.dialogue_round, "cancel_reason": case.cancel_reason,
+            "lead_email": case.lead.email.lower() if case.lead else "",
+            "deputy_email": case.deputy.email.lower() if case.deputy else "",
+            "definition_version": case.definition_version,
+        }
+
+    @staticmethod
+    def _document(case: Case) -> str:
+        return json.dumps({name: to_plain(getattr(case, name)) for name in DOCUMENT},
+                          ensure_ascii=False, separators=(",", ":"))
+
+    def list(self, phase: str | None = None) -> list[ProcessSummary]:
+        c = processes.c
+        query = select(c.id, c.title, c.department, c.phase, c.phase_entered_at, c.lead_email,
+                       c.updated_at)
+        if phase is not None:
+            query = query.where(c.phase == phase).order_by(c.phase_entered_at, c.id)
+        else:
+            query = query.order_by(c.id)
+        return [ProcessSummary(*row) for row in self.conn.execute(query)]
+
+    def events(self, process_id: int) -> list[AuditEvent]:
+        query = select(audit_events).where(audit_events.c.process_id == process_id)
+        return [_event(row) for row in self.conn.execute(query.order_by(audit_events.c.seq))]
+
+    def chain_heads(self) -> Iterator[ChainHead]:
+        c = processes.c
+        for row in self.conn.execute(select(c.id, c.audit_seq, c.audit_head)):
+            yield ChainHead(row.id, row.audit_seq, row.audit_head)
+
+    def all_events(self) -> Iterator[AuditEvent]:
+        query = select(audit_events).order_by(audit_events.c.process_id, audit_events.c.seq)
+        result = self.conn.execution_options(stream_results=True, yield_per=2000).execute(query)
+        for row in result:
+            yield _event(row)
+
+
+def _event(row) -> AuditEvent:
+    return AuditEvent(row.process_id, row.seq, row.at, row.actor, row.action, row.from_phase,
+                      row.to_phase, row.reason, json.loads(row.payload), row.prev_hash, row.hash)
+
+
+class SqlUnitOfWork:
+    """One connection and one transaction; rolls back unless ``commit`` was called."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __enter__(self) -> SqlUnitOfWork:
+        try:
+            self.conn = self.engine.connect()
+            self.tx = self.conn.begin()
+        except OperationalError as exc:
+            raise StorageError(f"cannot open the database: {_first_line(exc)}") from None
+        self.processes = SqlProcessRepository(self.conn)
+        return self
+
+    def commit(self) -> None:
+        self.tx.commit()
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if self.tx.is_active:
+                self.tx.rollback()
+        finally:
+            self.conn.close()
+        if isinstance(exc, IntegrityError):
+            raise Conflict("someone else changed the process at the same time: nothing was "
+                           "saved; look at it again and retry") from exc
+        if isinstance(exc, DBAPIError) and _is_contention(exc):
+            raise Conflict("the process is being changed by someone else right now: nothing "
+                           "was saved; retry in a moment") from exc
+        if isinstance(exc, OperationalError):
+            raise StorageError(f"database error: {_first_line(exc)}") from exc
+
+
+def _is_contention(exc: DBAPIError) -> bool:
+    text = str(exc.orig).lower()
+    return any(s in text for s in ("database is locked", "could not serialize",
+                                   "deadlock detected", "lock not available"))
+
+
+def _first_line(exc: Exception) -> str:
+    orig = getattr(exc, "orig", exc)
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__

@@ -1,0 +1,109 @@
+"""Shared fixtures: a controllable clock, and real databases (SQLite always; PostgreSQL when
+``BETEILIGUNG_TEST_POSTGRES_URL`` names a server).
+
+``db_url`` is parametrised over the databases that are selected. PostgreSQL tests run in a
+schema of their own per test session, so parallel runs on one server do not meet; an
+unreachable server is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from beteiligung.config.bootstrap import build_env
+from beteiligung.config.settings import Settings
+from beteiligung.storage.engine import make_engine
+from beteiligung.storage.migrate import upgrade
+from sqlalchemy import text
+
+PG_URL = os.environ.get("BETEILIGUNG_TEST_POSTGRES_URL", "")
+DATABASES = ["sqlite"] + (["postgres"] if PG_URL else [])
+DISTRICTS = ("Mitte", "Linden-Limmer", "Nord")
+COORDINATOR = "koordination@hannover-stadt.de"
+
+
+def pytest_report_header(config):
+    if PG_URL:
+        return f"databases: sqlite, postgres ({PG_URL})"
+    return "databases: sqlite only (set BETEILIGUNG_TEST_POSTGRES_URL to add PostgreSQL)"
+
+
+@dataclass
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def pg_schema_url():
+    """A fresh, migrated schema on the PostgreSQL test server for this test session."""
+    if not PG_URL:
+        yield None
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    url = f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def db_url(request, tmp_path: Path, pg_schema_url) -> str:
+    """A migrated, empty database: a new SQLite file, or the session's PostgreSQL schema."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        return url
+    engine = make_engine(pg_schema_url)
+    with engine.begin() as conn:
+        conn.execute(text("TRUNCATE audit_events, processes RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return pg_schema_url
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(database_url=db_url, coordinators=frozenset({COORDINATOR}),
+                    districts=DISTRICTS)
+
+
+@pytest.fixture
+def engine(settings: Settings):
+    engine = make_engine(settings.database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def env(settings: Settings, clock: FakeClock, engine):
+    """The use cases' wiring on a real database with the test's clock."""
+    return build_env(settings, clock=clock, engine=engine)

@@ -1,0 +1,106 @@
+"""The audit chain: the hash recipe and the verification of stored trails.
+
+Recipe (documented in the README so a third party can verify an export): the SHA-256, in hex,
+of the UTF-8 bytes of the JSON object ``{"process_id", "seq", "at", "actor", "action",
+"from_phase", "to_phase", "reason", "payload", "prev_hash"}`` serialised with sorted keys,
+separators ``(",", ":")`` and ``ensure_ascii=False``; ``at`` is ISO 8601 in UTC with a ``Z``
+and microseconds. The first event's ``prev_hash`` is 64 zeros.
+Import rule: ``states`` and the standard library only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from .ports import AuditEvent, ChainHead, NewEvent
+
+GENESIS = "0" * 64
+
+
+def format_at(at: datetime) -> str:
+    """The canonical text of an event time: UTC, microseconds, ``Z``."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(value: Any) -> str:
+    """The canonical JSON text used for payloads and hashes."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_hash(process_id: int, seq: int, event: NewEvent | AuditEvent, prev_hash: str) -> str:
+    """The hash of one event chained to ``prev_hash``."""
+    body = {
+        "process_id": process_id, "seq": seq, "at": format_at(event.at), "actor": event.actor,
+        "action": event.action, "from_phase": event.from_phase, "to_phase": event.to_phase,
+        "reason": event.reason, "payload": event.payload, "prev_hash": prev_hash,
+    }
+    return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
+
+
+def chain(process_id: int, seq: int, event: NewEvent, prev_hash: str) -> AuditEvent:
+    """The stored form of ``event`` as number ``seq`` after ``prev_hash``."""
+    digest = event_hash(process_id, seq, event, prev_hash)
+    return AuditEvent(process_id, seq, event.at, event.actor, event.action, event.from_phase,
+                      event.to_phase, event.reason, event.payload, prev_hash, digest)
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first broken place of one process's chain."""
+
+    process_id: int
+    seq: int
+    problem: str
+
+
+def verify(heads: Iterable[ChainHead], events: Iterable[AuditEvent]) -> tuple[int, list[Break]]:
+    """Check every chain; return how many events were checked and the first break of each.
+
+    ``events`` must come ordered by process and sequence; ``heads`` says where each chain ends,
+    so a removed last event is found too.
+    """
+    expected = {h.process_id: h for h in heads}
+    breaks: dict[int, Break] = {}
+    checked = 0
+    state: dict[int, tuple[int, str]] = {}
+    for event in events:
+        checked += 1
+        pid = event.process_id
+        if pid in breaks:
+            continue
+        seq, prev = state.get(pid, (0, GENESIS))
+        problem = _problem(event, seq, prev)
+        if problem:
+            breaks[pid] = Break(pid, event.seq, problem)
+        state[pid] = (event.seq, event.hash)
+    for pid, head in expected.items():
+        if pid in breaks:
+            continue
+        seq, last = state.get(pid, (0, GENESIS))
+        if seq != head.seq or last != head.hash:
+            breaks[pid] = Break(pid, seq + 1, f"trail ends at event {seq}, expected {head.seq}: "
+                                "events were removed from the end")
+    return checked, sorted(breaks.values(), key=lambda b: b.process_id)
+
+
+def _problem(event: AuditEvent, last_seq: int, prev: str) -> str:
+    if event.seq != last_seq + 1:
+        return f"expected event {last_seq + 1}, found {event.seq}: events removed or inserted"
+    if event.prev_hash != prev:
+        return "its link to the previous event does not match: an event was removed or inserted"
+    if event_hash(event.process_id, event.seq, event, event.prev_hash) != event.hash:
+        return "its content does not match its hash: the event was edited"
+    return ""
+
+
+def iter_timeline(events: Iterable[AuditEvent]) -> Iterator[dict[str, Any]]:
+    """Events as plain dicts for ``history --json``."""
+    for e in events:
+        yield {"seq": e.seq, "at": format_at(e.at), "actor": e.actor, "action": e.action,
+               "from_phase": e.from_phase, "to_phase": e.to_phase, "reason": e.reason,
+               "payload": e.payload, "hash": e.hash}

@@ -1,0 +1,100 @@
+"""What every use case shares: the wiring it receives and the one way a case is changed.
+
+``change`` is the skeleton of every write: load, check permission (a refusal is audited),
+apply the change, save the case and its audit event in one transaction.
+Import rule: ``states`` and the standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..states.case import Case
+from ..states.errors import BadInput, NotPermitted
+from ..states.guards import GUARDS, GuardContext
+from ..states.lifecycle import Lifecycle
+from .ports import Clock, NewEvent, UnitOfWork
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class Env:
+    """Everything a use case needs from outside, built once by ``config.bootstrap``."""
+
+    uow: Callable[[], UnitOfWork]
+    clock: Clock
+    lifecycle: Lifecycle
+    coordinators: frozenset[str] = frozenset()
+    districts: tuple[str, ...] = ()
+
+
+def normalise_email(value: str) -> str:
+    """An e-mail address as compared: trimmed and lower-case."""
+    return value.strip().lower()
+
+
+def check_email(field: str, value: str) -> str:
+    """The address, or ``BadInput`` naming the field."""
+    value = value.strip()
+    if not EMAIL.match(value):
+        raise BadInput(f"{field}: {value!r} is not an e-mail address (like name@hannover-stadt.de)")
+    return value
+
+
+def require_actor(actor: str) -> str:
+    """The acting person's address, or ``BadInput`` saying how to give it."""
+    if not actor or not actor.strip():
+        raise BadInput("no actor: pass --as EMAIL or set BETEILIGUNG_USER")
+    return check_email("actor", actor)
+
+
+def may_change(env: Env, case: Case, actor: str) -> bool:
+    """Lead, deputy or coordinator."""
+    who = normalise_email(actor)
+    allowed = {normalise_email(p.email) for p in (case.lead, case.deputy) if p and p.email}
+    return who in allowed or who in env.coordinators
+
+
+def change(env: Env, actor: str, process_id: int, action: str,
+           apply: Callable[[Case], dict[str, Any]], *, document: bool = True) -> Case:
+    """Load the case, authorise ``actor``, ``apply`` the change and store it with its event.
+
+    ``apply`` mutates the case and returns the audit payload (what changed); it raises
+    ``BadInput`` to refuse, in which case nothing is written.
+    """
+    actor = require_actor(actor)
+    with env.uow() as uow:
+        case = uow.processes.get(process_id)
+        authorise(env, uow, case, actor, action)
+        ctx = GuardContext(env.clock())
+        held = [g for g in _entry_guards(env, case) if not GUARDS[g](case, ctx)]
+        payload = apply(case)
+        broken = [u for g in held for u in GUARDS[g](case, ctx)]
+        if broken:
+            raise BadInput(f"this change would undo what phase '{case.phase}' requires: "
+                           + " ".join(u.text() for u in broken))
+        phase = case.phase
+        uow.processes.save(case, NewEvent(env.clock(), actor, action, phase, phase, "", payload),
+                           document=document)
+        uow.commit()
+    return case
+
+
+def _entry_guards(env: Env, case: Case) -> tuple[str, ...]:
+    phase = case.paused_phase if case.paused_phase else case.phase
+    return env.lifecycle.entry_guards(phase)
+
+
+def authorise(env: Env, uow: UnitOfWork, case: Case, actor: str, action: str) -> None:
+    """Raise ``NotPermitted`` unless ``actor`` may change ``case``; the refusal is audited."""
+    if may_change(env, case, actor):
+        return
+    uow.processes.record(case, NewEvent(env.clock(), actor, "permission_refused", case.phase,
+                                        case.phase, "", {"attempted": action}))
+    uow.commit()
+    raise NotPermitted(f"{actor} may not change process {case.id}: only its lead, its deputy "
+                       "or a coordinator may")

@@ -1,0 +1,110 @@
+"""The ports the use cases talk to: the repository, the unit of work and the clock.
+
+Storage implements them with SQLAlchemy (``storage.sql``); tests may use the fakes in
+``tests/workflow/fakes.py``.
+Import rule: ``states`` and the standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from ..states.case import Case
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An audit event before it is chained: what happened, by whom, when."""
+
+    at: datetime
+    actor: str
+    action: str
+    from_phase: str | None = None
+    to_phase: str | None = None
+    reason: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """A stored audit event, chained to its predecessor by ``prev_hash``."""
+
+    process_id: int
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    from_phase: str | None
+    to_phase: str | None
+    reason: str
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class ProcessSummary:
+    """One line of a process list."""
+
+    id: int
+    title: str
+    department: str
+    phase: str
+    phase_entered_at: datetime
+    lead_email: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """Where a process's audit chain should end: its last sequence number and hash."""
+
+    process_id: int
+    seq: int
+    hash: str
+
+
+class ProcessRepository(Protocol):
+    """Loads and stores cases and appends their audit events, atomically per change."""
+
+    def get(self, process_id: int) -> Case:
+        """The case, or ``NotFound``; remembers its version for ``save``."""
+
+    def add(self, case: Case, event: NewEvent) -> int:
+        """Store a new case with its first audit event; return its id."""
+
+    def save(self, case: Case, event: NewEvent, *, document: bool = True) -> None:
+        """Write the changed case (``Conflict`` if someone else changed it) and the event."""
+
+    def record(self, case: Case, event: NewEvent) -> None:
+        """Append an event without changing the case (a refused attempt)."""
+
+    def list(self, phase: str | None = None) -> list[ProcessSummary]:
+        """Processes, optionally only those in ``phase``, newest first."""
+
+    def events(self, process_id: int) -> list[AuditEvent]:
+        """The audit trail of one process, in order."""
+
+    def chain_heads(self) -> Iterator[ChainHead]:
+        """For every process, the end its audit chain should have."""
+
+    def all_events(self) -> Iterator[AuditEvent]:
+        """Every audit event, ordered by process and sequence (streamed)."""
+
+
+class UnitOfWork(Protocol):
+    """One transaction: rolls back unless ``commit`` is called."""
+
+    processes: ProcessRepository
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def commit(self) -> None:
+        """Make everything done in this unit permanent."""

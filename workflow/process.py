@@ -1,0 +1,157 @@
+"""Use cases for the process itself: create, edit, advance, and the reads around them.
+
+Import rule: ``states`` and the standard library only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..states.case import ORIGINS, Case, Person
+from ..states.errors import BadInput, NotPermitted, TransitionRefused
+from ..states.guards import GuardContext
+from ..states.lifecycle import Verdict
+from . import audit
+from .core import Env, authorise, change, check_email, normalise_email, require_actor
+from .ports import AuditEvent, NewEvent, ProcessSummary
+
+
+@dataclass(frozen=True)
+class ProcessInput:
+    """What a lead enters to create a process (or changes with ``edit_process``)."""
+
+    title: str
+    subject: str = ""
+    department: str = ""
+    directorate: str = ""
+    districts: tuple[str, ...] = ()
+    origin: str = "administration"
+    lead: Person | None = None
+    deputy: Person | None = None
+
+
+def _validate(env: Env, data: ProcessInput) -> None:
+    if not data.title.strip():
+        raise BadInput("title: must not be empty")
+    if data.origin not in ORIGINS:
+        raise BadInput(f"origin: {data.origin!r} is not one of {', '.join(ORIGINS)}")
+    unknown = [d for d in data.districts if d not in env.districts]
+    if unknown:
+        raise BadInput(f"district: {', '.join(unknown)} unknown; known districts: "
+                       f"{', '.join(env.districts)}")
+    for role, person in (("lead", data.lead), ("deputy", data.deputy)):
+        if person is not None:
+            if not person.name.strip():
+                raise BadInput(f"{role}-name: must not be empty when {role}-email is given")
+            check_email(f"{role}-email", person.email)
+
+
+def create_process(env: Env, actor: str, data: ProcessInput) -> Case:
+    """Create a process in its first phase; the actor must be its lead, deputy or a coordinator."""
+    actor = require_actor(actor)
+    _validate(env, data)
+    now = env.clock()
+    case = Case(None, data.title.strip(), data.subject, data.department, data.directorate,
+                list(data.districts), data.origin, data.lead, data.deputy, now,
+                env.lifecycle.definition.version, env.lifecycle.definition.initial, now)
+    named = {normalise_email(p.email) for p in (data.lead, data.deputy) if p}
+    if normalise_email(actor) not in named | env.coordinators:
+        raise NotPermitted(f"{actor} may not create this process: name yourself as lead or "
+                           "deputy, or ask a coordinator")
+    with env.uow() as uow:
+        event = NewEvent(now, actor, "process_created", None, case.phase, "", _snapshot(case))
+        case.id = uow.processes.add(case, event)
+        uow.commit()
+    return case
+
+
+def _snapshot(case: Case) -> dict[str, Any]:
+    return {"title": case.title, "subject": case.subject, "department": case.department,
+            "directorate": case.directorate, "districts": case.districts, "origin": case.origin,
+            "lead": _person(case.lead), "deputy": _person(case.deputy),
+            "definition_version": case.definition_version}
+
+
+def _person(person: Person | None) -> dict[str, str] | None:
+    return {"name": person.name, "email": person.email} if person else None
+
+
+EDITABLE = ("title", "subject", "department", "directorate", "districts", "origin", "lead",
+            "deputy")
+
+
+def edit_process(env: Env, actor: str, process_id: int, changes: dict[str, Any]) -> Case:
+    """Change the process's basic data; ``changes`` maps field names of ``ProcessInput``."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise BadInput(f"cannot edit {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE)}")
+    if not changes:
+        raise BadInput("nothing to change: give at least one field to edit")
+
+    def apply(case: Case) -> dict[str, Any]:
+        merged = {name: getattr(case, name) for name in EDITABLE} | changes
+        merged["districts"] = tuple(merged["districts"])
+        _validate(env, ProcessInput(**merged))
+        before = _snapshot(case)
+        for name, value in changes.items():
+            setattr(case, name, list(value) if name == "districts" else value)
+        after = _snapshot(case)
+        return {k: {"from": before[k], "to": after[k]} for k in changes if before[k] != after[k]}
+
+    return change(env, actor, process_id, "process_edited", apply)
+
+
+def advance(env: Env, actor: str, process_id: int, trigger: str, reason: str = "") -> Case:
+    """Take ``trigger`` if every guard holds; otherwise audit the refusal and raise it."""
+    actor = require_actor(actor)
+    with env.uow() as uow:
+        case = uow.processes.get(process_id)
+        authorise(env, uow, case, actor, f"advance:{trigger}")
+        now = env.clock()
+        source = case.phase
+        try:
+            transition = env.lifecycle.fire(case, trigger, GuardContext(now, reason))
+        except TransitionRefused as refused:
+            payload = {"trigger": trigger, "unmet": [u.code for u in refused.unmet]}
+            uow.processes.record(case, NewEvent(now, actor, "transition_refused", source, None,
+                                                reason, payload))
+            uow.commit()
+            raise
+        payload = {"trigger": trigger}
+        if "next_round" in transition.effects:
+            payload["round"] = case.dialogue_round
+        uow.processes.save(case, NewEvent(now, actor, "transition", source, case.phase, reason,
+                                          payload), document=False)
+        uow.commit()
+    return case
+
+
+def show_process(env: Env, process_id: int) -> tuple[Case, list[Verdict]]:
+    """The case and, for each trigger available now, what it still lacks."""
+    with env.uow() as uow:
+        case = uow.processes.get(process_id)
+    return case, env.lifecycle.options(case, GuardContext(env.clock()))
+
+
+def list_processes(env: Env, phase: str | None = None) -> list[ProcessSummary]:
+    """Processes, optionally in one phase."""
+    if phase is not None and phase not in env.lifecycle.definition.phases:
+        raise BadInput(f"state: unknown phase {phase!r}; phases: "
+                       f"{', '.join(env.lifecycle.definition.phases)}")
+    with env.uow() as uow:
+        return uow.processes.list(phase)
+
+
+def history(env: Env, process_id: int) -> list[AuditEvent]:
+    """The audit trail of one process."""
+    with env.uow() as uow:
+        uow.processes.get(process_id)
+        return uow.processes.events(process_id)
+
+
+def verify_audit(env: Env) -> tuple[int, list[audit.Break]]:
+    """Check every process's audit chain; return events checked and the first break of each."""
+    with env.uow() as uow:
+        heads = list(uow.processes.chain_heads())
+        return audit.verify(heads, uow.processes.all_events())
