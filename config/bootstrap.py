@@ -20,15 +20,20 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+def ensure_data_dir(settings: Settings) -> None:
+    """Create the folder of an embedded SQLite file."""
+    if settings.embedded and settings.database_url.startswith("sqlite:///"):
+        path = settings.database_url.removeprefix("sqlite:///")
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
 def build_engine(settings: Settings):
     """The database engine; the embedded SQLite file is created and migrated on first use."""
     from ..storage.engine import make_engine
     from ..storage.migrate import ensure_current
 
-    if settings.embedded and settings.database_url.startswith("sqlite:///"):
-        path = settings.database_url.removeprefix("sqlite:///")
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    ensure_data_dir(settings)
     engine = make_engine(settings.database_url)
     ensure_current(engine, auto=settings.embedded)
     return engine

@@ -150,9 +150,10 @@ COMMANDS: dict[str, str] = {
     "deputy_missing": "beteiligung process edit ID --deputy-name NAME --deputy-email EMAIL",
     "department_missing": "beteiligung process edit ID --department NAME",
     "begleitgruppe_requester_missing": "beteiligung begleitgruppe requested-by ID WHO",
-    "begleitgruppe_no_members": "beteiligung begleitgruppe add-member ID --name N --organisation O",
+    "begleitgruppe_no_members": "beteiligung begleitgruppe add-member ID --name N --organisation O "
+    "[--external]",
     "begleitgruppe_no_internal": "beteiligung begleitgruppe add-member ID --name N "
-    "--organisation O --internal",
+    "--organisation O",
     "concept_missing": "beteiligung concept load ID FILE.toml",
     "concept_section_missing": "beteiligung concept load ID FILE.toml",
     "concept_no_goals": "beteiligung concept load ID FILE.toml",

@@ -1,0 +1,189 @@
+"""Handlers of the process, advance, history, audit, definition and db commands."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..config.bootstrap import build_env, ensure_data_dir
+from ..config.settings import load_settings
+from ..states.case import Person
+from ..states.codec import to_plain
+from ..states.errors import BadInput
+from ..workflow import audit, process
+from .render import label, lang, local, print_json, table, unmet_lines
+
+
+def wired():
+    """The use cases' wiring from the settings."""
+    return build_env(load_settings())
+
+
+def _person(args: argparse.Namespace, role: str) -> Person | None:
+    name, email = getattr(args, f"{role}_name"), getattr(args, f"{role}_email")
+    if name is None and email is None:
+        return None
+    if not name or not email:
+        raise BadInput(f"--{role}-name and --{role}-email go together: give both")
+    return Person(name, email)
+
+
+def _fields(args: argparse.Namespace) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in ("title", "subject", "department", "directorate", "origin"):
+        if getattr(args, name) is not None:
+            values[name] = getattr(args, name)
+    if args.district:
+        values["districts"] = tuple(args.district)
+    for role in ("lead", "deputy"):
+        person = _person(args, role)
+        if person is not None:
+            values[role] = person
+    return values
+
+
+def process_create(args: argparse.Namespace) -> int:
+    env = wired()
+    case = process.create_process(env, args.actor, process.ProcessInput(**_fields(args)))
+    if args.json:
+        print_json(to_plain(case))
+    else:
+        print(case.id)
+    return 0
+
+
+def process_edit(args: argparse.Namespace) -> int:
+    case = process.edit_process(wired(), args.actor, args.id, _fields(args))
+    print(f"{label('process', lang(args))} {case.id}: {case.title}")
+    return 0
+
+
+def _options(verdicts: list, language: str) -> list[dict[str, Any]]:
+    return [{"trigger": v.transition.trigger, "to": v.transition.dest, "allowed": v.allowed,
+             "unmet": [{"code": u.code, "text": u.text(language)} for u in v.unmet]}
+            for v in verdicts]
+
+
+def process_show(args: argparse.Namespace) -> int:
+    env = wired()
+    language = lang(args)
+    case, verdicts = process.show_process(env, args.id)
+    if args.json:
+        print_json(to_plain(case) | {"next": _options(verdicts, language)})
+        return 0
+    phases = env.lifecycle.definition.phases
+    say = lambda key: label(key, language)  # noqa: E731
+    print(f"{say('process')} {case.id}: {case.title}")
+    print(f"  {say('phase')}: {phases[case.phase].label(language)} ({case.phase}), "
+          f"{say('since')} {local(case.phase_entered_at)}")
+    if case.paused_phase:
+        print(f"  {say('paused_in')}: {case.paused_phase}")
+    if case.cancel_reason:
+        print(f"  {say('cancel_reason')}: {case.cancel_reason}")
+    print(f"  {say('department')}: {case.department or '-'} / {say('directorate')}: "
+          f"{case.directorate or '-'}")
+    print(f"  {say('districts')}: {', '.join(case.districts) or '-'}; {say('origin')}: "
+          f"{case.origin}")
+    for role in ("lead", "deputy"):
+        person = getattr(case, role)
+        print(f"  {say(role)}: {person.name + ' <' + person.email + '>' if person else '-'}")
+    version = case.published_concept
+    print(f"  {say('concept')}: {say('version') + ' ' + str(version.number) if version else '-'}"
+          f"; {say('round')}: {case.dialogue_round}; {say('suggestions')}: "
+          f"{sum(s.answer is None for s in case.suggestions)} {say('open')}")
+    print(f"  {say('definition')}: {case.definition_version}")
+    print(f"{say('next')}:")
+    for verdict in verdicts or []:
+        state = say("ready") if verdict.allowed else say("lacks") + ":"
+        print(f"  {verdict.transition.trigger} -> {verdict.transition.dest}: {state}")
+        for line in unmet_lines(list(verdict.unmet), language, case.id):
+            print("  " + line)
+    if not verdicts:
+        print(f"  {say('none')}")
+    return 0
+
+
+def process_list(args: argparse.Namespace) -> int:
+    summaries = process.list_processes(wired(), args.state)
+    if args.json:
+        print_json([to_plain(s) for s in summaries])
+        return 0
+    rows = [[str(s.id), s.phase, local(s.phase_entered_at), s.department, s.lead_email,
+             s.title] for s in summaries]
+    table(rows, ["ID", "PHASE", "SEIT" if lang(args) == "de" else "SINCE", "FACHBEREICH"
+                 if lang(args) == "de" else "DEPARTMENT", "LEAD", "TITLE"])
+    return 0
+
+
+def advance(args: argparse.Namespace) -> int:
+    case = process.advance(wired(), args.actor, args.id, args.trigger, args.reason)
+    if args.json:
+        print_json({"id": case.id, "phase": case.phase})
+    else:
+        print(f"{label('process', lang(args))} {case.id}: {case.phase}")
+    return 0
+
+
+def history(args: argparse.Namespace) -> int:
+    events = process.history(wired(), args.id)
+    if args.json:
+        print_json(list(audit.iter_timeline(events)))
+    else:
+        print_history(events)
+    return 0
+
+
+def print_history(events: list) -> None:
+    """The timeline: one line per audit event, times in Europe/Berlin."""
+    for e in events:
+        move = e.to_phase or ""
+        if e.from_phase and e.to_phase and e.from_phase != e.to_phase:
+            move = f"{e.from_phase} -> {e.to_phase}"
+        detail = f" ({e.reason})" if e.reason else ""
+        if e.action == "transition_refused":
+            move = f"{e.from_phase} x {e.payload.get('trigger')}"
+            detail += " [" + ", ".join(e.payload.get("unmet", [])) + "]"
+        print(f"{e.seq:>4}  {local(e.at)}  {e.actor:<32} {e.action:<30} {move}{detail}")
+
+
+def audit_verify(args: argparse.Namespace) -> int:
+    checked, breaks = process.verify_audit(wired())
+    if args.json:
+        print_json({"events_checked": checked, "ok": not breaks,
+                    "broken": [{"process_id": b.process_id, "first_broken_seq": b.seq,
+                                "problem": b.problem} for b in breaks]})
+    elif not breaks:
+        print(f"audit trail intact: {checked} events checked")
+    else:
+        for b in breaks:
+            print(f"process {b.process_id}: first broken event {b.seq}: {b.problem}")
+    return 1 if breaks else 0
+
+
+def definition_diagram(args: argparse.Namespace) -> int:
+    from ..states.definition import load_definition
+    from ..states.lifecycle import mermaid
+
+    print(mermaid(load_definition(load_settings().definition), lang(args)), end="")
+    return 0
+
+
+def definition_check(args: argparse.Namespace) -> int:
+    from ..states.definition import load_definition
+
+    path = args.file or load_settings().definition
+    definition = load_definition(path)
+    print(f"{path}: valid, version {definition.version}, {len(definition.phases)} phases, "
+          f"{len(definition.transitions)} transitions")
+    return 0
+
+
+def db_upgrade(args: argparse.Namespace) -> int:
+    from ..storage.engine import make_engine
+    from ..storage.migrate import upgrade
+
+    settings = load_settings()
+    ensure_data_dir(settings)
+    before, after = upgrade(make_engine(settings.database_url))
+    print(f"database at revision {after} (was {before or 'empty'})")
+    return 0

@@ -1,0 +1,185 @@
+"""``beteiligung demo``: one realistic process, from the motion to the closed evaluation.
+
+It makes its own SQLite database, runs on a simulated clock (so comment periods can pass),
+shows a refused step with its reasons, walks every phase to ``closed`` and ends with the
+history and the verification of the audit trail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from ..config.bootstrap import build_env
+from ..config.settings import HERE, Settings, load_settings
+from ..states.case import Decision, Member, Person
+from ..states.errors import TransitionRefused
+from ..workflow import content, process
+from ..workflow.concept_file import parse_concept
+from .commands import print_history
+from .render import lang, local, unmet_lines
+
+LEAD = Person("Anna Lehmann", "anna.lehmann@hannover-stadt.de")
+DEPUTY = Person("Jonas Weber", "jonas.weber@hannover-stadt.de")
+
+
+@dataclass
+class StoryClock:
+    """Simulated time: the story moves it forward day by day."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 2, 2, 8, 30, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def days(self, n: int) -> None:
+        self.now += timedelta(days=n)
+
+
+def demo(args: argparse.Namespace) -> int:
+    folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="beteiligung-demo-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "demo.db"
+    for stale in folder.glob("demo.db*"):
+        stale.unlink()
+    base = load_settings({})
+    settings = Settings(f"sqlite:///{db}", frozenset(), base.districts, base.language,
+                        base.definition)
+    clock = StoryClock()
+    env = build_env(settings, clock=clock)
+    language = lang(args)
+    story = _Story(env, clock, language)
+    pid = story.run()
+    print(f"\n== Verlauf (beteiligung history {pid}) ==")
+    print_history(process.history(env, pid))
+    checked, breaks = process.verify_audit(env)
+    print("\n== Prüfung des Audit-Trails (beteiligung audit verify) ==")
+    print(f"audit trail intact: {checked} events checked" if not breaks else
+          f"BROKEN: {breaks}")
+    print(f"\nDie Demo-Datenbank liegt in {db}. Weiter erkunden mit:\n"
+          f"  BETEILIGUNG_DATABASE_URL=sqlite:///{db} beteiligung process show {pid}")
+    return 1 if breaks else 0
+
+
+class _Story:
+    def __init__(self, env, clock: StoryClock, language: str) -> None:
+        self.env, self.clock, self.language = env, clock, language
+        self.actor = LEAD.email
+
+    def say(self, text: str) -> None:
+        print(f"[{local(self.clock())}] {text}")
+
+    def step(self, trigger: str, reason: str = "") -> None:
+        case = process.advance(self.env, self.actor, self.pid, trigger, reason)
+        self.say(f"  -> {trigger}: Phase ist jetzt '{case.phase}'")
+
+    def run(self) -> int:
+        env, actor = self.env, self.actor
+        self.say("Der Stadtbezirksrat Linden-Limmer beantragt eine Beteiligung zur "
+                 "Neugestaltung des Lindener Marktplatzes.")
+        case = process.create_process(env, actor, process.ProcessInput(
+            "Neugestaltung des Lindener Marktplatzes", "Umgestaltung von Platz und Grün",
+            "Umwelt und Stadtgrün (67)", "Dezernat V", ("Linden-Limmer",),
+            "district_council_motion", LEAD, DEPUTY))
+        self.pid = pid = case.id
+        self.say(f"Prozess {pid} angelegt; Ansprechperson {LEAD.name}, Vertretung {DEPUTY.name}.")
+        self.step("set_up_begleitgruppe")
+        self.clock.days(7)
+        self.say("Zu früh: das Konzept soll erstellt werden, bevor die Projektbegleitgruppe "
+                 "steht.")
+        try:
+            process.advance(env, actor, pid, "draft_concept")
+        except TransitionRefused as refused:
+            self.say("  abgelehnt, es fehlt:")
+            for line in unmet_lines(refused.unmet, self.language, pid):
+                print("   " + line)
+        content.set_begleitgruppe_requester(env, actor, pid, "politics")
+        content.add_member(env, actor, pid, Member("Dr. Petra Nowak", "Stadtplanung (61)"))
+        content.add_member(env, actor, pid, Member("Klaus Becker", "Marktbeschicker e.V.",
+                                                   "external"))
+        content.add_project_department(env, actor, pid, "Stadtplanung (61)")
+        self.say("Projektbegleitgruppe eingerichtet (intern und extern).")
+        self.step("draft_concept")
+        self.concept_phase()
+        self.dialogue_phases()
+        self.decision_phase()
+        return pid
+
+    def concept_phase(self) -> None:
+        env, actor, pid = self.env, self.actor, self.pid
+        self.clock.days(30)
+        text = (HERE / "example_concept.toml").read_text(encoding="utf-8")
+        content.load_concept(env, actor, pid, parse_concept(text, "example_concept.toml"))
+        content.publish_concept(env, actor, pid, "")
+        self.say("Beteiligungskonzept veröffentlicht (Version 1).")
+        self.clock.days(5)
+        content.add_suggestion(env, actor, pid, "concept", "Bitte auch Jugendliche gezielt "
+                               "einladen.", "Jugendzentrum Linden")
+        content.add_suggestion(env, actor, pid, "concept", "Der Wochenmarkt soll verlegt "
+                               "werden.")
+        content.answer_suggestion(env, actor, pid, 1, "accepted")
+        content.answer_suggestion(env, actor, pid, 2, "rejected", "Der Wochenmarkt ist nicht "
+                                  "Gegenstand der Beteiligung (siehe Grenzen).")
+        concept = parse_concept(text, "example_concept.toml")
+        concept.stakeholders.target_groups.append("Jugendliche")
+        content.load_concept(env, actor, pid, concept)
+        content.publish_concept(env, actor, pid, "Jugendliche als Zielgruppe ergänzt "
+                                "(Anregung 1)")
+        self.say("Anregungen beantwortet; Konzept Version 2 mit Änderungsnotiz veröffentlicht.")
+        self.step("start_pre_reporting")
+        self.clock.days(10)
+        content.publish_report(env, actor, pid, "pre", "Ankündigung in der Stadtteilzeitung und "
+                               "auf hannover.de: Auftakt am 14. März.")
+        self.step("open_dialogue")
+
+    def dialogue_phases(self) -> None:
+        env, actor, pid = self.env, self.actor, self.pid
+        for round_, (start, extra) in enumerate(((date(2026, 3, 14), "Auftakt vor Ort"),
+                                                 (date(2026, 5, 9), "Planungswerkstatt")), 1):
+            self.clock.days(20)
+            content.add_activity(env, actor, pid, extra, "on_site", start,
+                                 "Freizeitheim Linden")
+            content.add_activity(env, actor, pid, "Online-Dialog", "online",
+                                 start + timedelta(days=1), "hannover.de/beteiligung")
+            self.say(f"Dialogrunde {round_}: Aktivitäten vor Ort und online erfasst.")
+            self.step("present_interim_results")
+            content.publish_interim_results(
+                env, actor, pid, f"Ergebnisse der Runde {round_}: mehr Schatten, Wasserspiel",
+                self.clock() + timedelta(days=21), "Herbst 2026",
+                "Sitzung im Freizeitheim Linden", "Stadtbezirksrat Linden-Limmer")
+            self.say("Zwischenergebnisse veröffentlicht, Kommentierungsfrist 21 Tage.")
+            if round_ == 1:
+                self.step("start_another_round")
+        content.add_suggestion(env, actor, pid, "interim_results", "Bitte Trinkbrunnen "
+                               "vorsehen.", "Seniorentreff")
+        self.say("Versuch, vor Ende der Kommentierungsfrist zur Entscheidung zu gehen:")
+        try:
+            process.advance(env, actor, pid, "go_to_decision")
+        except TransitionRefused as refused:
+            for line in unmet_lines(refused.unmet, self.language, pid):
+                print("   " + line)
+        content.answer_suggestion(env, actor, pid, 3, "partly_accepted")
+        self.clock.days(22)
+        self.step("go_to_decision")
+
+    def decision_phase(self) -> None:
+        env, actor, pid = self.env, self.actor, self.pid
+        self.clock.days(60)
+        content.record_decision(env, actor, pid, Decision(
+            "Stadtbezirksrat Linden-Limmer", date(2026, 9, 24), "Entwurf B mit Wasserspiel",
+            False, "Das Wasserspiel wird kleiner als gewünscht, weil die Folgekosten den "
+            "Unterhaltungshaushalt übersteigen.", "Fachbereich Umwelt und Stadtgrün, 67.3"))
+        content.publish_decision(env, actor, pid)
+        content.publish_report(env, actor, pid, "post", "Bericht über Entscheidung, Begründung "
+                               "und nächste Schritte veröffentlicht.")
+        self.say("Entscheidung mit Begründung der Abweichung und Nachbericht veröffentlicht.")
+        self.step("start_evaluation")
+        self.clock.days(90)
+        content.rate_goal(env, actor, pid, "Z1", "met", "412 Beiträge")
+        content.rate_goal(env, actor, pid, "Z2", "partly", "18 Prozent der Beiträge")
+        content.record_lessons(env, actor, pid, "Kinder früher über Schulen ansprechen.")
+        self.say("Evaluation gegen die SMART-Ziele erfasst.")
+        self.step("close")

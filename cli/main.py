@@ -1,0 +1,52 @@
+"""The ``beteiligung`` command: argument parsing, dispatch, and the error-to-exit-code mapping.
+
+Only the standard library is imported at module level so that ``--help`` answers at once;
+every handler imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from .parser import build_parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code (see ``states.errors`` for the table)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    if not getattr(args, "actor", None):
+        args.actor = os.environ.get("BETEILIGUNG_USER", "")
+    from ..states.errors import BeteiligungError, TransitionRefused
+
+    try:
+        return handler(args) or 0
+    except TransitionRefused as refused:
+        from .render import print_refusal
+
+        print_refusal(refused, args)
+        return refused.exit_code
+    except BeteiligungError as error:
+        print(f"beteiligung: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("beteiligung: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,201 @@
+"""The argument parser of every ``beteiligung`` command (standard library only).
+
+Each subcommand names its handler as a dotted ``module:function`` string, resolved only when
+that command runs, so building the parser imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from functools import partial
+
+
+class Parser(argparse.ArgumentParser):
+    """An argparse parser whose usage errors are one line and exit with code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"{self.prog}: error: {message} (see '{self.prog} --help')", file=sys.stderr)
+        sys.exit(2)
+
+
+def _lazy(target: str, args: argparse.Namespace) -> int:
+    module, name = target.split(":")
+    return getattr(importlib.import_module(f"beteiligung.cli.{module}"), name)(args)
+
+
+def _cmd(sub, name: str, target: str, help_: str, *, json: bool = False, actor: bool = False):
+    parser = sub.add_parser(name, help=help_, description=help_)
+    parser.set_defaults(handler=partial(_lazy, target))
+    if json:
+        parser.add_argument("--json", action="store_true", help="machine-readable output")
+    if actor:
+        parser.add_argument("--as", dest="actor", metavar="EMAIL", default=argparse.SUPPRESS,
+                            help="who acts (default: $BETEILIGUNG_USER)")
+    return parser
+
+
+def _group(sub, name: str, help_: str):
+    parser = sub.add_parser(name, help=help_, description=help_)
+    return parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+
+
+def _process_fields(parser: argparse.ArgumentParser, create: bool) -> None:
+    parser.add_argument("--title", required=create)
+    parser.add_argument("--subject", help="Beteiligungsgegenstand in one sentence")
+    parser.add_argument("--department", help="responsible department (Fachbereich)")
+    parser.add_argument("--directorate", help="directorate (Dezernat)")
+    parser.add_argument("--district", action="append", metavar="NAME",
+                        help="a Stadtbezirk; repeat for several")
+    parser.add_argument("--origin", help="administration, district_council_motion, "
+                        "resident_suggestion or committee")
+    for role in ("lead", "deputy"):
+        parser.add_argument(f"--{role}-name")
+        parser.add_argument(f"--{role}-email")
+
+
+def build_parser() -> Parser:
+    """The whole command tree."""
+    parser = Parser(prog="beteiligung", description="Participation processes by Hannover's "
+                    "Leitlinien: phases, rules, deadlines and an audit trail.")
+    parser.add_argument("--as", dest="actor", metavar="EMAIL",
+                        help="who acts (default: $BETEILIGUNG_USER)")
+    parser.add_argument("--lang", choices=("de", "en"), help="language of messages")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+
+    proc = _group(sub, "process", "create, show, list and edit processes")
+    p = _cmd(proc, "create", "commands:process_create", "create a process; prints its id",
+             json=True, actor=True)
+    _process_fields(p, create=True)
+    p = _cmd(proc, "show", "commands:process_show", "a process and what each next step lacks",
+             json=True)
+    p.add_argument("id", type=int)
+    p = _cmd(proc, "list", "commands:process_list", "list processes", json=True)
+    p.add_argument("--state", metavar="PHASE", help="only processes in this phase")
+    p = _cmd(proc, "edit", "commands:process_edit", "change a process's basic data", actor=True)
+    p.add_argument("id", type=int)
+    _process_fields(p, create=False)
+
+    p = _cmd(sub, "advance", "commands:advance", "take a step (trigger) if its rules hold",
+             actor=True, json=True)
+    p.add_argument("id", type=int)
+    p.add_argument("trigger")
+    p.add_argument("--reason", default="", help="needed for hold and cancel")
+
+    p = _cmd(sub, "history", "commands:history", "the audit timeline of a process", json=True)
+    p.add_argument("id", type=int)
+
+    aud = _group(sub, "audit", "check the audit trail")
+    _cmd(aud, "verify", "commands:audit_verify", "verify every process's hash chain", json=True)
+
+    defn = _group(sub, "definition", "the lifecycle definition")
+    _cmd(defn, "diagram", "commands:definition_diagram", "the lifecycle as a Mermaid diagram")
+    p = _cmd(defn, "check", "commands:definition_check", "validate a definition file")
+    p.add_argument("file", nargs="?", help="default: the configured definition")
+
+    db = _group(sub, "db", "the database")
+    _cmd(db, "upgrade", "commands:db_upgrade", "migrate the database to the current schema")
+
+    p = _cmd(sub, "demo", "demo:demo", "walk a realistic process through every phase")
+    p.add_argument("--dir", help="folder for the demo's database (default: a new temp folder)")
+
+    _entry_commands(sub)
+    return parser
+
+
+def _entry_commands(sub) -> None:
+    grp = _group(sub, "begleitgruppe", "the Projektbegleitgruppe (R2)")
+    p = _cmd(grp, "requested-by", "entry:requested_by", "record who asked for the group",
+             actor=True)
+    p.add_argument("id", type=int)
+    p.add_argument("who", help="department, residents, politics or committee")
+    p = _cmd(grp, "add-member", "entry:add_member", "add a member", actor=True)
+    p.add_argument("id", type=int)
+    p.add_argument("--name", required=True)
+    p.add_argument("--organisation", required=True)
+    p.add_argument("--external", action="store_true", help="not from the administration")
+    p = _cmd(grp, "remove-member", "entry:remove_member", "remove a member", actor=True)
+    p.add_argument("id", type=int)
+    p.add_argument("--name", required=True)
+
+    grp = _group(sub, "project-group", "the interdisciplinary project group")
+    p = _cmd(grp, "add", "entry:project_group_add", "add a department", actor=True)
+    p.add_argument("id", type=int)
+    p.add_argument("department")
+
+    grp = _group(sub, "concept", "the participation concept (R4-R7, R15)")
+    p = _cmd(grp, "load", "entry:concept_load", "load the concept draft from a TOML file",
+             actor=True)
+    p.add_argument("id", type=int)
+    p.add_argument("file")
+    p.add_argument("--publish", action="store_true", help="publish it at once as a new version")
+    p.add_argument("--note", default="", help="what changed (with --publish)")
+    p = _cmd(grp, "publish", "entry:concept_publish", "publish the draft as a new version",
+             actor=True)
+    p.add_argument("id", type=int)
+    p.add_argument("--note", default="", help="what changed since the last version")
+    p = _cmd(grp, "show", "entry:concept_show", "the draft or a published version", json=True)
+    p.add_argument("id", type=int)
+    p.add_argument("--version", type=int, help="a published version (default: the draft)")
+
+    grp = _group(sub, "suggestion", "suggestions (Anregungen) and their answers (R5)")
+    p = _cmd(grp, "add", "entry:suggestion_add", "record a suggestion", actor=True)
+    p.add_argument("id", type=int)
+    p.add_argument("--on", required=True, choices=("concept", "interim_results"))
+    p.add_argument("--text", required=True)
+    p.add_argument("--author", default="")
+    p = _cmd(grp, "answer", "entry:suggestion_answer", "answer a suggestion", actor=True)
+    p.add_argument("id", type=int)
+    p.add_argument("number", type=int)
+    p.add_argument("answer", choices=("accepted", "partly_accepted", "rejected"))
+    p.add_argument("--justification", default="", help="required when rejected")
+    p = _cmd(grp, "list", "entry:suggestion_list", "the suggestions of a process", json=True)
+    p.add_argument("id", type=int)
+
+    grp = _group(sub, "report", "pre-report and post-report (R9)")
+    p = _cmd(grp, "publish", "entry:report_publish", "publish a report", actor=True)
+    p.add_argument("id", type=int)
+    p.add_argument("kind", choices=("pre", "post"))
+    p.add_argument("--text", required=True)
+
+    grp = _group(sub, "dialogue", "dialogue activities of the current round")
+    p = _cmd(grp, "add", "entry:dialogue_add", "record a dialogue activity", actor=True)
+    p.add_argument("id", type=int)
+    p.add_argument("--format", required=True, help="e.g. Planungswerkstatt, Online-Dialog")
+    p.add_argument("--mode", required=True, choices=("online", "on_site"))
+    p.add_argument("--date", required=True, help="YYYY-MM-DD")
+    p.add_argument("--place", required=True)
+
+    grp = _group(sub, "interim", "interim results (R8)")
+    p = _cmd(grp, "publish", "entry:interim_publish", "publish this round's interim results",
+             actor=True)
+    p.add_argument("id", type=int)
+    p.add_argument("--summary", required=True)
+    p.add_argument("--comment-deadline", required=True,
+                   help="YYYY-MM-DD (end of that day) or YYYY-MM-DDTHH:MM, Europe/Berlin")
+    p.add_argument("--decision-when", required=True)
+    p.add_argument("--decision-where", required=True)
+    p.add_argument("--decision-by", required=True)
+
+    grp = _group(sub, "decision", "the decision (R10)")
+    p = _cmd(grp, "record", "entry:decision_record", "record the decision", actor=True)
+    p.add_argument("id", type=int)
+    p.add_argument("--decided-by", required=True, help="a decision-maker named in the concept")
+    p.add_argument("--decided-on", required=True, help="YYYY-MM-DD")
+    p.add_argument("--summary", required=True)
+    p.add_argument("--deviates", action="store_true", help="departs from the results")
+    p.add_argument("--justification", default="", help="required with --deviates")
+    p.add_argument("--implementation-by", default="", help="who implements")
+    p = _cmd(grp, "publish", "entry:decision_publish", "publish the decision", actor=True)
+    p.add_argument("id", type=int)
+
+    grp = _group(sub, "evaluation", "the evaluation against the SMART goals (R11)")
+    p = _cmd(grp, "rate", "entry:evaluation_rate", "evaluate one goal", actor=True)
+    p.add_argument("id", type=int)
+    p.add_argument("goal")
+    p.add_argument("rating", choices=("met", "partly", "not_met"))
+    p.add_argument("--evidence", required=True)
+    p = _cmd(grp, "lessons", "entry:evaluation_lessons", "record lessons learned", actor=True)
+    p.add_argument("id", type=int)
+    p.add_argument("--text", required=True)

@@ -1,0 +1,95 @@
+"""Printing for the command line: times in Europe/Berlin, tables, JSON, refusals.
+
+Labels are German by default and English with ``--lang en`` (or ``BETEILIGUNG_LANG``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+LABELS = {
+    "process": ("Prozess", "Process"),
+    "phase": ("Phase", "Phase"),
+    "since": ("seit", "since"),
+    "department": ("Fachbereich", "Department"),
+    "directorate": ("Dezernat", "Directorate"),
+    "districts": ("Stadtbezirke", "Districts"),
+    "origin": ("Anlass", "Origin"),
+    "lead": ("Ansprechperson", "Lead"),
+    "deputy": ("Vertretung", "Deputy"),
+    "definition": ("Definition", "Definition"),
+    "paused_in": ("pausiert in", "paused in"),
+    "next": ("Mögliche nächste Schritte", "Possible next steps"),
+    "ready": ("bereit", "ready"),
+    "lacks": ("es fehlt", "lacks"),
+    "refused": ("abgelehnt", "refused"),
+    "none": ("keine", "none"),
+    "round": ("Dialogrunde", "Dialogue round"),
+    "concept": ("Konzept", "Concept"),
+    "version": ("Version", "version"),
+    "draft": ("Entwurf", "draft"),
+    "suggestions": ("Anregungen", "Suggestions"),
+    "open": ("offen", "open"),
+    "cancel_reason": ("Abbruchgrund", "Cancelled because"),
+}
+
+
+def lang(args: Any = None) -> str:
+    """The language of this run: ``--lang``, else ``BETEILIGUNG_LANG``, else German."""
+    chosen = getattr(args, "lang", None) or os.environ.get("BETEILIGUNG_LANG") or "de"
+    return chosen if chosen in ("de", "en") else "de"
+
+
+def label(key: str, language: str) -> str:
+    """A fixed label in the language."""
+    de, en = LABELS[key]
+    return en if language == "en" else de
+
+
+def local(at: datetime | None) -> str:
+    """A stored UTC time as shown: Europe/Berlin, day first."""
+    if at is None:
+        return "-"
+    return at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
+
+
+def print_json(value: Any) -> None:
+    """Pretty JSON on stdout (UTF-8, not escaped)."""
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def table(rows: list[list[str]], header: list[str]) -> None:
+    """A plain table with columns as wide as their widest cell (the last column is free)."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header) - 1)]
+    for row in [header, *rows]:
+        cells = [str(c).ljust(w) for c, w in zip(row, widths, strict=False)] + [str(row[-1])]
+        print("  ".join(cells).rstrip())
+
+
+def unmet_lines(unmet: list, language: str, process_id: int | None) -> list[str]:
+    """One line per unmet condition: the sentence, then the command that fixes it."""
+    from ..states.messages import COMMANDS
+
+    lines = []
+    for item in unmet:
+        lines.append(f"  - {item.text(language)}")
+        command = COMMANDS.get(item.code)
+        if command:
+            shown = command.replace(" ID", f" {process_id}") if process_id else command
+            lines.append(f"      {shown}")
+    return lines
+
+
+def print_refusal(refused: Any, args: Any) -> None:
+    """A refused step on stderr: one line saying so, then every unmet condition."""
+    language = lang(args)
+    print(f"beteiligung: {label('refused', language)}: {refused}", file=sys.stderr)
+    for line in unmet_lines(refused.unmet, language, getattr(args, "id", None)):
+        print(line, file=sys.stderr)
