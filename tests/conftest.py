@@ -16,11 +16,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from sqlalchemy import text
+
 from beteiligung.config.bootstrap import build_env
 from beteiligung.config.settings import Settings
 from beteiligung.storage.engine import make_engine
 from beteiligung.storage.migrate import upgrade
-from sqlalchemy import text
 
 PG_URL = os.environ.get("BETEILIGUNG_TEST_POSTGRES_URL", "")
 DATABASES = ["sqlite"] + (["postgres"] if PG_URL else [])

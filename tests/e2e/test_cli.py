@@ -1,0 +1,206 @@
+"""End-to-end: the installed ``beteiligung`` console script on a real database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from beteiligung.storage.engine import make_engine
+
+SCRIPT = str(Path(sys.executable).parent / "beteiligung")
+LEAD = "anna.lehmann@hannover-stadt.de"
+DEPUTY = "jonas.weber@hannover-stadt.de"
+EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "example_concept.toml"
+
+
+@pytest.fixture
+def cli(db_url, tmp_path):
+    """Run the console script against the test database; returns the completed process."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("BETEILIGUNG_")}
+    environ |= {"BETEILIGUNG_DATABASE_URL": db_url, "BETEILIGUNG_USER": LEAD,
+                "BETEILIGUNG_CONFIG": str(tmp_path / "settings.toml")}
+    (tmp_path / "settings.toml").write_text('coordinators = ["koordination@hannover-stadt.de"]\n')
+
+    def run(*args: str, check: int | None = 0) -> subprocess.CompletedProcess:
+        done = subprocess.run([SCRIPT, *args], capture_output=True, text=True, env=environ,
+                              timeout=60)
+        assert "Traceback" not in done.stderr, done.stderr
+        if check is not None:
+            assert done.returncode == check, (done.returncode, done.stdout, done.stderr)
+        return done
+
+    run.environ = environ
+    return run
+
+
+def create(cli, *extra: str) -> int:
+    done = cli("process", "create", "--title", "Neugestaltung Lindener Marktplatz",
+               "--department", "Umwelt und Stadtgrün", "--district", "Linden-Limmer",
+               "--lead-name", "Anna Lehmann", "--lead-email", LEAD, *extra)
+    return int(done.stdout.strip())
+
+
+def test_help_answers_without_importing_the_database_layer():
+    probe = ("import sys\nfrom beteiligung.cli.main import main\n"
+             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in ('sqlalchemy', 'alembic', 'transitions', 'jinja2') "
+             "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert "process" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_create_prints_id_and_json_prints_the_process(cli):
+    assert create(cli) == 1
+    done = cli("process", "create", "--json", "--title", "Spielplatz Nord", "--lead-name",
+               "Anna Lehmann", "--lead-email", LEAD, "--district", "Nord")
+    data = json.loads(done.stdout)
+    assert data["id"] == 2 and data["phase"] == "initiated" and data["districts"] == ["Nord"]
+    listed = json.loads(cli("process", "list", "--json").stdout)
+    assert [p["id"] for p in listed] == [1, 2]
+    only = json.loads(cli("process", "list", "--state", "initiated", "--json").stdout)
+    assert len(only) == 2
+    assert json.loads(cli("process", "list", "--state", "closed", "--json").stdout) == []
+
+
+def test_refused_step_lists_every_reason_and_is_audited(cli):
+    pid = create(cli)
+    cli("advance", str(pid), "set_up_begleitgruppe", "--reason", "x", check=None)
+    cli("process", "edit", str(pid), "--deputy-name", "Jonas Weber", "--deputy-email", DEPUTY)
+    cli("advance", str(pid), "set_up_begleitgruppe")
+    done = cli("advance", str(pid), "draft_concept", check=3)
+    assert "draft_concept" in done.stderr.splitlines()[0]
+    assert "angeregt" in done.stderr and "Mitglieder" in done.stderr
+    english = cli("--lang", "en", "advance", str(pid), "draft_concept", check=3)
+    assert "has no members yet" in english.stderr
+    show = json.loads(cli("process", "show", str(pid), "--json").stdout)
+    assert show["phase"] == "begleitgruppe"
+    draft = next(o for o in show["next"] if o["trigger"] == "draft_concept")
+    assert not draft["allowed"]
+    assert {u["code"] for u in draft["unmet"]} == {"begleitgruppe_requester_missing",
+                                                   "begleitgruppe_no_members"}
+    actions = [e["action"] for e in json.loads(cli("history", str(pid), "--json").stdout)]
+    assert actions.count("transition_refused") == 3
+    assert actions[-1] == "transition_refused"
+
+
+def test_exit_codes_for_user_mistakes(cli, tmp_path):
+    pid = create(cli)
+    assert "not possible from phase" in cli("advance", str(pid), "close", check=3).stderr
+    assert "no process with id 99" in cli("process", "show", "99", check=4).stderr
+    assert "Foo" in cli("process", "create", "--title", "X", "--district", "Foo",
+                        "--lead-name", "A", "--lead-email", LEAD, check=2).stderr
+    usage = cli("process", "show", "abc", check=2)
+    assert len(usage.stderr.strip().splitlines()) == 1
+    refused = cli("--as", "someone@else.de", "process", "edit", str(pid), "--title", "Y",
+                  check=6)
+    assert "may not change" in refused.stderr
+    coordinator = cli("--as", "koordination@hannover-stadt.de", "process", "edit", str(pid),
+                      "--title", "Neuer Titel")
+    assert coordinator.returncode == 0
+    environ = dict(cli.environ)
+    del environ["BETEILIGUNG_USER"]
+    anonymous = subprocess.run([SCRIPT, "process", "edit", str(pid), "--title", "Z"],
+                               capture_output=True, text=True, env=environ)
+    assert anonymous.returncode == 2 and "BETEILIGUNG_USER" in anonymous.stderr
+    actions = [e["action"] for e in json.loads(cli("history", str(pid), "--json").stdout)]
+    assert actions == ["process_created", "transition_refused", "permission_refused",
+                       "process_edited"]
+
+
+def test_wrong_concept_file_names_the_field_and_writes_nothing(cli, tmp_path):
+    pid = create(cli)
+    before = cli("history", str(pid), "--json").stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text('topic = "Platz"\n[[goals]]\nid = "Z1"\ndue = "Juni"\n', encoding="utf-8")
+    done = cli("concept", "load", str(pid), str(bad), check=2)
+    assert "goals[1].due" in done.stderr
+    bad.write_text('topik = "Platz"\n', encoding="utf-8")
+    assert "'topik'" in cli("concept", "load", str(pid), str(bad), check=2).stderr
+    assert "cannot be read" in cli("concept", "load", str(pid), "/nonexistent.toml",
+                                   check=2).stderr
+    assert cli("history", str(pid), "--json").stdout == before
+
+
+def test_concept_versions_through_the_command_line(cli):
+    pid = create(cli, "--deputy-name", "Jonas Weber", "--deputy-email", DEPUTY)
+    cli("advance", str(pid), "set_up_begleitgruppe")
+    cli("begleitgruppe", "requested-by", str(pid), "politics")
+    cli("begleitgruppe", "add-member", str(pid), "--name", "Petra Nowak", "--organisation",
+        "Stadtplanung")
+    cli("advance", str(pid), "draft_concept")
+    cli("concept", "load", str(pid), str(EXAMPLE))
+    cli("concept", "publish", str(pid))
+    again = cli("concept", "publish", str(pid), check=2)
+    assert "nothing to publish" in again.stderr
+    shown = json.loads(cli("concept", "show", str(pid), "--version", "1", "--json").stdout)
+    assert shown["concept"]["goals"][0]["id"] == "Z1"
+    cli("advance", str(pid), "start_pre_reporting")
+    assert json.loads(cli("process", "show", str(pid), "--json").stdout)["phase"] == \
+        "pre_reporting"
+
+
+def test_audit_verify_reports_a_tampered_event(cli, db_url):
+    pid = create(cli)
+    cli("process", "edit", str(pid), "--title", "Anders")
+    ok = json.loads(cli("audit", "verify", "--json").stdout)
+    assert ok["ok"] and ok["events_checked"] == 2
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET actor = 'mallory@x.de' WHERE seq = 2"))
+    engine.dispose()
+    broken = cli("audit", "verify", check=1)
+    assert f"process {pid}: first broken event 2" in broken.stdout
+
+
+def test_concurrent_change_is_a_conflict_with_exit_code_5(cli, db_url):
+    pid = create(cli)
+    engine = make_engine(db_url)
+    conn = engine.connect()
+    tx = conn.begin()
+    conn.execute(text("UPDATE processes SET version = version + 1, title = 'other' "
+                      "WHERE id = :id"), {"id": pid})
+    release = threading.Timer(1.0, tx.commit)
+    release.start()
+    started = time.monotonic()
+    done = cli("process", "edit", str(pid), "--title", "mine", check=5)
+    release.join()
+    conn.close()
+    engine.dispose()
+    assert time.monotonic() - started < 30
+    assert "changed" in done.stderr
+    shown = json.loads(cli("process", "show", str(pid), "--json").stdout)
+    assert shown["title"] == "other"
+    actions = [e["action"] for e in json.loads(cli("history", str(pid), "--json").stdout)]
+    assert actions == ["process_created"]
+
+
+def test_definition_diagram_and_check(cli, tmp_path):
+    diagram = cli("definition", "diagram").stdout
+    assert diagram.startswith("stateDiagram-v2")
+    assert "interim_results --> dialogue: start_another_round" in diagram
+    broken = tmp_path / "def.toml"
+    broken.write_text(
+        'version = "x"\ninitial = "a"\n[phases.a]\n[phases.b]\nterminal = true\n'
+        '[[transitions]]\ntrigger = "go"\nsource = "a"\ndest = "b"\nguards = ["nope"]\n')
+    done = cli("definition", "check", str(broken), check=2)
+    assert "unknown guard 'nope'" in done.stderr
+
+
+def test_demo_walks_to_closed_and_verifies(tmp_path):
+    done = subprocess.run([SCRIPT, "demo", "--dir", str(tmp_path)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Phase ist jetzt 'closed'" in done.stdout
+    assert "abgelehnt, es fehlt" in done.stdout
+    assert "audit trail intact" in done.stdout
+    assert (tmp_path / "demo.db").exists()
