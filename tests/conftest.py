@@ -29,6 +29,12 @@ DISTRICTS = ("Mitte", "Linden-Limmer", "Nord")
 COORDINATOR = "koordination@hannover-stadt.de"
 
 
+def pytest_configure(config):
+    if os.environ.get("CI") and not PG_URL:
+        raise pytest.UsageError("on CI the PostgreSQL tests must run: set "
+                                "BETEILIGUNG_TEST_POSTGRES_URL (bash .ci/run does)")
+
+
 def pytest_report_header(config):
     if PG_URL:
         return f"databases: sqlite, postgres ({PG_URL})"
