@@ -96,7 +96,8 @@ def process_show(args: argparse.Namespace) -> int:
     for verdict in verdicts or []:
         state = say("ready") if verdict.allowed else say("lacks") + ":"
         print(f"  {verdict.transition.trigger} -> {verdict.transition.dest}: {state}")
-        for line in unmet_lines(list(verdict.unmet), language, case.id):
+        for line in unmet_lines(list(verdict.unmet), language, case.id,
+                                verdict.transition.trigger):
             print("  " + line)
     if not verdicts:
         print(f"  {say('none')}")

@@ -73,7 +73,8 @@ def table(rows: list[list[str]], header: list[str]) -> None:
         print("  ".join(cells).rstrip())
 
 
-def unmet_lines(unmet: list, language: str, process_id: int | None) -> list[str]:
+def unmet_lines(unmet: list, language: str, process_id: int | None,
+                trigger: str = "") -> list[str]:
     """One line per unmet condition: the sentence, then the command that fixes it."""
     from ..states.messages import COMMANDS
 
@@ -83,6 +84,7 @@ def unmet_lines(unmet: list, language: str, process_id: int | None) -> list[str]
         command = COMMANDS.get(item.code)
         if command:
             shown = command.replace(" ID", f" {process_id}") if process_id else command
+            shown = shown.replace("TRIGGER", trigger) if trigger else shown
             lines.append(f"      {shown}")
     return lines
 
@@ -91,5 +93,6 @@ def print_refusal(refused: Any, args: Any) -> None:
     """A refused step on stderr: one line saying so, then every unmet condition."""
     language = lang(args)
     print(f"beteiligung: {label('refused', language)}: {refused}", file=sys.stderr)
-    for line in unmet_lines(refused.unmet, language, getattr(args, "id", None)):
+    for line in unmet_lines(refused.unmet, language, getattr(args, "id", None),
+                            refused.trigger):
         print(line, file=sys.stderr)

@@ -42,9 +42,16 @@ def _need(field: str, value: str) -> str:
 
 
 def _phase_in(case: Case, phases: tuple[str, ...], what: str) -> None:
-    if case.phase not in phases:
+    """Refuse unless the case is (or, on hold, was paused) in one of ``phases``."""
+    phase = case.paused_phase or case.phase
+    if phase not in phases:
         raise BadInput(f"{what} is possible only in phase {' or '.join(phases)}; "
                        f"process {case.id} is in phase '{case.phase}'")
+
+
+# R2: the concept is drafted only once the Begleitgruppe is installed.
+CONCEPT_PHASES = ("concept", "pre_reporting", "dialogue", "interim_results", "decision",
+                  "evaluation")
 
 
 def set_begleitgruppe_requester(env: Env, actor: str, pid: int, requested_by: str) -> Case:
@@ -106,6 +113,7 @@ def load_concept(env: Env, actor: str, pid: int, concept: Concept,
                  publish_note: str | None = None) -> Case:
     """Replace the concept draft; with ``publish_note``, publish it as a new version at once."""
     def apply(case: Case) -> dict[str, Any]:
+        _phase_in(case, CONCEPT_PHASES, "the concept")
         case.concept_draft = concept
         payload: dict[str, Any] = {"concept": to_plain(concept)}
         if publish_note is not None:
@@ -118,6 +126,7 @@ def load_concept(env: Env, actor: str, pid: int, concept: Concept,
 def publish_concept(env: Env, actor: str, pid: int, note: str = "") -> Case:
     """Publish the concept draft as a new version with a note of what changed (R5)."""
     def apply(case: Case) -> dict[str, Any]:
+        _phase_in(case, CONCEPT_PHASES, "publishing the concept")
         return {"version": _publish(env, case, note)}
 
     return change(env, actor, pid, "concept_published", apply)

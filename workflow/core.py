@@ -70,6 +70,8 @@ def change(env: Env, actor: str, process_id: int, action: str,
     with env.uow() as uow:
         case = uow.processes.get(process_id)
         authorise(env, uow, case, actor, action)
+        if not env.lifecycle.definition.is_open(case.phase):
+            raise BadInput(f"process {case.id} is {case.phase}: it can no longer be changed")
         ctx = GuardContext(env.clock())
         held = [g for g in _entry_guards(env, case) if not GUARDS[g](case, ctx)]
         payload = apply(case)
