@@ -161,11 +161,22 @@ def audit_verify(args: argparse.Namespace) -> int:
     return 1 if breaks else 0
 
 
+def _definition_json(definition) -> dict[str, Any]:
+    return {"version": definition.version, "initial": definition.initial,
+            "phases": [to_plain(p) for p in definition.phases.values()],
+            "transitions": [to_plain(t) for t in definition.transitions]}
+
+
 def definition_diagram(args: argparse.Namespace) -> int:
     from ..states.definition import load_definition
     from ..states.lifecycle import mermaid
 
-    print(mermaid(load_definition(load_settings().definition), lang(args)), end="")
+    definition = load_definition(load_settings().definition)
+    diagram = mermaid(definition, lang(args))
+    if args.json:
+        print_json(_definition_json(definition) | {"mermaid": diagram})
+    else:
+        print(diagram, end="")
     return 0
 
 
@@ -174,8 +185,11 @@ def definition_check(args: argparse.Namespace) -> int:
 
     path = args.file or load_settings().definition
     definition = load_definition(path)
-    print(f"{path}: valid, version {definition.version}, {len(definition.phases)} phases, "
-          f"{len(definition.transitions)} transitions")
+    if args.json:
+        print_json({"file": str(path), "valid": True} | _definition_json(definition))
+    else:
+        print(f"{path}: valid, version {definition.version}, {len(definition.phases)} phases, "
+              f"{len(definition.transitions)} transitions")
     return 0
 
 

@@ -90,8 +90,10 @@ def build_parser() -> Parser:
     _cmd(aud, "verify", "commands:audit_verify", "verify every process's hash chain", json=True)
 
     defn = _group(sub, "definition", "the lifecycle definition")
-    _cmd(defn, "diagram", "commands:definition_diagram", "the lifecycle as a Mermaid diagram")
-    p = _cmd(defn, "check", "commands:definition_check", "validate a definition file")
+    _cmd(defn, "diagram", "commands:definition_diagram", "the lifecycle as a Mermaid diagram",
+         json=True)
+    p = _cmd(defn, "check", "commands:definition_check", "validate a definition file",
+             json=True)
     p.add_argument("file", nargs="?", help="default: the configured definition")
 
     db = _group(sub, "db", "the database")

@@ -188,6 +188,9 @@ def test_definition_diagram_and_check(cli, tmp_path):
     diagram = cli("definition", "diagram").stdout
     assert diagram.startswith("stateDiagram-v2")
     assert "interim_results --> dialogue: start_another_round" in diagram
+    data = json.loads(cli("definition", "diagram", "--json").stdout)
+    assert data["mermaid"] == diagram
+    assert {p["name"] for p in data["phases"] if p["terminal"]} == {"closed", "cancelled"}
     broken = tmp_path / "def.toml"
     broken.write_text(
         'version = "x"\ninitial = "a"\n[phases.a]\n[phases.b]\nterminal = true\n'
