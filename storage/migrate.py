@@ -38,6 +38,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     from alembic.config import Config
 
     before = current_revision(engine)
+    _refuse_unknown(before)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
@@ -46,11 +47,24 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     return before, current_revision(engine) or ""
 
 
+# Every revision this version ships, from the file names (``0001_initial.py``), so that a
+# database written by a newer version is recognised without importing Alembic.
+KNOWN = frozenset(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*.py"))
+
+
+def _refuse_unknown(revision: str | None) -> None:
+    if revision is not None and revision not in KNOWN:
+        raise StorageError(f"the database is at schema revision {revision!r}, which this "
+                           f"version of beteiligung does not know (newest known: {HEAD}): "
+                           "it was written by a newer version; upgrade beteiligung")
+
+
 def ensure_current(engine: Engine, *, auto: bool) -> None:
     """Migrate an embedded database itself; ask for ``db upgrade`` anywhere else."""
     revision = current_revision(engine)
     if revision == HEAD:
         return
+    _refuse_unknown(revision)
     if auto:
         upgrade(engine)
         return

@@ -79,13 +79,26 @@ def verify(heads: Iterable[ChainHead], events: Iterable[AuditEvent]) -> tuple[in
             breaks[pid] = Break(pid, event.seq, problem)
         state[pid] = (event.seq, event.hash)
     for pid, head in expected.items():
-        if pid in breaks:
-            continue
-        seq, last = state.get(pid, (0, GENESIS))
-        if seq != head.seq or last != head.hash:
-            breaks[pid] = Break(pid, seq + 1, f"trail ends at event {seq}, expected {head.seq}: "
-                                "events were removed from the end")
+        if pid not in breaks:
+            seq, last = state.get(pid, (0, GENESIS))
+            problem = _end_problem(seq, last, head)
+            if problem:
+                breaks[pid] = problem
     return checked, sorted(breaks.values(), key=lambda b: b.process_id)
+
+
+def _end_problem(seq: int, last: str, head: ChainHead) -> Break | None:
+    """Compare where a chain ends with where its process row says it ends."""
+    pid = head.process_id
+    if seq < head.seq:
+        return Break(pid, seq + 1, f"trail ends at event {seq}, expected {head.seq}: "
+                     "events were removed from the end")
+    if seq > head.seq:
+        return Break(pid, head.seq + 1, f"trail goes on to event {seq}, expected {head.seq}: "
+                     "events were added after the end")
+    if last != head.hash:
+        return Break(pid, seq, "the last event is not the one recorded: it was replaced")
+    return None
 
 
 def _problem(event: AuditEvent, last_seq: int, prev: str) -> str:
