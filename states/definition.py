@@ -111,7 +111,8 @@ def _phases(raw: object) -> dict[str, Phase]:
     phases = {}
     for name, spec in raw.items():
         dwell = spec.get("dwell_days")
-        if dwell is not None and (not isinstance(dwell, int) or dwell <= 0):
+        if dwell is not None and (isinstance(dwell, bool) or not isinstance(dwell, int)
+                                  or dwell <= 0):
             raise DefinitionError(f"phase {name!r}: dwell_days must be a positive whole number")
         phases[name] = Phase(name, spec.get("label_de", name), spec.get("label_en", name), dwell,
                              bool(spec.get("terminal")), bool(spec.get("pause")))
@@ -169,17 +170,20 @@ def _check_unique(transitions: list[Transition]) -> None:
 
 
 def _check_reachability(definition: Definition) -> None:
-    graph: dict[str, set[str]] = {name: set() for name in definition.phases}
+    full: dict[str, set[str]] = {name: set() for name in definition.phases}
+    forward: dict[str, set[str]] = {name: set() for name in definition.phases}
     for t in definition.transitions:
-        graph[t.source].add(t.dest)
-    reached = _walk(definition.initial, graph)
-    unreachable = sorted(set(definition.phases) - reached)
+        full[t.source].add(t.dest)
+        # "resume" leads back to wherever a process paused: it makes no phase reachable itself
+        if not t.to_paused:
+            forward[t.source].add(t.dest)
+    unreachable = sorted(set(definition.phases) - _walk(definition.initial, forward))
     if unreachable:
         raise DefinitionError(f"phase(s) {', '.join(unreachable)} cannot be reached from "
                               f"{definition.initial!r}")
     terminals = {p.name for p in definition.phases.values() if p.terminal}
     for name, phase in definition.phases.items():
-        if not phase.terminal and not (_walk(name, graph) & terminals):
+        if not phase.terminal and not (_walk(name, full) & terminals):
             raise DefinitionError(f"phase {name!r} has no way to a terminal phase")
 
 

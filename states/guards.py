@@ -42,6 +42,10 @@ class GuardContext:
 Guard = Callable[[Case, GuardContext], list[Unmet]]
 GUARDS: dict[str, Guard] = {}
 
+# Guards about work that new input can legitimately reopen (a suggestion arrives after the
+# phase was left): they must hold to leave a phase, but are not invariants of the phases after.
+NOT_INVARIANT = frozenset({"concept_suggestions_answered", "all_suggestions_answered"})
+
 
 def guard(fn: Guard) -> Guard:
     """Register a guard under its function name."""
@@ -165,14 +169,15 @@ def concept_resourced(case: Case, ctx: GuardContext) -> list[Unmet]:
 
 @guard
 def concept_published(case: Case, ctx: GuardContext) -> list[Unmet]:
-    """R5 and R1: the concept is published as it stands, naming lead and deputy."""
+    """R5 and R1: the concept is published as it stands, naming today's lead and deputy."""
     version = case.published_concept
     if version is None:
         return [Unmet("concept_not_published")]
     unmet = []
     if case.concept_draft is not None and case.concept_draft != version.concept:
         unmet.append(Unmet("concept_unpublished_changes"))
-    if version.lead is None or version.deputy is None:
+    if version.lead is None or version.deputy is None or (version.lead, version.deputy) != (
+            case.lead, case.deputy):
         unmet.append(Unmet("concept_contacts_missing"))
     return unmet
 

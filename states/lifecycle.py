@@ -15,7 +15,7 @@ from transitions import Machine
 from .case import Case
 from .definition import Definition, Transition
 from .errors import TransitionRefused
-from .guards import GUARDS, GuardContext, Unmet
+from .guards import GUARDS, NOT_INVARIANT, GuardContext, Unmet
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class Lifecycle:
                     nxt.append(t.dest)
             frontier = nxt
         return {phase: tuple(dict.fromkeys(g for t in main if depth.get(t.source, d) < d
-                                           for g in t.guards))
+                                           for g in t.guards if g not in NOT_INVARIANT))
                 for phase, d in depth.items()}
 
     def _holds(self, event) -> bool:

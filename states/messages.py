@@ -67,10 +67,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "note of what changed.",
     },
     "concept_contacts_missing": {
-        "de": "Die veröffentlichte Konzeptversion nennt nicht Ansprechperson und Vertretung: "
-        "beide eintragen und das Konzept erneut veröffentlichen.",
-        "en": "The published concept does not name the lead and the deputy: enter both and "
-        "publish the concept again.",
+        "de": "Die veröffentlichte Konzeptversion nennt nicht die heutige Ansprechperson und "
+        "Vertretung: beide eintragen und das Konzept erneut veröffentlichen.",
+        "en": "The published concept does not name the current lead and deputy: enter both "
+        "and publish the concept again.",
     },
     "suggestions_unanswered": {
         "de": "{count} Anregung(en) zum {target} noch unbeantwortet (Nr. {numbers}): "

@@ -164,7 +164,7 @@ def add_suggestion(env: Env, actor: str, pid: int, target: str, text: str,
                       "a suggestion on the concept")
         else:
             results = case.current_interim_results()
-            if case.phase != "interim_results" or results is None:
+            if (case.paused_phase or case.phase) != "interim_results" or results is None:
                 raise BadInput("no interim results are open for comments in this phase")
             if now > results.comment_deadline:
                 raise BadInput("the comment period on the interim results has ended")
@@ -237,6 +237,9 @@ def publish_interim_results(env: Env, actor: str, pid: int, summary: str,
     fields = {"decision-when": decision_when, "decision-where": decision_where,
               "decision-by": decision_by}
     when, where, by = (_need(k, v) for k, v in fields.items())
+    if comment_deadline.tzinfo is None:
+        raise BadInput("comment-deadline: give a time zone (the command line assumes "
+                       "Europe/Berlin)")
 
     def apply(case: Case) -> dict[str, Any]:
         _phase_in(case, ("interim_results",), "publishing interim results")
@@ -272,6 +275,7 @@ def record_decision(env: Env, actor: str, pid: int, decision: Decision) -> Case:
 def publish_decision(env: Env, actor: str, pid: int) -> Case:
     """Publish the recorded decision with its justification."""
     def apply(case: Case) -> dict[str, Any]:
+        _phase_in(case, ("decision",), "publishing the decision")
         if case.decision is None:
             raise BadInput(f"process {case.id} has no decision recorded yet")
         case.decision.published_at = env.clock()

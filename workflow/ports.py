@@ -85,7 +85,7 @@ class ProcessRepository(Protocol):
         """Append an event without changing the case (a refused attempt)."""
 
     def list(self, phase: str | None = None) -> list[ProcessSummary]:
-        """Processes, optionally only those in ``phase``, newest first."""
+        """Processes by id; in ``phase``, the longest there first."""
 
     def events(self, process_id: int) -> list[AuditEvent]:
         """The audit trail of one process, in order."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..states.case import ORIGINS, Case, Person
+from ..states.case import ORIGINS, Case, ConceptVersion, Person
 from ..states.errors import BadInput, NotPermitted, TransitionRefused
 from ..states.guards import GuardContext
 from ..states.lifecycle import Verdict
@@ -97,9 +97,28 @@ def edit_process(env: Env, actor: str, process_id: int, changes: dict[str, Any])
         for name, value in changes.items():
             setattr(case, name, list(value) if name == "districts" else value)
         after = _snapshot(case)
-        return {k: {"from": before[k], "to": after[k]} for k in changes if before[k] != after[k]}
+        payload: dict[str, Any] = {k: {"from": before[k], "to": after[k]} for k in changes
+                                   if before[k] != after[k]}
+        if {"lead", "deputy"} & set(payload):
+            version = republish_contacts(env, case)
+            if version:
+                payload["concept_republished_as_version"] = version
+        return payload
 
     return change(env, actor, process_id, "process_edited", apply)
+
+
+def republish_contacts(env: Env, case: Case) -> int | None:
+    """R1: the published concept names lead and deputy, so a change of either is published
+    at once as a new concept version (same content, a note saying what changed)."""
+    latest = case.published_concept
+    if latest is None or (latest.lead, latest.deputy) == (case.lead, case.deputy):
+        return None
+    number = latest.number + 1
+    case.concept_versions.append(ConceptVersion(
+        number, env.clock(), "Ansprechperson oder Vertretung geändert", latest.concept,
+        case.lead, case.deputy))
+    return number
 
 
 def advance(env: Env, actor: str, process_id: int, trigger: str, reason: str = "") -> Case:

@@ -1,8 +1,9 @@
 """Alembic environment: runs on the connection that ``storage.migrate`` hands over."""
 
 from alembic import context
-from beteiligung.storage.schema import Base
 from sqlalchemy import create_engine
+
+from beteiligung.storage.schema import Base
 
 config = context.config
 

@@ -6,6 +6,7 @@ Revises:
 
 import sqlalchemy as sa
 from alembic import op
+
 from beteiligung.storage.schema import UtcDateTime
 
 revision = "0001"

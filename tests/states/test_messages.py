@@ -1,0 +1,65 @@
+"""Every message a refused step can show renders in German and English."""
+
+from __future__ import annotations
+
+import string
+from datetime import UTC, datetime
+
+import pytest
+
+from beteiligung.states.case import Case
+from beteiligung.states.guards import GUARDS, GuardContext
+from beteiligung.states.messages import COMMANDS, LANGUAGES, TEXTS, render
+
+SAMPLE = {"section": "Ablauf (procedure)", "goal": "Z1", "missing": "indicator, due",
+          "count": 2, "target": "concept", "numbers": "1, 3", "round": 2,
+          "deadline": "30.09.2026 23:59", "decided_by": "Rat", "makers": "Bezirksrat",
+          "phase": "dialogue"}
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("code", sorted(TEXTS))
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_message_renders(code, lang):
+    entry = TEXTS[code]
+    assert set(entry) == set(LANGUAGES), f"{code} needs a text in every language"
+    names = _placeholders(entry["de"])
+    assert names == _placeholders(entry["en"]), f"{code}: de and en take the same parameters"
+    assert names <= set(SAMPLE)
+    text = render(code, {n: SAMPLE[n] for n in names}, lang)
+    assert text.strip() and "{" not in text and "}" not in text
+    for name in names - {"target"}:
+        assert str(SAMPLE[name]) in text
+
+
+@pytest.mark.parametrize("code", sorted(TEXTS))
+def test_german_and_english_differ(code):
+    names = _placeholders(TEXTS[code]["de"])
+    params = {n: SAMPLE[n] for n in names}
+    assert render(code, params, "de") != render(code, params, "en")
+
+
+def test_target_names_are_translated():
+    params = {"count": 1, "target": "interim_results", "numbers": "4"}
+    assert "zum Zwischenergebnis" in render("suggestions_unanswered", params, "de")
+    assert "on the interim results" in render("suggestions_unanswered", params, "en")
+    assert "zum Konzept" in render("suggestions_unanswered", params | {"target": "concept"})
+
+
+def test_unknown_language_falls_back_to_german():
+    assert render("lead_missing", {}, "fr") == TEXTS["lead_missing"]["de"]
+
+
+def test_every_command_hint_belongs_to_a_message():
+    assert set(COMMANDS) <= set(TEXTS)
+    assert all(hint.startswith("beteiligung ") for hint in COMMANDS.values())
+
+
+def test_every_code_a_guard_can_return_has_a_text():
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    empty = Case(1, "", "", "", "", [], "administration", None, None, now, "t")
+    codes = {u.code for guard in GUARDS.values() for u in guard(empty, GuardContext(now))}
+    assert codes and codes <= set(TEXTS)

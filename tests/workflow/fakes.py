@@ -1,0 +1,258 @@
+"""In-memory implementations of the workflow's ports, for fast use-case tests.
+
+``FakeStore`` is the "database": committed cases, audit trails and chain heads. Each
+``FakeUnitOfWork`` stages its writes and applies them on ``commit``; leaving the ``with`` block
+without a commit throws them away. Cases are deep-copied on the way in and out, so a test (or a
+use case) holding a case object cannot change what is stored behind the repository's back.
+
+The optimistic lock works like the SQL one: ``get`` remembers the version and the audit head
+it saw; ``save`` and ``record`` (and again ``commit``) refuse with ``Conflict`` when someone
+else committed in between.
+
+This module is loaded by ``tests/workflow/conftest.py`` (pytest runs with
+``--import-mode=importlib``); tests reach it through the ``fakes`` fixture.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from beteiligung.config.settings import HERE
+from beteiligung.states.case import Case
+from beteiligung.states.definition import load_definition
+from beteiligung.states.errors import Conflict, NotFound
+from beteiligung.states.lifecycle import Lifecycle
+from beteiligung.workflow.audit import GENESIS, chain
+from beteiligung.workflow.core import Env
+from beteiligung.workflow.ports import AuditEvent, ChainHead, NewEvent, ProcessSummary
+
+DEFINITION_PATH = HERE / "process_definition.toml"
+DISTRICTS = ("Mitte", "Linden-Limmer", "Nord")
+COORDINATOR = "koordination@hannover-stadt.de"
+
+# What ``save(..., document=False)`` writes: the lifecycle columns only (as storage.sql does).
+# Everything else of the case is kept as it was stored, so a use case that changes the document
+# but saves with document=False loses that change here too.
+LIFECYCLE_FIELDS = ("phase", "phase_entered_at", "paused_phase", "dialogue_round",
+                    "cancel_reason", "title", "department", "directorate",
+                    "definition_version")
+
+
+@dataclass
+class _Head:
+    version: int
+    seq: int
+    hash: str
+    updated_at: datetime
+
+
+@dataclass
+class FakeStore:
+    """The committed state shared by every unit of work of one ``Env``."""
+
+    cases: dict[int, Case] = field(default_factory=dict)
+    events: dict[int, list[AuditEvent]] = field(default_factory=dict)
+    heads: dict[int, _Head] = field(default_factory=dict)
+    next_id: int = 1
+    commits: int = 0
+    rollbacks: int = 0
+
+    def all_events(self) -> list[AuditEvent]:
+        """Every committed event, by process and sequence."""
+        return [e for pid in sorted(self.events) for e in self.events[pid]]
+
+    def chain_heads(self) -> list[ChainHead]:
+        """Where each committed chain should end."""
+        return [ChainHead(pid, h.seq, h.hash) for pid, h in sorted(self.heads.items())]
+
+    def case(self, process_id: int) -> Case:
+        """A copy of the committed case (for assertions)."""
+        return copy.deepcopy(self.cases[process_id])
+
+
+@dataclass
+class _Seen:
+    version: int
+    seq: int
+    hash: str
+
+
+class FakeProcessRepository:
+    """``workflow.ports.ProcessRepository`` over a ``FakeStore`` and one unit's staged writes."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+        self._cases: dict[int, Case] = {}
+        self._events: dict[int, list[AuditEvent]] = {}
+        self._heads: dict[int, _Head] = {}
+        self._base: dict[int, _Head | None] = {}
+        self._seen: dict[int, _Seen] = {}
+        self._next_id = store.next_id
+
+    # -- reading: staged writes first, then what is committed
+    def _head(self, pid: int) -> _Head | None:
+        return self._heads.get(pid) or self.store.heads.get(pid)
+
+    def _case(self, pid: int) -> Case | None:
+        return self._cases.get(pid) or self.store.cases.get(pid)
+
+    def _trail(self, pid: int) -> list[AuditEvent]:
+        return self.store.events.get(pid, []) + self._events.get(pid, [])
+
+    def get(self, process_id: int) -> Case:
+        case = self._case(process_id)
+        if case is None:
+            raise NotFound(f"no process with id {process_id}")
+        head = self._head(process_id)
+        assert head is not None
+        self._seen[process_id] = _Seen(head.version, head.seq, head.hash)
+        self._base.setdefault(process_id, self.store.heads.get(process_id))
+        return copy.deepcopy(case)
+
+    def add(self, case: Case, event: NewEvent) -> int:
+        pid = self._next_id
+        self._next_id += 1
+        case.id, case.version = pid, 1
+        self._cases[pid] = copy.deepcopy(case)
+        self._heads[pid] = _Head(1, 0, GENESIS, case.created_at)
+        self._base[pid] = None
+        self._seen[pid] = _Seen(1, 0, GENESIS)
+        self.record(case, event)
+        return pid
+
+    def _check(self, pid: int, seen: _Seen, *, version: bool) -> _Head:
+        head = self._head(pid)
+        assert head is not None
+        if (version and head.version != seen.version) or head.seq != seen.seq:
+            raise Conflict(f"process {pid} was changed by someone else meanwhile")
+        return head
+
+    def _append(self, pid: int, event: NewEvent, seen: _Seen) -> AuditEvent:
+        stored = chain(pid, seen.seq + 1, event, seen.hash)
+        self._events.setdefault(pid, []).append(stored)
+        return stored
+
+    def save(self, case: Case, event: NewEvent, *, document: bool = True) -> None:
+        pid = case.id
+        assert pid is not None, "save needs a case that was added or loaded"
+        seen = self._seen[pid]
+        self._check(pid, seen, version=True)
+        if document:
+            stored_case = copy.deepcopy(case)
+        else:
+            stored_case = copy.deepcopy(self._case(pid))
+            for name in LIFECYCLE_FIELDS:
+                setattr(stored_case, name, copy.deepcopy(getattr(case, name)))
+        stored = self._append(pid, event, seen)
+        stored_case.version = seen.version + 1
+        self._cases[pid] = stored_case
+        self._heads[pid] = _Head(seen.version + 1, stored.seq, stored.hash, event.at)
+        case.version = seen.version + 1
+        self._seen[pid] = _Seen(case.version, stored.seq, stored.hash)
+
+    def record(self, case: Case, event: NewEvent) -> None:
+        pid = case.id
+        assert pid is not None
+        seen = self._seen[pid]
+        head = self._check(pid, seen, version=False)
+        stored = self._append(pid, event, seen)
+        self._heads[pid] = _Head(head.version, stored.seq, stored.hash, head.updated_at)
+        self._seen[pid] = _Seen(seen.version, stored.seq, stored.hash)
+
+    def list(self, phase: str | None = None) -> list[ProcessSummary]:
+        ids = sorted(set(self.store.cases) | set(self._cases))
+        rows = []
+        for pid in ids:
+            case, head = self._case(pid), self._head(pid)
+            assert case is not None and head is not None
+            if phase is not None and case.phase != phase:
+                continue
+            rows.append(ProcessSummary(pid, case.title, case.department, case.phase,
+                                       case.phase_entered_at or case.created_at,
+                                       case.lead.email.lower() if case.lead else "",
+                                       head.updated_at))
+        if phase is not None:
+            rows.sort(key=lambda r: (r.phase_entered_at, r.id))
+        return rows
+
+    def events(self, process_id: int) -> list[AuditEvent]:
+        return list(self._trail(process_id))
+
+    def chain_heads(self) -> Iterator[ChainHead]:
+        for pid in sorted(set(self.store.heads) | set(self._heads)):
+            head = self._head(pid)
+            assert head is not None
+            yield ChainHead(pid, head.seq, head.hash)
+
+    def all_events(self) -> Iterator[AuditEvent]:
+        for pid in sorted(set(self.store.events) | set(self._events)):
+            yield from self._trail(pid)
+
+    # -- the unit of work's end
+    def _apply(self) -> None:
+        for pid, base in self._base.items():
+            if pid in self._heads and self.store.heads.get(pid) != base:
+                raise Conflict(f"process {pid} was changed by someone else meanwhile")
+        self.store.cases.update(self._cases)
+        for pid, events in self._events.items():
+            self.store.events.setdefault(pid, []).extend(events)
+        self.store.heads.update(self._heads)
+        self.store.next_id = max(self.store.next_id, self._next_id)
+        self._discard()
+
+    def _discard(self) -> None:
+        self._cases, self._events, self._heads = {}, {}, {}
+        self._base = {}
+
+
+class FakeUnitOfWork:
+    """``workflow.ports.UnitOfWork``: staged writes, applied by ``commit``, else rolled back."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self.processes = FakeProcessRepository(self.store)
+        return self
+
+    def commit(self) -> None:
+        self.processes._apply()
+        self.store.commits += 1
+
+    def __exit__(self, *exc: object) -> None:
+        if self.processes._cases or self.processes._events or self.processes._heads:
+            self.store.rollbacks += 1
+        self.processes._discard()
+
+
+@dataclass
+class FakeEnv:
+    """An ``Env`` on the fakes, with handles on its store and clock."""
+
+    env: Env
+    store: FakeStore
+    clock: Callable[[], datetime]
+
+
+def make_env(clock: Callable[[], datetime], *, coordinators: Iterable[str] = (COORDINATOR,),
+             districts: tuple[str, ...] = DISTRICTS,
+             lifecycle: Lifecycle | None = None) -> FakeEnv:
+    """An ``Env`` whose units of work are ``FakeUnitOfWork`` on a fresh ``FakeStore``."""
+    store = FakeStore()
+    lifecycle = lifecycle or default_lifecycle()
+    env = Env(uow=lambda: FakeUnitOfWork(store), clock=clock, lifecycle=lifecycle,
+              coordinators=frozenset(coordinators), districts=districts)
+    return FakeEnv(env, store, clock)
+
+
+_LIFECYCLE: list[Lifecycle] = []
+
+
+def default_lifecycle() -> Lifecycle:
+    """The lifecycle of ``config/process_definition.toml`` (built once; it is stateless)."""
+    if not _LIFECYCLE:
+        _LIFECYCLE.append(Lifecycle(load_definition(DEFINITION_PATH)))
+    return _LIFECYCLE[0]

@@ -1,0 +1,438 @@
+"""Every data-entry use case of ``workflow.content``: the happy path, and each refusal, after
+which nothing was written (neither the case nor an audit event)."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from beteiligung.states.case import Concept, Decision, Member, Person
+from beteiligung.states.errors import BadInput, NotFound, NotPermitted
+from beteiligung.states.guards import GuardContext
+from beteiligung.workflow import audit, content
+from beteiligung.workflow.process import advance, edit_process
+
+LEAD = "anna.lehmann@hannover-stadt.de"
+COORDINATOR = "koordination@hannover-stadt.de"
+STRANGER = "mallory@example.org"
+MAKER = "Stadtbezirksrat Linden-Limmer"
+
+
+def _decision(**changes) -> Decision:
+    return replace(Decision(MAKER, date(2026, 10, 1), "Umgestaltung", True, "", "FB 61.3"),
+                   **changes)
+
+
+def _last(store, pid):
+    return store.events[pid][-1]
+
+
+def _chain_ok(store) -> None:
+    assert audit.verify(store.chain_heads(), store.all_events())[1] == []
+
+
+# (phase to start in, the call, error, message): each must leave the store untouched
+REFUSALS = [
+    # Begleitgruppe
+    ("begleitgruppe", lambda e, p, c: content.set_begleitgruppe_requester(e, LEAD, p, "mayor"),
+     BadInput, "requested-by: 'mayor' is not one of department, residents"),
+    ("begleitgruppe", lambda e, p, c: content.add_member(e, LEAD, p, Member(" ", "FB")),
+     BadInput, "name: must not be empty"),
+    ("begleitgruppe", lambda e, p, c: content.add_member(e, LEAD, p, Member("Eva", "")),
+     BadInput, "organisation: must not be empty"),
+    ("begleitgruppe", lambda e, p, c: content.add_member(e, LEAD, p, Member("Eva", "FB", "vip")),
+     BadInput, "kind: 'vip' is not one of internal, external"),
+    ("concept", lambda e, p, c: content.add_member(e, LEAD, p, Member("Eva Stein 1", "FB 61")),
+     BadInput, "name: 'Eva Stein 1' is already a member"),
+    ("begleitgruppe", lambda e, p, c: content.remove_member(e, LEAD, p, "Niemand"),
+     NotFound, "no member named 'Niemand'"),
+    ("initiated", lambda e, p, c: content.add_project_department(e, LEAD, p, "  "),
+     BadInput, "department: must not be empty"),
+    # the concept
+    ("begleitgruppe", lambda e, p, c: content.load_concept(e, LEAD, p, Concept(topic="T")),
+     BadInput, "the concept is possible only in phase concept or pre_reporting or dialogue or "
+     "interim_results or decision or evaluation; process 1 is in phase 'begleitgruppe'"),
+    ("begleitgruppe", lambda e, p, c: content.publish_concept(e, LEAD, p, "erste"),
+     BadInput, "publishing the concept is possible only in phase concept or"),
+    ("concept", lambda e, p, c: content.publish_concept(e, LEAD, p, "erste"),
+     BadInput, "has no concept yet"),
+    ("concept+", lambda e, p, c: content.publish_concept(e, LEAD, p, "nochmal"),
+     BadInput, "nothing to publish: version 1 is the current concept"),
+    # suggestions
+    ("concept+", lambda e, p, c: content.add_suggestion(e, LEAD, p, "mood", "Idee"),
+     BadInput, "on: 'mood' is not one of concept, interim_results"),
+    ("concept+", lambda e, p, c: content.add_suggestion(e, LEAD, p, "concept", "   "),
+     BadInput, "text: must not be empty"),
+    ("concept", lambda e, p, c: content.add_suggestion(e, LEAD, p, "concept", "Idee"),
+     BadInput, "the concept is not published yet"),
+    ("decision", lambda e, p, c: content.add_suggestion(e, LEAD, p, "concept", "Idee"),
+     BadInput, "a suggestion on the concept is possible only in phase concept or "
+     "pre_reporting or dialogue or interim_results"),
+    ("dialogue", lambda e, p, c: content.add_suggestion(e, LEAD, p, "interim_results", "Idee"),
+     BadInput, "no interim results are open for comments in this phase"),
+    ("interim_results",
+     lambda e, p, c: content.add_suggestion(e, LEAD, p, "interim_results", "Idee"),
+     BadInput, "no interim results are open for comments"),
+    ("interim_results+",
+     lambda e, p, c: content.add_suggestion(e, LEAD, p, "interim_results", "Zu spät"),
+     BadInput, "the comment period on the interim results has ended"),
+    ("concept+", lambda e, p, c: content.answer_suggestion(e, LEAD, p, 1, "maybe"),
+     BadInput, "answer: 'maybe' is not one of accepted, partly_accepted, rejected"),
+    ("concept+", lambda e, p, c: content.answer_suggestion(e, LEAD, p, 1, "rejected", " "),
+     BadInput, "justification: a rejected suggestion needs a published justification"),
+    ("concept+", lambda e, p, c: content.answer_suggestion(e, LEAD, p, 99, "accepted"),
+     NotFound, "has no suggestion number 99"),
+    # reports
+    ("pre_reporting", lambda e, p, c: content.publish_report(e, LEAD, p, "mid", "Text"),
+     BadInput, "report kind: 'mid' is not 'pre' or 'post'"),
+    ("pre_reporting", lambda e, p, c: content.publish_report(e, LEAD, p, "pre", ""),
+     BadInput, "text: must not be empty"),
+    ("concept", lambda e, p, c: content.publish_report(e, LEAD, p, "pre", "Vorbericht"),
+     BadInput, "the pre-report is possible only in phase pre_reporting"),
+    ("pre_reporting", lambda e, p, c: content.publish_report(e, LEAD, p, "post", "Nachbericht"),
+     BadInput, "the post-report is possible only in phase decision"),
+    # dialogue activities
+    ("dialogue", lambda e, p, c: content.add_activity(e, LEAD, p, "", "online", c.now.date(),
+                                                      "Web"),
+     BadInput, "format: must not be empty"),
+    ("dialogue", lambda e, p, c: content.add_activity(e, LEAD, p, "Forum", "online",
+                                                      c.now.date(), " "),
+     BadInput, "place: must not be empty"),
+    ("dialogue", lambda e, p, c: content.add_activity(e, LEAD, p, "Forum", "carrier_pigeon",
+                                                      c.now.date(), "Dach"),
+     BadInput, "mode: 'carrier_pigeon' is not one of online, on_site"),
+    ("pre_reporting", lambda e, p, c: content.add_activity(e, LEAD, p, "Forum", "online",
+                                                           c.now.date(), "Web"),
+     BadInput, "a dialogue activity is possible only in phase dialogue"),
+    # interim results
+    ("interim_results", lambda e, p, c: content.publish_interim_results(
+        e, LEAD, p, " ", c.now + timedelta(days=9), "Herbst", "Rathaus", "Rat"),
+     BadInput, "summary: must not be empty"),
+    ("interim_results", lambda e, p, c: content.publish_interim_results(
+        e, LEAD, p, "Ergebnis", c.now + timedelta(days=9), "", "Rathaus", "Rat"),
+     BadInput, "decision-when: must not be empty"),
+    ("interim_results", lambda e, p, c: content.publish_interim_results(
+        e, LEAD, p, "Ergebnis", c.now + timedelta(days=9), "Herbst", "Rathaus", " "),
+     BadInput, "decision-by: must not be empty"),
+    ("interim_results", lambda e, p, c: content.publish_interim_results(
+        e, LEAD, p, "Ergebnis", c.now, "Herbst", "Rathaus", "Rat"),
+     BadInput, "comment-deadline: must lie in the future"),
+    ("dialogue", lambda e, p, c: content.publish_interim_results(
+        e, LEAD, p, "Ergebnis", c.now + timedelta(days=9), "Herbst", "Rathaus", "Rat"),
+     BadInput, "publishing interim results is possible only in phase interim_results"),
+    # the decision
+    ("decision", lambda e, p, c: content.record_decision(e, LEAD, p, _decision(decided_by="")),
+     BadInput, "decided-by: must not be empty"),
+    ("decision", lambda e, p, c: content.record_decision(e, LEAD, p, _decision(summary=" ")),
+     BadInput, "summary: must not be empty"),
+    ("decision", lambda e, p, c: content.record_decision(
+        e, LEAD, p, _decision(follows_results=False, justification="  ")),
+     BadInput, "justification: a decision that departs from the results needs one"),
+    ("interim_results", lambda e, p, c: content.record_decision(e, LEAD, p, _decision()),
+     BadInput, "recording the decision is possible only in phase decision"),
+    ("decision", lambda e, p, c: content.publish_decision(e, LEAD, p),
+     BadInput, "has no decision recorded yet"),
+    # the evaluation
+    ("evaluation", lambda e, p, c: content.rate_goal(e, LEAD, p, "Z1", "great", "Zahlen"),
+     BadInput, "rating: 'great' is not one of met, partly, not_met"),
+    ("evaluation", lambda e, p, c: content.rate_goal(e, LEAD, p, "Z1", "met", " "),
+     BadInput, "evidence: must not be empty"),
+    ("evaluation", lambda e, p, c: content.rate_goal(e, LEAD, p, "Z9", "met", "Zahlen"),
+     NotFound, "goal 'Z9' is not in the published concept \\(goals: Z1, Z2\\)"),
+    ("decision", lambda e, p, c: content.rate_goal(e, LEAD, p, "Z1", "met", "Zahlen"),
+     BadInput, "the evaluation is possible only in phase evaluation"),
+    ("evaluation", lambda e, p, c: content.record_lessons(e, LEAD, p, ""),
+     BadInput, "text: must not be empty"),
+    ("decision", lambda e, p, c: content.record_lessons(e, LEAD, p, "Früher einladen"),
+     BadInput, "the evaluation is possible only in phase evaluation"),
+]
+
+
+def _prepare(env, journey, clock, phase: str) -> int:
+    """A process in ``phase``; with ``+``, everything the next step needs is entered (for
+    ``concept+`` an unanswered suggestion no. 1 follows; for ``interim_results+`` the comment
+    deadline has passed)."""
+    pid = journey.new_process(env).id
+    journey.advance_to(env, pid, phase.rstrip("+"), clock)
+    if phase.endswith("+"):
+        journey.fill_phase(env, pid, clock)
+    if phase == "concept+":
+        content.add_suggestion(env, LEAD, pid, "concept", "Mehr Bäume")
+    return pid
+
+
+@pytest.mark.parametrize(("phase", "call", "error", "message"), REFUSALS)
+def test_refused_input_writes_nothing(env, store, journey, clock, phase, call, error,
+                                      message):
+    pid = _prepare(env, journey, clock, phase)
+    before, events = copy.deepcopy(store.cases[pid]), list(store.events[pid])
+    with pytest.raises(error, match=message):
+        call(env, pid, clock)
+    assert store.cases[pid] == before
+    assert store.events[pid] == events
+
+
+@pytest.mark.parametrize("call", [
+    lambda e, p: content.set_begleitgruppe_requester(e, STRANGER, p, "residents"),
+    lambda e, p: content.add_member(e, STRANGER, p, Member("Eve", "Org")),
+    lambda e, p: content.remove_member(e, STRANGER, p, "Eva Stein 1"),
+    lambda e, p: content.add_project_department(e, STRANGER, p, "FB 66"),
+    lambda e, p: content.publish_concept(e, STRANGER, p, "note"),
+    lambda e, p: content.add_suggestion(e, STRANGER, p, "concept", "Idee"),
+], ids=["requester", "add-member", "remove-member", "department", "publish", "suggestion"])
+def test_stranger_is_refused_and_audited(env, store, journey, clock, call):
+    pid = _prepare(env, journey, clock, "concept+")
+    before = copy.deepcopy(store.cases[pid])
+    with pytest.raises(NotPermitted):
+        call(env, pid)
+    assert store.cases[pid] == before
+    assert (_last(store, pid).action, _last(store, pid).actor) == ("permission_refused",
+                                                                   STRANGER)
+    _chain_ok(store)
+
+
+# --- happy paths
+
+
+def test_begleitgruppe_requester_and_members(env, store, at_phase):
+    pid = at_phase("begleitgruppe")
+    content.set_begleitgruppe_requester(env, LEAD, pid, "residents")
+    assert _last(store, pid).payload == {"requested_by": {"from": None, "to": "residents"}}
+    content.add_member(env, LEAD, pid, Member("Eva Stein", "FB 61"))
+    content.add_member(env, COORDINATOR, pid, Member("Kai Rot", "BI Linden", "external"))
+    assert _last(store, pid).action == "begleitgruppe_member_added"
+    assert _last(store, pid).payload == {"member": {"name": "Kai Rot",
+                                                    "organisation": "BI Linden",
+                                                    "kind": "external"}}
+    content.remove_member(env, LEAD, pid, "Kai Rot")
+    group = store.cases[pid].begleitgruppe
+    assert group.requested_by == "residents"
+    assert group.members == [Member("Eva Stein", "FB 61", "internal")]
+    assert _last(store, pid).payload == {"member": "Kai Rot"}
+    _chain_ok(store)
+
+
+def test_project_group_departments(env, store, pid):
+    content.add_project_department(env, LEAD, pid, " FB 66 Tiefbau ")
+    assert store.cases[pid].project_group == ["FB 66 Tiefbau"]
+    with pytest.raises(BadInput, match="already in the project group"):
+        content.add_project_department(env, LEAD, pid, "FB 66 Tiefbau")
+    assert store.cases[pid].project_group == ["FB 66 Tiefbau"]
+
+
+def test_load_concept_replaces_the_draft(env, store, at_phase, journey):
+    pid = at_phase("concept")
+    concept = journey.complete_concept()
+    content.load_concept(env, LEAD, pid, concept)
+    assert store.cases[pid].concept_draft == concept
+    assert store.cases[pid].concept_versions == []
+    event = _last(store, pid)
+    assert event.action == "concept_loaded" and event.payload["concept"]["topic"] == concept.topic
+    assert "published_version" not in event.payload
+
+
+def test_load_concept_and_publish_at_once(env, store, at_phase, journey, clock):
+    pid = at_phase("concept")
+    content.load_concept(env, LEAD, pid, journey.complete_concept(), "")
+    (version,) = store.cases[pid].concept_versions
+    assert (version.number, version.published_at, version.change_note) == (
+        1, clock.now, "Erstveröffentlichung")
+    assert version.lead == journey.LEAD and version.deputy == journey.DEPUTY
+    assert _last(store, pid).payload["published_version"] == 1
+
+
+def test_concept_versions_carry_change_notes(env, store, at_phase, journey, clock):
+    pid = at_phase("concept")
+    first = journey.complete_concept()
+    content.load_concept(env, LEAD, pid, first)
+    content.publish_concept(env, LEAD, pid, "Erste Fassung")
+    assert _last(store, pid).payload == {"version": 1}
+    second = replace(first, procedure="Auftakt, Werkstatt, Online-Dialog")
+    content.load_concept(env, LEAD, pid, second)
+    with pytest.raises(BadInput, match="note \\(what changed since the last version\\): must"):
+        content.publish_concept(env, LEAD, pid, "  ")
+    clock.advance(days=2)
+    content.publish_concept(env, LEAD, pid, "Werkstatt ergänzt")
+    versions = store.cases[pid].concept_versions
+    assert [(v.number, v.change_note) for v in versions] == [(1, "Erste Fassung"),
+                                                             (2, "Werkstatt ergänzt")]
+    assert versions[0].concept == first and versions[1].concept == second
+    assert versions[1].published_at == clock.now
+    # a new deputy is published at once as a new version: the concept names the contacts (R1)
+    edit_process(env, LEAD, pid, {"deputy": Person("Lea Sommer", "lea.sommer@hannover-stadt.de")})
+    latest = store.cases[pid].concept_versions[-1]
+    assert (latest.number, latest.deputy.name) == (3, "Lea Sommer")
+    assert latest.concept == second and "Vertretung" in latest.change_note
+    assert _last(store, pid).payload["concept_republished_as_version"] == 3
+    _chain_ok(store)
+
+
+def test_published_version_does_not_change_with_a_later_draft(env, store, at_phase, journey):
+    pid = at_phase("concept")
+    concept = journey.complete_concept()
+    content.load_concept(env, LEAD, pid, concept, "")
+    concept.goals.append(replace(concept.goals[0], id="Z3"))
+    concept.decision_makers.append("Rat der Stadt")
+    version = store.cases[pid].concept_versions[0]
+    assert [g.id for g in version.concept.goals] == ["Z1", "Z2"]
+    assert version.concept.decision_makers == ["Stadtbezirksrat Linden-Limmer"]
+
+
+def test_suggestions_on_the_concept_are_numbered_and_answered(env, store, at_phase, clock,
+                                                              journey):
+    pid = at_phase("concept")
+    journey.fill_phase(env, pid, clock)
+    content.add_suggestion(env, COORDINATOR, pid, "concept", " Mehr Bäume ", " B. Bürger ")
+    content.add_suggestion(env, LEAD, pid, "concept", "Weniger Parkplätze")
+    assert _last(store, pid).payload == {"number": 2, "on": "concept",
+                                         "text": "Weniger Parkplätze", "author": ""}
+    clock.advance(days=1)
+    content.answer_suggestion(env, LEAD, pid, 1, "accepted")
+    content.answer_suggestion(env, LEAD, pid, 2, "rejected", " Parkplätze bleiben ")
+    first, second = store.cases[pid].suggestions
+    assert (first.number, first.text, first.author, first.answer) == (1, "Mehr Bäume",
+                                                                      "B. Bürger", "accepted")
+    assert (second.answer, second.justification, second.answered_at) == (
+        "rejected", "Parkplätze bleiben", clock.now)
+    assert _last(store, pid).payload == {"number": 2,
+                                         "answer": {"from": None, "to": "rejected"},
+                                         "justification": "Parkplätze bleiben"}
+
+
+def test_suggestion_on_interim_results_within_the_comment_period(env, store, at_phase, clock,
+                                                                 journey):
+    pid = at_phase("interim_results")
+    content.publish_interim_results(env, LEAD, pid, "Ergebnisse",
+                                    clock.now + timedelta(days=14), "Herbst", "Rathaus", MAKER)
+    content.add_suggestion(env, LEAD, pid, "interim_results", "Mehr Schatten", "C. Kind")
+    assert store.cases[pid].suggestions[-1].target == "interim_results"
+    clock.advance(days=15)
+    with pytest.raises(BadInput, match="the comment period on the interim results has ended"):
+        content.add_suggestion(env, LEAD, pid, "interim_results", "Zu spät")
+    assert len(store.cases[pid].suggestions) == 1
+
+
+def test_reports(env, store, at_phase, journey, clock):
+    pid = at_phase("pre_reporting")
+    content.publish_report(env, LEAD, pid, "pre", " Vorbericht ")
+    report = store.cases[pid].pre_report
+    assert (report.text, report.published_at) == ("Vorbericht", clock.now)
+    assert _last(store, pid).action == "pre_report_published"
+    journey.advance_to(env, pid, "decision", clock)
+    content.publish_report(env, LEAD, pid, "post", "Nachbericht")
+    assert store.cases[pid].post_report.text == "Nachbericht"
+    assert _last(store, pid).action == "post_report_published"
+
+
+def test_dialogue_activities_belong_to_the_current_round(env, store, at_phase, journey, clock):
+    pid = at_phase("dialogue")
+    content.add_activity(env, LEAD, pid, " Online-Dialog ", "online", date(2026, 5, 1), " Web ")
+    activity = store.cases[pid].activities[-1]
+    assert (activity.round, activity.format, activity.mode, activity.place) == (
+        1, "Online-Dialog", "online", "Web")
+    journey.progress(env, pid, clock)
+    journey.fill_phase(env, pid, clock)
+    advance(env, LEAD, pid, "start_another_round")
+    content.add_activity(env, LEAD, pid, "Werkstatt", "on_site", date(2026, 7, 1), "Rathaus")
+    assert [a.round for a in store.cases[pid].activities] == [1, 2]
+
+
+def test_interim_results(env, store, at_phase, clock):
+    pid = at_phase("interim_results")
+    deadline = clock.now + timedelta(days=14)
+    content.publish_interim_results(env, LEAD, pid, " Ergebnisse ", deadline, "Herbst",
+                                    "Rathaus", MAKER)
+    results = store.cases[pid].current_interim_results()
+    assert (results.round, results.summary, results.published_at, results.comment_deadline) == (
+        1, "Ergebnisse", clock.now, deadline)
+    assert (results.decision_when, results.decision_where, results.decision_by) == (
+        "Herbst", "Rathaus", MAKER)
+    with pytest.raises(BadInput, match="the interim results of round 1 are already published"):
+        content.publish_interim_results(env, LEAD, pid, "Noch mal", deadline, "Herbst",
+                                        "Rathaus", MAKER)
+    assert len(store.cases[pid].interim_results) == 1
+
+
+def test_decision_is_recorded_then_published(env, store, at_phase, clock):
+    pid = at_phase("decision")
+    content.record_decision(env, LEAD, pid, _decision(
+        follows_results=False, justification="Kosten", published_at=clock.now))
+    assert store.cases[pid].decision.published_at is None  # publishing is a separate step
+    assert store.cases[pid].decision.justification == "Kosten"
+    clock.advance(hours=2)
+    content.publish_decision(env, LEAD, pid)
+    assert store.cases[pid].decision.published_at == clock.now
+    assert _last(store, pid).payload == {"published": True}
+
+
+def test_evaluation(env, store, at_phase):
+    pid = at_phase("evaluation")
+    content.rate_goal(env, LEAD, pid, "Z1", "partly", " 250 Beiträge ")
+    content.record_lessons(env, LEAD, pid, "Früher einladen")
+    evaluation = store.cases[pid].evaluation
+    assert evaluation.goals["Z1"].rating == "partly"
+    assert evaluation.goals["Z1"].evidence == "250 Beiträge"
+    assert evaluation.lessons_learned == "Früher einladen"
+    assert _last(store, pid).payload == {"lessons_learned": "Früher einladen"}
+    _chain_ok(store)
+
+
+# --- on hold, closed, cancelled
+
+
+def test_data_entry_on_hold_follows_the_paused_phase(env, store, at_phase):
+    pid = at_phase("dialogue")
+    advance(env, LEAD, pid, "hold", reason="Sommerpause")
+    content.add_activity(env, LEAD, pid, "Forum", "online", date(2026, 5, 1), "Web")
+    assert store.cases[pid].activities[-1].round == 1
+    with pytest.raises(BadInput, match="the pre-report is possible only in phase pre_reporting; "
+                                       "process 1 is in phase 'on_hold'"):
+        content.publish_report(env, LEAD, pid, "pre", "Vorbericht")
+    assert store.cases[pid].phase == "on_hold"
+
+
+@pytest.mark.parametrize("end", ["closed", "cancelled"])
+def test_closed_or_cancelled_process_can_no_longer_be_changed(env, store, at_phase, end):
+    pid = at_phase("evaluation")
+    if end == "closed":
+        content.rate_goal(env, LEAD, pid, "Z1", "met", "Zahlen")
+        content.rate_goal(env, LEAD, pid, "Z2", "met", "Zahlen")
+        advance(env, LEAD, pid, "close")
+    else:
+        advance(env, LEAD, pid, "cancel", reason="Vorhaben entfällt")
+    before, events = copy.deepcopy(store.cases[pid]), list(store.events[pid])
+    for call in (lambda: content.add_project_department(env, LEAD, pid, "FB 66"),
+                 lambda: content.record_lessons(env, LEAD, pid, "Später"),
+                 lambda: edit_process(env, COORDINATOR, pid, {"title": "Neu"})):
+        with pytest.raises(BadInput, match=f"process 1 is {end}: it can no longer be changed"):
+            call()
+    assert store.cases[pid] == before and store.events[pid] == events
+    with pytest.raises(NotPermitted):
+        edit_process(env, STRANGER, pid, {"title": "Neu"})
+    assert _last(store, pid).action == "permission_refused"
+
+
+def test_new_lead_after_publishing_is_published_with_the_concept(env, store, at_phase,
+                                                                 journey, clock):
+    """R1: lead and deputy are published with the concept, so a new lead is published at once
+    as a new concept version; the published version never names a former lead."""
+    pid = at_phase("concept")
+    journey.fill_phase(env, pid, clock)
+    before = len(store.cases[pid].concept_versions)
+    clara = Person("Clara Berg", "clara.berg@hannover-stadt.de")
+    edit_process(env, LEAD, pid, {"lead": clara})
+    case = store.cases[pid]
+    assert len(case.concept_versions) == before + 1
+    assert case.published_concept.lead == clara
+    verdict = env.lifecycle.check(case, "start_pre_reporting", GuardContext(clock.now))
+    assert verdict.allowed, verdict.unmet
+    stale_case = copy.deepcopy(case)
+    stale_case.concept_versions[-1].lead = Person("Former", "former@hannover-stadt.de")
+    stale = env.lifecycle.check(stale_case, "start_pre_reporting", GuardContext(clock.now))
+    assert [u.code for u in stale.unmet] == ["concept_contacts_missing"]
+    assert advance(env, COORDINATOR, pid, "start_pre_reporting").phase == "pre_reporting"
+
+
