@@ -2,7 +2,8 @@
 
 SQLite gets WAL, ``synchronous=NORMAL``, foreign keys and a busy timeout on every connection,
 and its transactions are begun explicitly so that reads and the write that follows them share
-one snapshot (pysqlite would otherwise begin only at the first write).
+one snapshot (pysqlite would otherwise begin only at the first write). PostgreSQL runs at
+REPEATABLE READ for the same reason.
 Import rule: SQLAlchemy only.
 """
 
@@ -37,7 +38,10 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # REPEATABLE READ: every statement of a unit of work sees one snapshot, as on SQLite (the
+    # audit verification reads heads and events in two statements); a write over a row that
+    # changed since is a serialization failure, which the unit of work reports as a Conflict.
+    return create_engine(url, pool_pre_ping=True, isolation_level="REPEATABLE READ")
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

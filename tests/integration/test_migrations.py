@@ -1,0 +1,158 @@
+"""Migrations: an empty database is brought to the schema that ``storage/schema.py`` declares,
+``storage.migrate.HEAD`` stays Alembic's head, and start-up refuses a database that is not
+there yet (or migrates it, for the embedded SQLite)."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Column, Integer, MetaData, inspect, text
+
+from beteiligung.config.bootstrap import build_env
+from beteiligung.config.settings import Settings
+from beteiligung.states.errors import StorageError
+from beteiligung.storage.engine import make_engine
+from beteiligung.storage.migrate import (
+    HEAD,
+    MIGRATIONS,
+    current_revision,
+    ensure_current,
+    upgrade,
+)
+from beteiligung.storage.schema import Base
+from beteiligung.workflow import process
+
+TABLES = {"alembic_version", "processes", "audit_events"}
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _tables(engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+def _differences(engine, metadata: MetaData) -> list:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                         "compare_server_default": True})
+        return compare_metadata(context, metadata)
+
+
+def test_upgrade_on_an_empty_database_creates_the_schema_at_head(empty_engine):
+    assert _tables(empty_engine) == set()
+    assert current_revision(empty_engine) is None
+
+    assert upgrade(empty_engine) == (None, HEAD)
+
+    assert _tables(empty_engine) == TABLES
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() \
+            == [HEAD]
+    assert current_revision(empty_engine) == HEAD
+
+
+def test_head_is_alembics_only_head(engine):
+    script = ScriptDirectory.from_config(_config())
+    assert script.get_heads() == [HEAD]
+    assert script.get_current_head() == HEAD
+    assert current_revision(engine) == HEAD
+
+
+def test_migrated_schema_matches_the_declared_tables(empty_engine):
+    upgrade(empty_engine)
+    assert _differences(empty_engine, Base.metadata) == []
+
+
+def test_schema_comparison_sees_a_difference_when_there_is_one(empty_engine):
+    """The control for the test above: the comparison is not blind on this database."""
+    upgrade(empty_engine)
+    changed = MetaData(naming_convention=Base.metadata.naming_convention)
+    for table in Base.metadata.sorted_tables:
+        table.to_metadata(changed)
+    changed.tables["processes"].append_column(Column("priority", Integer, nullable=False))
+
+    differences = _differences(empty_engine, changed)
+    assert [(d[0], d[2], d[3].name) for d in differences] == [
+        ("add_column", "processes", "priority")]
+
+
+def test_ensure_current_without_auto_refuses_an_empty_database(empty_engine):
+    with pytest.raises(StorageError, match="run 'beteiligung db upgrade'"):
+        ensure_current(empty_engine, auto=False)
+    assert _tables(empty_engine) == set()
+
+
+def test_ensure_current_with_auto_migrates_an_empty_database(empty_engine):
+    ensure_current(empty_engine, auto=True)
+    assert current_revision(empty_engine) == HEAD
+    assert _tables(empty_engine) == TABLES
+    ensure_current(empty_engine, auto=False)
+
+
+def test_ensure_current_passes_on_a_migrated_database(engine):
+    ensure_current(engine, auto=False)
+    ensure_current(engine, auto=True)
+    assert current_revision(engine) == HEAD
+
+
+@pytest.mark.parametrize("auto", [False, True])
+def test_a_database_from_a_newer_program_is_a_storage_error(empty_engine, auto):
+    """A revision this program does not know (written by a newer version): refused with a
+    ``StorageError`` naming it, never an Alembic traceback."""
+    upgrade(empty_engine)
+    with empty_engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+
+    with pytest.raises(StorageError, match="9999"):
+        ensure_current(empty_engine, auto=auto)
+    assert current_revision(empty_engine) == "9999"
+
+
+def test_an_unreachable_database_is_a_storage_error(db_url, tmp_path, kit):
+    url = (f"sqlite:///{tmp_path / 'no' / 'such' / 'folder' / 'x.db'}"
+           if kit.dialect(db_url) == "sqlite" else "postgresql://postgres@127.0.0.1:1/test")
+    engine = make_engine(url)
+    try:
+        with pytest.raises(StorageError, match="cannot open the database"):
+            ensure_current(engine, auto=False)
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_is_idempotent_and_keeps_the_data(empty_db_url, empty_engine, clock, kit):
+    upgrade(empty_engine)
+    settings = Settings(empty_db_url, frozenset(), ("Linden-Limmer",))
+    env = build_env(settings, clock=clock, engine=empty_engine)
+    pid = kit.new_process(env)
+    process.advance(env, kit.LEAD.email, pid, "set_up_begleitgruppe")
+    before = process.history(env, pid)
+
+    assert upgrade(empty_engine) == (HEAD, HEAD)
+    assert upgrade(empty_engine) == (HEAD, HEAD)
+
+    assert _tables(empty_engine) == TABLES
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+    assert process.history(env, pid) == before
+    assert process.verify_audit(env) == (2, [])
+
+
+def test_downgrade_to_nothing_and_up_again(empty_engine):
+    upgrade(empty_engine)
+    config = _config()
+    with empty_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
+    assert _tables(empty_engine) == {"alembic_version"}
+    assert current_revision(empty_engine) is None
+
+    assert upgrade(empty_engine) == (None, HEAD)
+    assert _differences(empty_engine, Base.metadata) == []
