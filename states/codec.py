@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, TypeVar
@@ -32,38 +33,52 @@ def to_plain(value: Any) -> Any:
     return value
 
 
-@cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
 def from_plain(cls: type[T], data: Any) -> T:
     """Rebuild an instance of ``cls`` from what :func:`to_plain` produced."""
-    return _convert(cls, data)
+    return _converter(cls)(data)
 
 
-def _convert(tp: Any, data: Any) -> Any:
-    if data is None:
-        return None
+Converter = Callable[[Any], Any]
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+@cache
+def _converter(tp: Any) -> Converter:
+    """A function that rebuilds values of type ``tp``; built once per type (loading a case
+    is on the path of every step, so the type analysis must not be repeated per value)."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _convert(inner[0], data)
+        inner = _converter(next(a for a in typing.get_args(tp) if a is not type(None)))
+        return lambda v: None if v is None else inner(v)
     if origin is list:
-        (item,) = typing.get_args(tp)
-        return [_convert(item, v) for v in data]
+        item = _converter(typing.get_args(tp)[0])
+        return (lambda v: list(v)) if item is _identity else (lambda v: [item(x) for x in v])
     if origin is dict:
-        _, item = typing.get_args(tp)
-        return {k: _convert(item, v) for k, v in data.items()}
+        item = _converter(typing.get_args(tp)[1])
+        return lambda v: {k: item(x) for k, x in v.items()}
     if dataclasses.is_dataclass(tp):
-        hints = _hints(tp)
-        names = {f.name for f in dataclasses.fields(tp)}
-        return tp(**{k: _convert(hints[k], v) for k, v in data.items() if k in names})
+        return _dataclass_converter(tp)
     if tp is datetime:
-        return data if isinstance(data, datetime) else parse_datetime(data)
+        return lambda v: v if isinstance(v, datetime) else parse_datetime(v)
     if tp is date:
-        return data if isinstance(data, date) else date.fromisoformat(data)
-    return data
+        return lambda v: v if isinstance(v, date) else date.fromisoformat(v)
+    return _identity
+
+
+def _dataclass_converter(cls: type) -> Converter:
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: _converter(hints[f.name]) for f in dataclasses.fields(cls)}
+
+    def convert(data: Any) -> Any:
+        if data is None:
+            return None
+        return cls(**{k: (None if v is None else fields[k](v)) for k, v in data.items()
+                      if k in fields})
+
+    return convert
 
 
 def parse_datetime(text: str) -> datetime:
