@@ -7,6 +7,7 @@ Import rule: standard library, ``platformdirs`` and ``states`` (for errors) only
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from collections.abc import Mapping
@@ -16,7 +17,44 @@ from pathlib import Path
 from ..states.errors import BadInput
 
 HERE = Path(__file__).parent
-KEYS = ("database_url", "coordinators", "districts", "language", "definition")
+KEYS = ("database_url", "coordinators", "districts", "language", "definition", "mail",
+        "reminders")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """How e-mail leaves: ``file`` (each message an .eml file in ``folder``) or ``smtp``."""
+
+    backend: str = "file"
+    folder: str = ""
+    sender: str = "beteiligung@localhost"
+    host: str = ""
+    port: int = 587
+    tls: str = "starttls"
+    username: str = ""
+    password: str = ""
+    timeout: float = 30.0
+    base_url: str = "http://127.0.0.1:8000"
+    max_attempts: int = 8
+    batch_size: int = 100
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """When reminders go out and how the engine sets its own deadlines (days)."""
+
+    days_before: tuple[int, ...] = (14, 3)
+    on_the_day: bool = True
+    overdue_every: int = 7
+    escalate_after: int = 7
+    hour: int = 8
+    subdivision: str = "NI"
+    answer_days: int = 30
+    concept_comment_days: int = 28
+    evaluation_days: int = 365
+    sweep_minutes: int = 15
+    deliver_minutes: int = 1
+    templates: str = ""
 
 
 @dataclass(frozen=True)
@@ -28,6 +66,8 @@ class Settings:
     districts: tuple[str, ...]
     language: str = "de"
     definition: Path = HERE / "process_definition.toml"
+    mail: MailSettings = MailSettings()
+    reminders: ReminderSettings = ReminderSettings()
 
     @property
     def embedded(self) -> bool:
@@ -79,9 +119,53 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise BadInput(f"language: {language!r} is not 'de' or 'en'")
     definition = env.get("BETEILIGUNG_DEFINITION") or data.get("definition")
     return Settings(
+        mail=_section(MailSettings, data.get("mail", {}), "mail", env),
+        reminders=_section(ReminderSettings, data.get("reminders", {}), "reminders", env),
         database_url=url or default_database_url(),
         coordinators=frozenset(c.strip().lower() for c in coordinators if c.strip()),
         districts=tuple(data["districts"]),
         language=language,
         definition=Path(definition) if definition else HERE / "process_definition.toml",
     )
+
+
+def _section(cls: type, raw: dict, name: str, env: Mapping[str, str]):
+    """A settings table: known keys only, each of its default's type; environment variables
+    ``BETEILIGUNG_<TABLE>_<KEY>`` (e.g. ``BETEILIGUNG_MAIL_PASSWORD``) override the file."""
+    defaults = cls()
+    values = {}
+    for f in dataclasses.fields(cls):
+        key = f"BETEILIGUNG_{name.upper()}_{f.name.upper()}"
+        if key in env:
+            values[f.name] = _coerce(f"{key}", env[key], getattr(defaults, f.name))
+    unknown = set(raw) - {f.name for f in dataclasses.fields(cls)}
+    if unknown:
+        raise BadInput(f"settings [{name}]: unknown key(s) {', '.join(sorted(unknown))}")
+    for field_name, value in raw.items():
+        values.setdefault(field_name, _check_type(f"[{name}] {field_name}", value,
+                                                  getattr(defaults, field_name)))
+    return cls(**values)
+
+
+def _check_type(where: str, value, default):
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
+            raise BadInput(f"settings {where}: must be a list of whole numbers")
+        return tuple(value)
+    if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if type(value) is not type(default):
+        raise BadInput(f"settings {where}: must be {type(default).__name__}, not "
+                       f"{type(value).__name__}")
+    return value
+
+
+def _coerce(where: str, text: str, default):
+    try:
+        if isinstance(default, bool):
+            return text.strip().lower() in ("1", "true", "yes", "on")
+        if isinstance(default, tuple):
+            return tuple(int(v) for v in text.split(",") if v.strip())
+        return type(default)(text)
+    except ValueError:
+        raise BadInput(f"{where}: {text!r} is not a {type(default).__name__}") from None

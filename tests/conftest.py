@@ -92,7 +92,8 @@ def db_url(request, tmp_path: Path, pg_schema_url) -> str:
         return url
     engine = make_engine(pg_schema_url)
     with engine.begin() as conn:
-        conn.execute(text("TRUNCATE audit_events, processes RESTART IDENTITY CASCADE"))
+        conn.execute(text("TRUNCATE outbox, deadlines, audit_events, processes "
+                          "RESTART IDENTITY CASCADE"))
     engine.dispose()
     return pg_schema_url
 
