@@ -7,6 +7,7 @@ error                  exit code  meaning
 ``TransitionRefused``  3          guards unmet, or the trigger is not allowed here
 ``NotFound``           4          no such process, suggestion, goal, ...
 ``Conflict``           5          someone else changed the process at the same time
+``Busy``               5          (retried first) the database was busy with another write
 ``NotPermitted``       6          the actor may not change this process
 ``DefinitionError``    2          the process definition file is invalid
 ``StorageError``       7          the database is unreachable or not migrated
@@ -61,6 +62,11 @@ class Conflict(BeteiligungError):
     """A concurrent change won; retry with fresh data."""
 
     exit_code = 5
+
+
+class Busy(Conflict):
+    """The database was busy with another writer (SQLite: a stale snapshot); the unit of work
+    may be run again, and is a real ``Conflict`` if the process itself changed meanwhile."""
 
 
 class NotPermitted(BeteiligungError):

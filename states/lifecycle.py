@@ -14,7 +14,7 @@ from transitions import Machine
 
 from .case import Case
 from .definition import Definition, Transition
-from .errors import TransitionRefused
+from .errors import DefinitionError, TransitionRefused
 from .guards import GUARDS, NOT_INVARIANT, GuardContext, Unmet
 
 
@@ -84,6 +84,15 @@ class Lifecycle:
             return False
         return not any(GUARDS[name](case, ctx) for name in transition.guards)
 
+    def require_known(self, case: Case) -> None:
+        """Refuse a case whose phase this definition does not have (the file changed since)."""
+        for phase in (case.phase, case.paused_phase):
+            if phase is not None and phase not in self.definition.phases:
+                raise DefinitionError(
+                    f"process {case.id} is in phase '{phase}', which definition version "
+                    f"{self.definition.version} does not have (the process runs under "
+                    f"{case.definition_version}): restore the phase in the definition file")
+
     def triggers(self, phase: str) -> list[str]:
         """The triggers defined from ``phase``, in definition order, each once."""
         return list(dict.fromkeys(t.trigger for t in self.definition.transitions_from(phase)))
@@ -111,10 +120,13 @@ class Lifecycle:
 
     def options(self, case: Case, ctx: GuardContext) -> list[Verdict]:
         """Every trigger available from the case's phase, with what each still lacks."""
+        if case.phase not in self.definition.phases:
+            return []
         return [self.check(case, trigger, ctx) for trigger in self.triggers(case.phase)]
 
     def fire(self, case: Case, trigger: str, ctx: GuardContext) -> Transition:
         """Take ``trigger`` on ``case`` or raise ``TransitionRefused`` listing every unmet rule."""
+        self.require_known(case)
         verdict = self.check(case, trigger, ctx)
         if not verdict.allowed:
             raise TransitionRefused(

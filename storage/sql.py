@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from ..states.case import Case
 from ..states.codec import from_plain, to_plain
-from ..states.errors import Conflict, NotFound, StorageError
+from ..states.errors import BadInput, Busy, Conflict, NotFound, StorageError
 from ..workflow.audit import GENESIS, canonical, chain
 from ..workflow.ports import AuditEvent, ChainHead, NewEvent, ProcessSummary
 from .schema import audit_events, processes
@@ -49,6 +49,20 @@ _EVENTS = (select(audit_events).where(audit_events.c.process_id == bindparam("pi
            .order_by(audit_events.c.seq))
 
 
+BUSY = ("the process is being changed by someone else right now: nothing was saved; retry in "
+        "a moment")
+
+
+MAX_ID = 2**31 - 1
+
+
+def changed(process_id: int | None) -> str:
+    """The message of a lost race (one wording for every place that detects one)."""
+    which = f"process {process_id}" if process_id else "the process"
+    return (f"{which} was changed by someone else at the same time: nothing was saved; look at "
+            "it again and retry")
+
+
 @dataclass
 class _Seen:
     version: int
@@ -64,6 +78,8 @@ class SqlProcessRepository:
         self._seen: dict[int, _Seen] = {}
 
     def get(self, process_id: int) -> Case:
+        if not 1 <= process_id <= MAX_ID:
+            raise NotFound(f"no process with id {process_id}")
         row = self.conn.execute(_LOAD, {"pid": process_id}).one_or_none()
         if row is None:
             raise NotFound(f"no process with id {process_id}")
@@ -94,8 +110,7 @@ class SqlProcessRepository:
             values["document"] = self._document(case)
         result = self._write(_SAVE, values | {"pid": case.id, "seen": seen.version})
         if result.rowcount != 1:
-            raise Conflict(f"process {case.id} was changed by someone else meanwhile: "
-                           "nothing was saved; look at it again and retry")
+            raise Conflict(changed(case.id))
         self._insert(stored)
         case.version = seen.version + 1
         self._seen[case.id] = _Seen(case.version, stored.seq, stored.hash)
@@ -106,7 +121,7 @@ class SqlProcessRepository:
         result = self._write(_RECORD, {"audit_seq": stored.seq, "audit_head": stored.hash,
                                        "pid": case.id, "seen": seen.audit_seq})
         if result.rowcount != 1:
-            raise Conflict(f"process {case.id} was changed by someone else meanwhile; retry")
+            raise Conflict(changed(case.id))
         self._insert(stored)
         self._seen[case.id] = _Seen(seen.version, stored.seq, stored.hash)
 
@@ -115,13 +130,12 @@ class SqlProcessRepository:
         try:
             return self.conn.execute(statement, params)
         except IntegrityError as exc:
-            raise Conflict(f"process {params.get('pid') or params.get('process_id')} was "
-                           "changed by someone else at the same time: nothing was saved; "
-                           "look at it again and retry") from exc
+            raise Conflict(changed(params.get("pid") or params.get("process_id"))) from exc
+        except DataError as exc:
+            raise BadInput(f"a value does not fit the database: {_first_line(exc)}") from None
         except DBAPIError as exc:
             if _is_contention(exc):
-                raise Conflict("the process is being changed by someone else right now: "
-                               "nothing was saved; retry in a moment") from exc
+                raise Busy(BUSY) from exc
             raise
 
     def _insert(self, event: AuditEvent) -> None:
@@ -201,11 +215,11 @@ class SqlUnitOfWork:
         finally:
             self.conn.close()
         if isinstance(exc, IntegrityError):
-            raise Conflict("someone else changed the process at the same time: nothing was "
-                           "saved; look at it again and retry") from exc
+            raise Conflict(changed(None)) from exc
         if isinstance(exc, DBAPIError) and _is_contention(exc):
-            raise Conflict("the process is being changed by someone else right now: nothing "
-                           "was saved; retry in a moment") from exc
+            raise Busy(BUSY) from exc
+        if isinstance(exc, DataError):
+            raise BadInput(f"a value does not fit the database: {_first_line(exc)}") from None
         if isinstance(exc, OperationalError):
             raise StorageError(f"database error: {_first_line(exc)}") from exc
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ..states.case import Case
-from ..states.errors import BadInput, NotPermitted
+from ..states.errors import BadInput, Busy, Conflict, NotPermitted
 from ..states.guards import GUARDS, GuardContext
 from ..states.lifecycle import Lifecycle
 from .ports import Clock, NewEvent, UnitOfWork
 
+T = TypeVar("T")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -40,7 +41,7 @@ def normalise_email(value: str) -> str:
 def check_email(field: str, value: str) -> str:
     """The address, or ``BadInput`` naming the field."""
     value = value.strip()
-    if not EMAIL.match(value):
+    if not EMAIL.match(value) or len(value) > 320:
         raise BadInput(f"{field}: {value!r} is not an e-mail address (like name@hannover-stadt.de)")
     return value
 
@@ -59,6 +60,34 @@ def may_change(env: Env, case: Case, actor: str) -> bool:
     return who in allowed or who in env.coordinators
 
 
+RETRIES = 3
+
+
+def in_unit(env: Env, process_id: int, body: Callable[[UnitOfWork, Case], T]) -> T:
+    """Run ``body`` on the freshly loaded case inside one unit of work.
+
+    When the database was busy with another writer (on SQLite, any write since this unit's
+    snapshot began), the unit is run again; if this very process changed meanwhile, that is
+    a real ``Conflict`` and nothing is retried.
+    """
+    first_version: int | None = None
+    for attempt in range(RETRIES):
+        try:
+            with env.uow() as uow:
+                case = uow.processes.get(process_id)
+                env.lifecycle.require_known(case)
+                if first_version is None:
+                    first_version = case.version
+                elif case.version != first_version:
+                    raise Conflict(f"process {process_id} was changed by someone else "
+                                   "meanwhile: nothing was saved; look at it again and retry")
+                return body(uow, case)
+        except Busy:
+            if attempt == RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def change(env: Env, actor: str, process_id: int, action: str,
            apply: Callable[[Case], dict[str, Any]], *, document: bool = True) -> Case:
     """Load the case, authorise ``actor``, ``apply`` the change and store it with its event.
@@ -67,23 +96,30 @@ def change(env: Env, actor: str, process_id: int, action: str,
     ``BadInput`` to refuse, in which case nothing is written.
     """
     actor = require_actor(actor)
-    with env.uow() as uow:
-        case = uow.processes.get(process_id)
-        authorise(env, uow, case, actor, action)
-        if not env.lifecycle.definition.is_open(case.phase):
-            raise BadInput(f"process {case.id} is {case.phase}: it can no longer be changed")
-        ctx = GuardContext(env.clock())
-        held = [g for g in _entry_guards(env, case) if not GUARDS[g](case, ctx)]
-        payload = apply(case)
-        broken = [u for g in held for u in GUARDS[g](case, ctx)]
-        if broken:
-            raise BadInput(f"this change would undo what phase '{case.phase}' requires: "
-                           + " ".join(u.text() for u in broken))
-        phase = case.phase
-        uow.processes.save(case, NewEvent(env.clock(), actor, action, phase, phase, "", payload),
-                           document=document)
-        uow.commit()
-    return case
+
+    def body(uow: UnitOfWork, case: Case) -> Case:
+        _apply_and_save(env, uow, case, actor, action, apply, document)
+        return case
+
+    return in_unit(env, process_id, body)
+
+
+def _apply_and_save(env: Env, uow: UnitOfWork, case: Case, actor: str, action: str,
+                    apply: Callable[[Case], dict[str, Any]], document: bool) -> None:
+    authorise(env, uow, case, actor, action)
+    if not env.lifecycle.definition.is_open(case.phase):
+        raise BadInput(f"process {case.id} is {case.phase}: it can no longer be changed")
+    ctx = GuardContext(env.clock())
+    held = [g for g in _entry_guards(env, case) if not GUARDS[g](case, ctx)]
+    payload = apply(case)
+    broken = [u for g in held for u in GUARDS[g](case, ctx)]
+    if broken:
+        raise BadInput(f"this change would undo what phase '{case.phase}' requires: "
+                       + " ".join(u.text() for u in broken))
+    phase = case.phase
+    uow.processes.save(case, NewEvent(env.clock(), actor, action, phase, phase, "", payload),
+                       document=document)
+    uow.commit()
 
 
 def _entry_guards(env: Env, case: Case) -> tuple[str, ...]:

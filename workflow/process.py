@@ -13,8 +13,16 @@ from ..states.errors import BadInput, NotPermitted, TransitionRefused
 from ..states.guards import GuardContext
 from ..states.lifecycle import Verdict
 from . import audit
-from .core import Env, authorise, change, check_email, normalise_email, require_actor
-from .ports import AuditEvent, NewEvent, ProcessSummary
+from .core import (
+    Env,
+    authorise,
+    change,
+    check_email,
+    in_unit,
+    normalise_email,
+    require_actor,
+)
+from .ports import AuditEvent, NewEvent, ProcessSummary, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -31,9 +39,16 @@ class ProcessInput:
     deputy: Person | None = None
 
 
+# Lengths of the columns these fields are stored in (storage/schema.py).
+MAX_LENGTH = {"title": 500, "department": 200, "directorate": 200}
+
+
 def _validate(env: Env, data: ProcessInput) -> None:
     if not data.title.strip():
         raise BadInput("title: must not be empty")
+    for name, limit in MAX_LENGTH.items():
+        if len(getattr(data, name)) > limit:
+            raise BadInput(f"{name}: at most {limit} characters, not {len(getattr(data, name))}")
     if data.origin not in ORIGINS:
         raise BadInput(f"origin: {data.origin!r} is not one of {', '.join(ORIGINS)}")
     unknown = [d for d in data.districts if d not in env.districts]
@@ -124,8 +139,8 @@ def republish_contacts(env: Env, case: Case) -> int | None:
 def advance(env: Env, actor: str, process_id: int, trigger: str, reason: str = "") -> Case:
     """Take ``trigger`` if every guard holds; otherwise audit the refusal and raise it."""
     actor = require_actor(actor)
-    with env.uow() as uow:
-        case = uow.processes.get(process_id)
+
+    def body(uow: UnitOfWork, case: Case) -> Case:
         authorise(env, uow, case, actor, f"advance:{trigger}")
         now = env.clock()
         source = case.phase
@@ -137,13 +152,15 @@ def advance(env: Env, actor: str, process_id: int, trigger: str, reason: str = "
                                                 reason, payload))
             uow.commit()
             raise
-        payload = {"trigger": trigger}
+        payload: dict[str, Any] = {"trigger": trigger}
         if "next_round" in transition.effects:
             payload["round"] = case.dialogue_round
         uow.processes.save(case, NewEvent(now, actor, "transition", source, case.phase, reason,
                                           payload), document=False)
         uow.commit()
-    return case
+        return case
+
+    return in_unit(env, process_id, body)
 
 
 def show_process(env: Env, process_id: int) -> tuple[Case, list[Verdict]]:
