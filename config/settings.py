@@ -2,6 +2,8 @@
 
 Precedence: environment variables, then the settings file (``BETEILIGUNG_CONFIG``, or
 ``settings.toml`` in the user's config directory when it exists), then ``defaults.toml``.
+Each file is checked on reading: an unknown key or a value of the wrong type is refused with
+``BadInput`` naming the file and the key.
 Import rule: standard library, ``platformdirs`` and ``states`` (for errors) only.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,6 +22,8 @@ from ..states.errors import BadInput
 HERE = Path(__file__).parent
 KEYS = ("database_url", "coordinators", "districts", "language", "definition", "mail",
         "reminders")
+LANGUAGES = ("de", "en")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # as workflow.core.EMAIL
 
 
 @dataclass(frozen=True)
@@ -84,47 +89,122 @@ def default_database_url() -> str:
 
 
 def _read_toml(path: Path, what: str) -> dict:
+    """A settings file's table: known keys only, each value of the right type."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BadInput(f"{what} {path}: file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"{what} {path}: not valid TOML ({exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{what} {path}: cannot be read ({exc})") from None
     unknown = set(data) - set(KEYS)
     if unknown:
         raise BadInput(f"{what} {path}: unknown setting(s) {', '.join(sorted(unknown))} "
                        f"(known: {', '.join(KEYS)})")
+    try:
+        _check_values(data)
+    except BadInput as exc:  # _section's messages start "settings [mail] ..."
+        raise BadInput(f"{what} {path}: {str(exc).removeprefix('settings ')}") from None
     return data
+
+
+def _check_values(data: dict) -> None:
+    """Refuse a top-level value of the wrong type (``BadInput`` naming the key)."""
+    for key, check in CHECKS.items():
+        if key in data:
+            check(key, data[key])
+    for key, cls in (("mail", MailSettings), ("reminders", ReminderSettings)):
+        if key in data:
+            if not isinstance(data[key], dict):
+                raise BadInput(f"{key} must be a table [{key}], not {_kind(data[key])}")
+            _section(cls, data[key], key, {})
+
+
+def _kind(value: object) -> str:
+    kinds = {bool: "a boolean", int: "a whole number", float: "a fraction", str: "a string",
+             list: "a list", dict: "a table"}
+    return kinds.get(type(value), type(value).__name__)
+
+
+def _text(key: str, value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise BadInput(f"{key} must be a non-empty string, not {_kind(value)}")
+
+
+def _language(key: str, value: object) -> None:
+    if value not in LANGUAGES:
+        raise BadInput(f"{key}: {value!r} is not 'de' or 'en'")
+
+
+def _districts(key: str, value: object) -> None:
+    if not isinstance(value, list) or not value:
+        raise BadInput(f"{key} must be a non-empty list of district names "
+                       f"(like {key} = [\"Mitte\", \"Nord\"]), not {_kind(value)}")
+    for name in value:
+        if not isinstance(name, str) or not name.strip():
+            raise BadInput(f"{key}: {name!r} is not a district name (a non-empty string)")
+    if len(set(value)) != len(value):
+        twice = next(n for n in value if value.count(n) > 1)
+        raise BadInput(f"{key}: {twice!r} is listed twice")
+
+
+def _coordinators(key: str, value: object) -> None:
+    if not isinstance(value, list):
+        raise BadInput(f"{key} must be a list of e-mail addresses "
+                       f"(like {key} = [\"name@hannover-stadt.de\"]), not {_kind(value)}")
+    for address in value:
+        if not isinstance(address, str) or not EMAIL.match(address.strip()):
+            raise BadInput(f"{key}: {address!r} is not an e-mail address "
+                           f"(like name@hannover-stadt.de)")
+
+
+CHECKS = {"database_url": _text, "definition": _text, "language": _language,
+          "districts": _districts, "coordinators": _coordinators}
+
+
+def _read_files(env: Mapping[str, str]) -> dict:
+    """``defaults.toml``, updated by the settings file when there is one."""
+    data = _read_toml(HERE / "defaults.toml", "defaults")
+    path = env.get("BETEILIGUNG_CONFIG")
+    if not path:
+        from platformdirs import user_config_dir
+
+        candidate = Path(user_config_dir("beteiligung", appauthor=False)) / "settings.toml"
+        path = str(candidate) if candidate.exists() else ""
+    if path:
+        data |= _read_toml(Path(path), "settings file")
+    return data
+
+
+def _coordinators_from(env: Mapping[str, str], data: dict) -> frozenset[str]:
+    coordinators = data.get("coordinators", [])
+    if env.get("BETEILIGUNG_COORDINATORS"):
+        coordinators = [c for c in env["BETEILIGUNG_COORDINATORS"].split(",") if c.strip()]
+        _coordinators("BETEILIGUNG_COORDINATORS", coordinators)
+    return frozenset(c.strip().lower() for c in coordinators)
+
+
+def _language_from(env: Mapping[str, str], data: dict) -> str:
+    if env.get("BETEILIGUNG_LANG"):
+        _language("BETEILIGUNG_LANG", env["BETEILIGUNG_LANG"])
+        return env["BETEILIGUNG_LANG"]
+    return data.get("language", "de")
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``environ`` (default: the process environment) and the files."""
     env = os.environ if environ is None else environ
-    data = _read_toml(HERE / "defaults.toml", "defaults")
-    path = env.get("BETEILIGUNG_CONFIG")
-    if path:
-        data |= _read_toml(Path(path), "settings file")
-    else:
-        from platformdirs import user_config_dir
-
-        candidate = Path(user_config_dir("beteiligung", appauthor=False)) / "settings.toml"
-        if candidate.exists():
-            data |= _read_toml(candidate, "settings file")
-    url = env.get("BETEILIGUNG_DATABASE_URL") or data.get("database_url") or ""
-    coordinators = data.get("coordinators", [])
-    if env.get("BETEILIGUNG_COORDINATORS"):
-        coordinators = env["BETEILIGUNG_COORDINATORS"].split(",")
-    language = env.get("BETEILIGUNG_LANG") or data.get("language", "de")
-    if language not in ("de", "en"):
-        raise BadInput(f"language: {language!r} is not 'de' or 'en'")
+    data = _read_files(env)
+    url = env.get("BETEILIGUNG_DATABASE_URL") or data.get("database_url")
     definition = env.get("BETEILIGUNG_DEFINITION") or data.get("definition")
     return Settings(
         mail=_section(MailSettings, data.get("mail", {}), "mail", env),
         reminders=_section(ReminderSettings, data.get("reminders", {}), "reminders", env),
         database_url=url or default_database_url(),
-        coordinators=frozenset(c.strip().lower() for c in coordinators if c.strip()),
+        coordinators=_coordinators_from(env, data),
         districts=tuple(data["districts"]),
-        language=language,
+        language=_language_from(env, data),
         definition=Path(definition) if definition else HERE / "process_definition.toml",
     )
 

@@ -1,23 +1,32 @@
 """The process definition: phases, triggers, guard names and dwell limits, read from TOML.
 
 ``load_definition`` validates everything at start-up, so a broken file is refused with a clear
-message before any case is touched: unknown guards or effects, phases that do not exist or
+message before any case is touched: values of the wrong type or unknown keys (naming the phase
+or transition number and the key), unknown guards or effects, phases that do not exist or
 cannot be reached, a missing terminal phase, a phase with no way to an end.
 Import rule: standard library only.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import DefinitionError
 from .guards import GUARDS
 
 PAUSED = "@paused"
+RESERVED = ("*", PAUSED)
 EFFECTS = ("next_round",)
+TOP_KEYS = ("version", "initial", "phases", "transitions")
+PHASE_KEYS = ("label_de", "label_en", "dwell_days", "terminal", "pause")
+TRANSITION_KEYS = ("trigger", "source", "dest", "guards", "effects")
+TRIGGER_NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+_KINDS = {bool: "a boolean", int: "a whole number", float: "a fraction", str: "a string",
+          list: "a list", dict: "a table"}
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,8 @@ def load_definition(path: Path) -> Definition:
         raise DefinitionError(f"process definition {path}: file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise DefinitionError(f"process definition {path}: not valid TOML ({exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DefinitionError(f"process definition {path}: cannot be read ({exc})") from None
     try:
         return parse_definition(raw)
     except DefinitionError as exc:
@@ -89,75 +100,160 @@ def load_definition(path: Path) -> Definition:
 
 def parse_definition(raw: dict) -> Definition:
     """Validate an already parsed definition (see ``load_definition``)."""
+    _check_keys("the definition", raw, TOP_KEYS)
     phases = _phases(raw.get("phases"))
-    initial = raw.get("initial")
-    if initial not in phases:
-        raise DefinitionError(f"initial phase {initial!r} is not among the phases")
+    initial = _initial(raw.get("initial"), phases)
     if not any(p.terminal for p in phases.values()):
         raise DefinitionError("no terminal phase: mark at least one phase with terminal = true")
-    if not isinstance(raw.get("version"), str) or not raw["version"]:
+    version = raw.get("version")
+    if not isinstance(version, str) or not version.strip():
         raise DefinitionError("'version' must be a non-empty string")
-    specs = raw.get("transitions") or []
-    transitions = _expand(specs, phases)
-    edges = tuple((t["trigger"], t["source"], t["dest"]) for t in specs)
-    definition = Definition(raw["version"], initial, phases, tuple(transitions), edges)
+    edges = _read_transitions(raw.get("transitions", []))
+    transitions = tuple(_expand(edges, phases))
+    triples = tuple((e.trigger, e.source, e.dest) for e in edges)
+    definition = Definition(version, initial, phases, transitions, triples)
     _check_reachability(definition)
     return definition
 
 
+def _initial(initial: object, phases: dict[str, Phase]) -> str:
+    if initial is None:
+        raise DefinitionError("'initial' is missing: name the phase a process starts in")
+    if not isinstance(initial, str):
+        raise DefinitionError(f"'initial' must be a string naming a phase, not {_kind(initial)}")
+    if initial not in phases:
+        raise DefinitionError(f"initial phase {initial!r} is not among the phases")
+    return initial
+
+
+def _kind(value: object) -> str:
+    """How a TOML value is called in a message: ``a string``, ``a list``, ..."""
+    return _KINDS.get(type(value), type(value).__name__)
+
+
+def _check_keys(where: str, table: dict, known: tuple[str, ...]) -> None:
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise DefinitionError(f"{where}: unknown key(s) {', '.join(unknown)} "
+                              f"(known: {', '.join(known)})")
+
+
 def _phases(raw: object) -> dict[str, Phase]:
-    if not isinstance(raw, dict) or not raw:
+    if raw is not None and not isinstance(raw, dict):
+        raise DefinitionError(f"'phases' must be a table of [phases.NAME] tables, "
+                              f"not {_kind(raw)}")
+    if not raw:
         raise DefinitionError("no [phases.NAME] tables")
-    phases = {}
-    for name, spec in raw.items():
-        dwell = spec.get("dwell_days")
-        if dwell is not None and (isinstance(dwell, bool) or not isinstance(dwell, int)
-                                  or dwell <= 0):
-            raise DefinitionError(f"phase {name!r}: dwell_days must be a positive whole number")
-        phases[name] = Phase(name, spec.get("label_de", name), spec.get("label_en", name), dwell,
-                             bool(spec.get("terminal")), bool(spec.get("pause")))
+    phases = {name: _phase(name, spec) for name, spec in raw.items()}
     if sum(p.pause for p in phases.values()) > 1:
         raise DefinitionError("more than one phase is marked pause = true")
     return phases
 
 
-def _expand(raw: list[dict], phases: dict[str, Phase]) -> list[Transition]:
+def _phase(name: str, spec: object) -> Phase:
+    where = f"phase {name!r}"
+    if name in RESERVED:
+        raise DefinitionError(f"{where}: the name is reserved (source '*', dest '@paused')")
+    if not isinstance(spec, dict):
+        raise DefinitionError(f"{where}: must be a table [phases.{name}], not {_kind(spec)}")
+    _check_keys(where, spec, PHASE_KEYS)
+    dwell = spec.get("dwell_days")
+    if dwell is not None and (isinstance(dwell, bool) or not isinstance(dwell, int)
+                              or dwell <= 0):
+        raise DefinitionError(f"{where}: dwell_days must be a positive whole number")
+    phase = Phase(name, _label(where, spec, "label_de", name),
+                  _label(where, spec, "label_en", name), dwell,
+                  _flag(where, spec, "terminal"), _flag(where, spec, "pause"))
+    if phase.terminal and phase.pause:
+        raise DefinitionError(f"{where}: cannot be both terminal and pause")
+    return phase
+
+
+def _label(where: str, spec: dict, key: str, default: str) -> str:
+    value = spec.get(key, default)
+    if not isinstance(value, str) or not value.strip():
+        raise DefinitionError(f"{where}: {key} must be a non-empty string, not {_kind(value)}")
+    return value
+
+
+def _flag(where: str, spec: dict, key: str) -> bool:
+    value = spec.get(key, False)
+    if not isinstance(value, bool):
+        raise DefinitionError(f"{where}: {key} must be true or false, not {_kind(value)}")
+    return value
+
+
+def _read_transitions(raw: object) -> list[Transition]:
+    """The ``[[transitions]]`` tables as written (``*`` and ``@paused`` not yet expanded)."""
+    if not isinstance(raw, list):
+        raise DefinitionError(f"'transitions' must be a list of [[transitions]] tables, "
+                              f"not {_kind(raw)}")
+    return [_read_transition(number, spec) for number, spec in enumerate(raw, start=1)]
+
+
+def _read_transition(number: int, spec: object) -> Transition:
+    if not isinstance(spec, dict):
+        raise DefinitionError(f"transition {number}: must be a [[transitions]] table, "
+                              f"not {_kind(spec)}")
+    trigger = spec.get("trigger")
+    where = f"transition {number} ({trigger if isinstance(trigger, str) and trigger else '?'})"
+    _check_keys(where, spec, TRANSITION_KEYS)
+    for key in ("trigger", "source", "dest"):
+        value = spec.get(key)
+        if value is None or value == "":
+            raise DefinitionError(f"{where}: needs trigger, source and dest")
+        if not isinstance(value, str):
+            raise DefinitionError(f"{where}: {key} must be a string, not {_kind(value)}")
+    if not TRIGGER_NAME.fullmatch(trigger):
+        raise DefinitionError(f"{where}: trigger {trigger!r} must be a snake_case name "
+                              f"(lower-case letters, digits and single underscores)")
+    guards = _names(where, spec, "guards", "guard", tuple(GUARDS))
+    effects = _names(where, spec, "effects", "effect", EFFECTS)
+    return Transition(trigger, spec["source"], spec["dest"], guards, effects)
+
+
+def _names(where: str, spec: dict, key: str, what: str, known: tuple[str, ...]
+           ) -> tuple[str, ...]:
+    names = spec.get(key, [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        found = _kind(names) if not isinstance(names, list) else "a list holding " + _kind(
+            next(n for n in names if not isinstance(n, str)))
+        raise DefinitionError(f"{where}: {key} must be a list of {what} names, not {found} "
+                              f"(like {key} = [\"{known[0]}\"])")
+    for name in names:
+        if name not in known:
+            raise DefinitionError(f"{where}: unknown {what} {name!r} (known: "
+                                  f"{', '.join(sorted(known))})")
+    return tuple(names)
+
+
+def _expand(edges: list[Transition], phases: dict[str, Phase]) -> list[Transition]:
     pause = next((p.name for p in phases.values() if p.pause), None)
     result: list[Transition] = []
-    for number, spec in enumerate(raw, start=1):
-        where = f"transition {number} ({spec.get('trigger', '?')})"
-        trigger, source, dest = spec.get("trigger"), spec.get("source"), spec.get("dest")
-        if not trigger or not source or not dest:
-            raise DefinitionError(f"{where}: needs trigger, source and dest")
-        guards = tuple(spec.get("guards", ()))
-        effects = tuple(spec.get("effects", ()))
-        for name in guards:
-            if name not in GUARDS:
-                raise DefinitionError(f"{where}: unknown guard {name!r} (known: "
-                                      f"{', '.join(sorted(GUARDS))})")
-        for name in effects:
-            if name not in EFFECTS:
-                raise DefinitionError(f"{where}: unknown effect {name!r}")
-        if dest == PAUSED:
-            if source != pause:
+    for number, edge in enumerate(edges, start=1):
+        where = f"transition {number} ({edge.trigger})"
+        if edge.dest == PAUSED:
+            if edge.source != pause:
                 raise DefinitionError(f"{where}: dest '@paused' needs source = the pause phase")
             targets = [p for p in phases.values() if not p.terminal and not p.pause]
-            result += [Transition(trigger, source, p.name, guards, effects, True) for p in targets]
+            result += [replace(edge, dest=p.name, to_paused=True) for p in targets]
             continue
-        if dest not in phases:
-            raise DefinitionError(f"{where}: unknown phase {dest!r}")
-        if source == "*":
-            sources = [p.name for p in phases.values() if not p.terminal and p.name != dest]
-        elif source in phases:
-            if phases[source].terminal:
-                raise DefinitionError(f"{where}: terminal phase {source!r} cannot be left")
-            sources = [source]
-        else:
-            raise DefinitionError(f"{where}: unknown phase {source!r}")
-        result += [Transition(trigger, s, dest, guards, effects, wildcard=source == "*")
-                   for s in sources]
+        if edge.dest not in phases:
+            raise DefinitionError(f"{where}: unknown phase {edge.dest!r}")
+        result += [replace(edge, source=s, wildcard=edge.source == "*")
+                   for s in _sources(where, edge, phases)]
     _check_unique(result)
     return result
+
+
+def _sources(where: str, edge: Transition, phases: dict[str, Phase]) -> list[str]:
+    if edge.source == "*":
+        return [p.name for p in phases.values() if not p.terminal and p.name != edge.dest]
+    if edge.source not in phases:
+        raise DefinitionError(f"{where}: unknown phase {edge.source!r}")
+    if phases[edge.source].terminal:
+        raise DefinitionError(f"{where}: terminal phase {edge.source!r} cannot be left")
+    return [edge.source]
 
 
 def _check_unique(transitions: list[Transition]) -> None:

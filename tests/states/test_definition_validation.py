@@ -85,6 +85,30 @@ def _no_terminal(raw: dict) -> None:
         spec.pop("terminal", None)
 
 
+def _phase_key(name: str, key: str, value: object) -> Callable[[dict], None]:
+    def mutate(raw: dict) -> None:
+        raw["phases"][name][key] = value
+    return mutate
+
+
+def _phase_value(name: str, value: object) -> Callable[[dict], None]:
+    def mutate(raw: dict) -> None:
+        raw["phases"][name] = value
+    return mutate
+
+
+def _add_value(value: object) -> Callable[[dict], None]:
+    def mutate(raw: dict) -> None:
+        raw["transitions"].append(value)
+    return mutate
+
+
+def _drop_top(key: str) -> Callable[[dict], None]:
+    def mutate(raw: dict) -> None:
+        del raw[key]
+    return mutate
+
+
 INVALID = [
     pytest.param(_transition(0, guards=["department_named", "moon_is_full"]),
                  "transition 1 (begin): unknown guard 'moon_is_full'", id="unknown-guard"),
@@ -121,7 +145,101 @@ INVALID = [
 ]
 
 
-@pytest.mark.parametrize(("mutate", "message"), INVALID)
+# Values of the wrong type: each refusal names the phase or transition number and the key.
+MALFORMED = [
+    pytest.param(_top(phases=["start", "done"]),
+                 "'phases' must be a table of [phases.NAME] tables, not a list",
+                 id="phases-list"),
+    pytest.param(_top(phases="start"), "'phases' must be a table of [phases.NAME] tables",
+                 id="phases-string"),
+    pytest.param(_phase_value("work", 1), "phase 'work': must be a table [phases.work], "
+                 "not a whole number", id="phase-not-table"),
+    pytest.param(_phase_value("work", ["Arbeit"]), "phase 'work': must be a table",
+                 id="phase-list"),
+    pytest.param(_phase_key("work", "label_de", 5),
+                 "phase 'work': label_de must be a non-empty string, not a whole number",
+                 id="label-de-number"),
+    pytest.param(_phase_key("work", "label_en", ["Work"]),
+                 "phase 'work': label_en must be a non-empty string, not a list",
+                 id="label-en-list"),
+    pytest.param(_phase_key("work", "label_de", "  "),
+                 "phase 'work': label_de must be a non-empty string", id="label-blank"),
+    pytest.param(_phase_key("done", "terminal", "yes"),
+                 "phase 'done': terminal must be true or false, not a string",
+                 id="terminal-string"),
+    pytest.param(_phase_key("done", "terminal", 1),
+                 "phase 'done': terminal must be true or false, not a whole number",
+                 id="terminal-number"),
+    pytest.param(_phase_key("paused", "pause", "true"),
+                 "phase 'paused': pause must be true or false, not a string",
+                 id="pause-string"),
+    pytest.param(_phase_key("done", "pause", True),
+                 "phase 'done': cannot be both terminal and pause", id="terminal-and-pause"),
+    pytest.param(_phase_key("work", "dwell", 30), "phase 'work': unknown key(s) dwell",
+                 id="phase-unknown-key"),
+    pytest.param(_phase("*", label_de="Stern"), "phase '*': the name is reserved",
+                 id="phase-named-wildcard"),
+    pytest.param(_top(initial=["start"]),
+                 "'initial' must be a string naming a phase, not a list", id="initial-list"),
+    pytest.param(_top(initial=1), "'initial' must be a string naming a phase, not a whole "
+                 "number", id="initial-number"),
+    pytest.param(_drop_top("initial"), "'initial' is missing", id="initial-missing"),
+    pytest.param(_top(version=["t1"]), "'version' must be a non-empty string",
+                 id="version-list"),
+    pytest.param(_top(version=" "), "'version' must be a non-empty string", id="version-blank"),
+    pytest.param(_top(transition=[]), "the definition: unknown key(s) transition",
+                 id="top-unknown-key"),
+    pytest.param(_top(transitions={"trigger": "begin"}),
+                 "'transitions' must be a list of [[transitions]] tables, not a table",
+                 id="transitions-table"),
+    pytest.param(_top(transitions="begin"),
+                 "'transitions' must be a list of [[transitions]] tables, not a string",
+                 id="transitions-string"),
+    pytest.param(_add_value(1), "transition 6: must be a [[transitions]] table, not a whole "
+                 "number", id="transition-not-table"),
+    pytest.param(_transition(0, source=["start"]),
+                 "transition 1 (begin): source must be a string, not a list", id="source-list"),
+    pytest.param(_transition(0, dest=["work"]),
+                 "transition 1 (begin): dest must be a string, not a list", id="dest-list"),
+    pytest.param(_transition(0, dest={"phase": "work"}),
+                 "transition 1 (begin): dest must be a string, not a table", id="dest-table"),
+    pytest.param(_transition(0, trigger=["begin"]),
+                 "transition 1 (?): trigger must be a string, not a list", id="trigger-list"),
+    pytest.param(_transition(0, trigger=7),
+                 "transition 1 (?): trigger must be a string, not a whole number",
+                 id="trigger-number"),
+    pytest.param(_transition(0, trigger="Begin"),
+                 "transition 1 (Begin): trigger 'Begin' must be a snake_case name",
+                 id="trigger-capital"),
+    pytest.param(_transition(0, trigger="begin now"),
+                 "transition 1 (begin now): trigger 'begin now' must be a snake_case name",
+                 id="trigger-space"),
+    pytest.param(_transition(0, trigger="begin-now"),
+                 "trigger 'begin-now' must be a snake_case name", id="trigger-dash"),
+    pytest.param(_transition(0, trigger="_begin"),
+                 "trigger '_begin' must be a snake_case name", id="trigger-leading-underscore"),
+    pytest.param(_transition(0, trigger="2begin"),
+                 "trigger '2begin' must be a snake_case name", id="trigger-leading-digit"),
+    pytest.param(_transition(2, guards="reason_given"),
+                 "transition 3 (hold): guards must be a list of guard names", id="guards-string"),
+    pytest.param(_transition(2, guards=["reason_given", 1]),
+                 "transition 3 (hold): guards must be a list of guard names, not a list holding "
+                 "a whole number", id="guards-numbers"),
+    pytest.param(_transition(2, guards={"reason_given": True}),
+                 "transition 3 (hold): guards must be a list of guard names, not a table",
+                 id="guards-table"),
+    pytest.param(_transition(1, effects="next_round"),
+                 "transition 2 (finish): effects must be a list of effect names, not a string",
+                 id="effects-string"),
+    pytest.param(_transition(1, effects=[["next_round"]]),
+                 "transition 2 (finish): effects must be a list of effect names",
+                 id="effects-nested"),
+    pytest.param(_transition(2, guard=["reason_given"]),
+                 "transition 3 (hold): unknown key(s) guard", id="transition-unknown-key"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "message"), INVALID + MALFORMED)
 def test_invalid_definition_is_refused_naming_the_problem(mutate, message):
     raw = minimal()
     parse_definition(copy.deepcopy(raw))  # the starting point is valid
@@ -129,6 +247,46 @@ def test_invalid_definition_is_refused_naming_the_problem(mutate, message):
     with pytest.raises(DefinitionError) as refused:
         parse_definition(raw)
     assert message in str(refused.value)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    pytest.param('version = "x"\ninitial = "a"\nphases = {a = 1}\n',
+                 "phase 'a': must be a table [phases.a], not a whole number",
+                 id="inline-phase-number"),
+    pytest.param('version = "x"\ninitial = ["a"]\n[phases.a]\n[phases.b]\nterminal = true\n',
+                 "'initial' must be a string naming a phase, not a list", id="initial-list"),
+    pytest.param('version = "x"\ninitial = "a"\n[phases.a]\n[phases.b]\nterminal = "yes"\n',
+                 "phase 'b': terminal must be true or false, not a string",
+                 id="terminal-yes"),
+    pytest.param('version = "x"\ninitial = "a"\ntransitions = [1, 2]\n[phases.a]\n'
+                 '[phases.b]\nterminal = true\n',
+                 "transition 1: must be a [[transitions]] table, not a whole number",
+                 id="transitions-numbers"),
+    pytest.param('version = "x"\ninitial = "a"\n[phases.a]\n[phases.b]\nterminal = true\n'
+                 '[[transitions]]\ntrigger = "go"\nsource = ["a"]\ndest = "b"\n',
+                 "transition 1 (go): source must be a string, not a list", id="source-list"),
+    pytest.param('version = "x"\ninitial = "a"\n[phases.a]\n[phases.b]\nterminal = true\n'
+                 '[[transitions]]\ntrigger = "go"\nsource = "a"\ndest = "b"\n'
+                 'guards = "reason_given"\n',
+                 "transition 1 (go): guards must be a list of guard names, not a string",
+                 id="guards-string"),
+])
+def test_malformed_definition_file_is_refused_not_crashed(tmp_path: Path, text, message):
+    path = tmp_path / "malformed.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DefinitionError) as refused:
+        load_definition(path)
+    assert str(refused.value).startswith(f"process definition {path}: ")
+    assert message in str(refused.value)
+
+
+def test_load_definition_names_an_unreadable_file(tmp_path: Path):
+    with pytest.raises(DefinitionError, match="cannot be read"):
+        load_definition(tmp_path)  # a directory
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('version = "Übergang"\n'.encode("latin-1"))
+    with pytest.raises(DefinitionError, match="latin1.toml: cannot be read"):
+        load_definition(path)
 
 
 def test_unreachable_phase_is_refused_even_when_hold_and_resume_exist():
