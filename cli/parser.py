@@ -33,6 +33,8 @@ def _cmd(sub, name: str, target: str, help_: str, *, json: bool = False, actor: 
     if actor:
         parser.add_argument("--as", dest="actor", metavar="EMAIL", default=argparse.SUPPRESS,
                             help="who acts (default: $BETEILIGUNG_USER)")
+    parser.add_argument("--lang", choices=("de", "en"), default=argparse.SUPPRESS,
+                        help="language of messages (default: $BETEILIGUNG_LANG or de)")
     return parser
 
 

@@ -10,9 +10,8 @@ import os
 import sys
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-BERLIN = ZoneInfo("Europe/Berlin")
+from ..states.messages import BERLIN  # noqa: F401  (re-exported for the entry commands)
 
 LABELS = {
     "process": ("Prozess", "Process"),
@@ -53,11 +52,11 @@ def label(key: str, language: str) -> str:
     return en if language == "en" else de
 
 
-def local(at: datetime | None) -> str:
-    """A stored UTC time as shown: Europe/Berlin, day first."""
-    if at is None:
-        return "-"
-    return at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
+def local(at: datetime | None, language: str = "de") -> str:
+    """A stored UTC time as shown: Europe/Berlin, in the language's date format."""
+    from ..states.messages import local_time
+
+    return "-" if at is None else local_time(at, language)
 
 
 def print_json(value: Any) -> None:
@@ -76,7 +75,7 @@ def table(rows: list[list[str]], header: list[str]) -> None:
 def unmet_lines(unmet: list, language: str, process_id: int | None,
                 trigger: str = "") -> list[str]:
     """One line per unmet condition: the sentence, then the command that fixes it."""
-    from ..states.messages import COMMANDS
+    from .hints import COMMANDS
 
     lines = []
     for item in unmet:
@@ -91,8 +90,14 @@ def unmet_lines(unmet: list, language: str, process_id: int | None,
 
 def print_refusal(refused: Any, args: Any) -> None:
     """A refused step on stderr: one line saying so, then every unmet condition."""
+    from ..states.messages import render
+
     language = lang(args)
-    print(f"beteiligung: {label('refused', language)}: {refused}", file=sys.stderr)
+    params = {"trigger": refused.trigger, "phase": refused.phase,
+              "allowed": ", ".join(refused.allowed) or label("none", language)}
+    header = render("header_refused" if refused.unmet else "header_not_possible", params,
+                    language)
+    print(f"beteiligung: {header}", file=sys.stderr)
     for line in unmet_lines(refused.unmet, language, getattr(args, "id", None),
                             refused.trigger):
         print(line, file=sys.stderr)

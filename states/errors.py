@@ -45,11 +45,12 @@ class TransitionRefused(BeteiligungError):
     exit_code = 3
 
     def __init__(self, message: str, unmet: list | None = None, trigger: str = "",
-                 phase: str = "") -> None:
+                 phase: str = "", allowed: list[str] | None = None) -> None:
         super().__init__(message)
         self.unmet = list(unmet or [])
         self.trigger = trigger
         self.phase = phase
+        self.allowed = list(allowed or [])
 
 
 class NotFound(BeteiligungError):

@@ -11,12 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from .case import Case, Concept
 from .messages import render
-
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @dataclass(frozen=True)
@@ -231,8 +228,7 @@ def comment_deadline_passed(case: Case, ctx: GuardContext) -> list[Unmet]:
     results = case.current_interim_results()
     if results is None or results.comment_deadline <= ctx.now:
         return []
-    shown = results.comment_deadline.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
-    return [Unmet("comment_deadline_open", {"deadline": shown})]
+    return [Unmet("comment_deadline_open", {"deadline": results.comment_deadline})]
 
 
 @guard

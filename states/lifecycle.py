@@ -109,7 +109,8 @@ class Lifecycle:
             allowed = ", ".join(self.triggers(case.phase)) or "none"
             raise TransitionRefused(
                 f"'{trigger}' is not possible from phase '{case.phase}' "
-                f"(possible: {allowed})", trigger=trigger, phase=case.phase)
+                f"(possible: {allowed})", trigger=trigger, phase=case.phase,
+                allowed=self.triggers(case.phase))
         chosen = candidates[0]
         if chosen.to_paused:
             chosen = next((t for t in candidates if t.dest == case.paused_phase), chosen)

@@ -1,11 +1,14 @@
 """What a refused step tells the process lead: one text per unmet condition, German and English.
 
-Each entry says what is missing and what to do; ``COMMANDS`` names the command line that does
-it, which the CLI appends (the web will link its own form instead).
+Each entry says what is missing and what to do; the entrypoints add how (the CLI appends the
+command line that does it, see ``cli/hints.py``).
 Import rule: standard library only.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 LANGUAGES = ("de", "en")
 
@@ -73,9 +76,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "and publish the concept again.",
     },
     "suggestions_unanswered": {
-        "de": "{count} Anregung(en) zum {target} noch unbeantwortet (Nr. {numbers}): "
+        "de": "{count} Anregung(en) {target} noch unbeantwortet (Nr. {numbers}): "
         "jede Anregung beantworten (angenommen, teilweise angenommen oder abgelehnt).",
-        "en": "{count} suggestion(s) on the {target} still unanswered (no. {numbers}): "
+        "en": "{count} suggestion(s) {target} still unanswered (no. {numbers}): "
         "answer each one (accepted, partly accepted or rejected).",
     },
     "pre_report_missing": {
@@ -106,10 +109,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "decision_maker_not_named": {
         "de": "„{decided_by}“ ist im Konzept nicht als Entscheidungsträger*in genannt "
-        "(genannt: {makers}): die Entscheidung durch die genannten Gremien treffen lassen "
-        "oder das Konzept mit Begründung ändern.",
+        "(genannt: {makers}): die Entscheidung durch eines der genannten Gremien treffen "
+        "lassen und so erfassen.",
         "en": "'{decided_by}' is not named as a decision-maker in the concept "
-        "(named: {makers}): have the named bodies decide, or change the concept with a note.",
+        "(named: {makers}): have one of the named bodies decide, and record that.",
     },
     "deviation_unjustified": {
         "de": "Die Entscheidung weicht von den Ergebnissen ab, aber es fehlt eine Begründung: "
@@ -139,47 +142,26 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "Für diesen Schritt ist eine Begründung nötig: mit --reason angeben.",
         "en": "This step needs a reason: give one with --reason.",
     },
+    "header_not_possible": {
+        "de": "„{trigger}“ ist in der Phase „{phase}“ nicht möglich (möglich: {allowed})",
+        "en": "'{trigger}' is not possible in phase '{phase}' (possible: {allowed})",
+    },
+    "header_refused": {
+        "de": "„{trigger}“ in der Phase „{phase}“ abgelehnt, es fehlt:",
+        "en": "'{trigger}' refused in phase '{phase}'; still missing:",
+    },
     "not_paused_here": {
         "de": "Der Prozess wurde nicht in der Phase „{phase}“ pausiert.",
         "en": "The process was not paused in phase '{phase}'.",
     },
 }
 
-COMMANDS: dict[str, str] = {
-    "lead_missing": "beteiligung process edit ID --lead-name NAME --lead-email EMAIL",
-    "deputy_missing": "beteiligung process edit ID --deputy-name NAME --deputy-email EMAIL",
-    "department_missing": "beteiligung process edit ID --department NAME",
-    "begleitgruppe_requester_missing": "beteiligung begleitgruppe requested-by ID WHO",
-    "begleitgruppe_no_members": "beteiligung begleitgruppe add-member ID --name N --organisation O "
-    "[--external]",
-    "begleitgruppe_no_internal": "beteiligung begleitgruppe add-member ID --name N "
-    "--organisation O",
-    "concept_missing": "beteiligung concept load ID FILE.toml",
-    "concept_section_missing": "beteiligung concept load ID FILE.toml",
-    "concept_no_goals": "beteiligung concept load ID FILE.toml",
-    "goal_incomplete": "beteiligung concept load ID FILE.toml",
-    "concept_not_published": "beteiligung concept publish ID --note TEXT",
-    "concept_unpublished_changes": "beteiligung concept publish ID --note TEXT",
-    "concept_contacts_missing": "beteiligung concept publish ID --note TEXT",
-    "suggestions_unanswered": "beteiligung suggestion answer ID NUMBER "
-    "accepted|partly_accepted|rejected",
-    "pre_report_missing": "beteiligung report publish ID pre --text TEXT",
-    "activities_missing": "beteiligung dialogue add ID --format F --mode online|on_site",
-    "interim_results_missing": "beteiligung interim publish ID --summary S --comment-deadline D",
-    "decision_missing": "beteiligung decision record ID ...",
-    "decision_maker_not_named": "beteiligung decision record ID --decided-by BODY ...",
-    "deviation_unjustified": "beteiligung decision record ID --deviates --justification TEXT",
-    "decision_unpublished": "beteiligung decision publish ID",
-    "implementation_unassigned": "beteiligung decision record ID --implementation-by NAME",
-    "post_report_missing": "beteiligung report publish ID post --text TEXT",
-    "goal_not_evaluated": "beteiligung evaluation rate ID GOAL met|partly|not_met --evidence T",
-    "reason_missing": "beteiligung advance ID TRIGGER --reason TEXT",
-}
-
 TARGET_NAMES = {
-    "concept": {"de": "Konzept", "en": "concept"},
-    "interim_results": {"de": "Zwischenergebnis", "en": "interim results"},
+    "concept": {"de": "zum Konzept", "en": "on the concept"},
+    "interim_results": {"de": "zu den Zwischenergebnissen", "en": "on the interim results"},
 }
+DATE_FORMATS = {"de": "%d.%m.%Y %H:%M", "en": "%Y-%m-%d %H:%M"}
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def render(code: str, params: dict[str, object], lang: str = "de") -> str:
@@ -188,4 +170,12 @@ def render(code: str, params: dict[str, object], lang: str = "de") -> str:
     values = dict(params)
     if "target" in values:
         values["target"] = TARGET_NAMES.get(str(values["target"]), {}).get(lang, values["target"])
+    for key, value in values.items():
+        if isinstance(value, datetime):
+            values[key] = local_time(value, lang)
     return entry.get(lang, entry["de"]).format(**values)
+
+
+def local_time(moment: datetime, lang: str = "de") -> str:
+    """A time as people here read it: Europe/Berlin, in the language's date format."""
+    return moment.astimezone(BERLIN).strftime(DATE_FORMATS.get(lang, DATE_FORMATS["de"]))

@@ -8,6 +8,7 @@ Import rule: ``states`` and the standard library only.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -114,6 +115,7 @@ def load_concept(env: Env, actor: str, pid: int, concept: Concept,
     """Replace the concept draft; with ``publish_note``, publish it as a new version at once."""
     def apply(case: Case) -> dict[str, Any]:
         _phase_in(case, CONCEPT_PHASES, "the concept")
+        _keep_fixed_parts(case, concept)
         case.concept_draft = concept
         payload: dict[str, Any] = {"concept": to_plain(concept)}
         if publish_note is not None:
@@ -121,6 +123,21 @@ def load_concept(env: Env, actor: str, pid: int, concept: Concept,
         return payload
 
     return change(env, actor, pid, "concept_loaded", apply)
+
+
+# Once residents take part, what the participation is measured by (R4) and who decides (R10)
+# must not be rewritten to fit the outcome.
+FIXED_FROM = ("dialogue", "interim_results", "decision", "evaluation")
+
+
+def _keep_fixed_parts(case: Case, concept: Concept) -> None:
+    published = case.published_concept
+    if published is None or (case.paused_phase or case.phase) not in FIXED_FROM:
+        return
+    for part in ("goals", "decision_makers"):
+        if getattr(concept, part) != getattr(published.concept, part):
+            raise BadInput(f"{part}: fixed since the dialogue opened (rules R4 and R10); "
+                           f"keep them as in concept version {published.number}")
 
 
 def publish_concept(env: Env, actor: str, pid: int, note: str = "") -> Case:
@@ -144,7 +161,7 @@ def _publish(env: Env, case: Case, note: str) -> int:
     number = latest.number + 1 if latest else 1
     case.concept_versions.append(ConceptVersion(
         number, env.clock(), note.strip() or "Erstveröffentlichung",
-        replace(case.concept_draft), case.lead, case.deputy))
+        copy.deepcopy(case.concept_draft), case.lead, case.deputy))
     return number
 
 

@@ -82,6 +82,10 @@ def test_refused_step_lists_every_reason_and_is_audited(cli):
     assert "angeregt" in done.stderr and "Mitglieder" in done.stderr
     english = cli("--lang", "en", "advance", str(pid), "draft_concept", check=3)
     assert "has no members yet" in english.stderr
+    assert "refused in phase 'begleitgruppe'" in english.stderr.splitlines()[0]
+    trailing = cli("advance", str(pid), "draft_concept", "--lang", "en", check=3)
+    assert trailing.stderr == english.stderr
+    assert "abgelehnt, es fehlt" in done.stderr.splitlines()[0]
     show = json.loads(cli("process", "show", str(pid), "--json").stdout)
     assert show["phase"] == "begleitgruppe"
     draft = next(o for o in show["next"] if o["trigger"] == "draft_concept")
@@ -89,13 +93,13 @@ def test_refused_step_lists_every_reason_and_is_audited(cli):
     assert {u["code"] for u in draft["unmet"]} == {"begleitgruppe_requester_missing",
                                                    "begleitgruppe_no_members"}
     actions = [e["action"] for e in json.loads(cli("history", str(pid), "--json").stdout)]
-    assert actions.count("transition_refused") == 3
+    assert actions.count("transition_refused") == 4
     assert actions[-1] == "transition_refused"
 
 
 def test_exit_codes_for_user_mistakes(cli, tmp_path):
     pid = create(cli)
-    assert "not possible from phase" in cli("advance", str(pid), "close", check=3).stderr
+    assert "nicht möglich" in cli("advance", str(pid), "close", check=3).stderr
     assert "no process with id 99" in cli("process", "show", "99", check=4).stderr
     assert "Foo" in cli("process", "create", "--title", "X", "--district", "Foo",
                         "--lead-name", "A", "--lead-email", LEAD, check=2).stderr

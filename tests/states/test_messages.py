@@ -9,12 +9,12 @@ import pytest
 
 from beteiligung.states.case import Case
 from beteiligung.states.guards import GUARDS, GuardContext
-from beteiligung.states.messages import COMMANDS, LANGUAGES, TEXTS, render
+from beteiligung.states.messages import LANGUAGES, TEXTS, render
 
 SAMPLE = {"section": "Ablauf (procedure)", "goal": "Z1", "missing": "indicator, due",
           "count": 2, "target": "concept", "numbers": "1, 3", "round": 2,
           "deadline": "30.09.2026 23:59", "decided_by": "Rat", "makers": "Bezirksrat",
-          "phase": "dialogue"}
+          "phase": "dialogue", "trigger": "go_to_decision", "allowed": "hold, cancel"}
 
 
 def _placeholders(text: str) -> set[str]:
@@ -44,7 +44,7 @@ def test_german_and_english_differ(code):
 
 def test_target_names_are_translated():
     params = {"count": 1, "target": "interim_results", "numbers": "4"}
-    assert "zum Zwischenergebnis" in render("suggestions_unanswered", params, "de")
+    assert "zu den Zwischenergebnissen" in render("suggestions_unanswered", params, "de")
     assert "on the interim results" in render("suggestions_unanswered", params, "en")
     assert "zum Konzept" in render("suggestions_unanswered", params | {"target": "concept"})
 
@@ -53,13 +53,14 @@ def test_unknown_language_falls_back_to_german():
     assert render("lead_missing", {}, "fr") == TEXTS["lead_missing"]["de"]
 
 
-def test_every_command_hint_belongs_to_a_message():
-    assert set(COMMANDS) <= set(TEXTS)
-    assert all(hint.startswith("beteiligung ") for hint in COMMANDS.values())
-
-
 def test_every_code_a_guard_can_return_has_a_text():
     now = datetime(2026, 3, 2, tzinfo=UTC)
     empty = Case(1, "", "", "", "", [], "administration", None, None, now, "t")
     codes = {u.code for guard in GUARDS.values() for u in guard(empty, GuardContext(now))}
     assert codes and codes <= set(TEXTS)
+
+
+def test_deadlines_are_shown_in_berlin_time_in_each_language():
+    due = datetime(2026, 9, 30, 21, 59, tzinfo=UTC)
+    assert "30.09.2026 23:59" in render("comment_deadline_open", {"deadline": due}, "de")
+    assert "2026-09-30 23:59" in render("comment_deadline_open", {"deadline": due}, "en")

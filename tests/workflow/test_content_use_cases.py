@@ -436,3 +436,25 @@ def test_new_lead_after_publishing_is_published_with_the_concept(env, store, at_
     assert advance(env, COORDINATOR, pid, "start_pre_reporting").phase == "pre_reporting"
 
 
+
+
+@pytest.mark.parametrize("part", ["goals", "decision_makers"])
+def test_goals_and_decision_makers_are_fixed_once_the_dialogue_opened(env, store, at_phase,
+                                                                      part):
+    """R4/R10: what the participation is measured by and who decides cannot be rewritten
+    after residents took part; other sections may still change, as a new version."""
+    pid = at_phase("dialogue")
+    published = store.cases[pid].published_concept
+    changed = copy.deepcopy(published.concept)
+    if part == "goals":
+        changed.goals[0] = replace(changed.goals[0], target="irgendein Wert")
+    else:
+        changed.decision_makers = ["Rat der Stadt"]
+    events = len(store.events[pid])
+    with pytest.raises(BadInput, match=f"{part}: fixed since the dialogue opened"):
+        content.load_concept(env, LEAD, pid, changed, "Anpassung")
+    assert len(store.events[pid]) == events
+    allowed = copy.deepcopy(published.concept)
+    allowed.procedure = "Zusätzliche Werkstatt im Juni"
+    content.load_concept(env, LEAD, pid, allowed, "Werkstatt ergänzt")
+    assert store.cases[pid].published_concept.concept.procedure == allowed.procedure

@@ -75,10 +75,10 @@ def test_unpublished_concept_change_after_the_concept_phase_is_refused(
 def test_incomplete_concept_after_the_concept_phase_is_refused_even_when_published(
         env, store, at_phase, journey):
     pid = at_phase("dialogue")
-    incomplete = replace(journey.complete_concept(), limits="", goals=[])
+    incomplete = replace(journey.complete_concept(), limits="", responsibilities="")
     _refused(store, pid, lambda: content.load_concept(env, LEAD, pid, incomplete, "gekürzt"),
              "dialogue", "Im Beteiligungskonzept fehlt der Abschnitt „Grenzen der Spielräume",
-             "concept_no_goals")
+             "Verantwortlichkeiten (responsibilities)")
 
 
 def test_dropping_the_decision_maker_after_the_decision_is_refused(env, store, at_phase,
@@ -86,8 +86,8 @@ def test_dropping_the_decision_maker_after_the_decision_is_refused(env, store, a
     pid = at_phase("evaluation")
     concept = replace(journey.complete_concept(), decision_makers=["Rat der Stadt"])
     before = copy.deepcopy(store.cases[pid])
-    with pytest.raises(BadInput, match="would undo what phase 'evaluation' requires: .*"
-                                       "Stadtbezirksrat Linden-Limmer"):
+    # caught before the safety net: decision-makers are fixed once the dialogue opened (R10)
+    with pytest.raises(BadInput, match="decision_makers: fixed since the dialogue opened"):
         content.load_concept(env, LEAD, pid, concept, "Rat entscheidet")
     assert store.cases[pid] == before
 
