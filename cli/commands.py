@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..config.bootstrap import build_env, ensure_data_dir
+from ..config.bootstrap import build_env, upgrade_database
 from ..config.settings import load_settings
 from ..states.case import Person
 from ..states.codec import to_plain
@@ -194,11 +194,6 @@ def definition_check(args: argparse.Namespace) -> int:
 
 
 def db_upgrade(args: argparse.Namespace) -> int:
-    from ..storage.engine import make_engine
-    from ..storage.migrate import upgrade
-
-    settings = load_settings()
-    ensure_data_dir(settings)
-    before, after = upgrade(make_engine(settings.database_url))
+    before, after = upgrade_database(load_settings())
     print(f"database at revision {after} (was {before or 'empty'})")
     return 0

@@ -8,6 +8,8 @@ history and the verification of the audit trail.
 from __future__ import annotations
 
 import argparse
+import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -47,7 +49,7 @@ def demo(args: argparse.Namespace) -> int:
         stale.unlink()
     base = load_settings({})
     settings = Settings(f"sqlite:///{db}", frozenset(), base.districts, base.language,
-                        base.definition)
+                        base.definition, embedded=True)
     clock = StoryClock()
     env = build_env(settings, clock=clock)
     language = lang(args)
@@ -59,8 +61,9 @@ def demo(args: argparse.Namespace) -> int:
     print("\n== Prüfung des Audit-Trails (beteiligung audit verify) ==")
     print(f"audit trail intact: {checked} events checked" if not breaks else
           f"BROKEN: {breaks}")
+    command = shutil.which("beteiligung") or sys.argv[0]
     print(f"\nDie Demo-Datenbank liegt in {db}. Weiter erkunden mit:\n"
-          f"  BETEILIGUNG_DATABASE_URL=sqlite:///{db} beteiligung process show {pid}")
+          f"  BETEILIGUNG_DATABASE_URL=sqlite:///{db} {command} process show {pid}")
     return 1 if breaks else 0
 
 

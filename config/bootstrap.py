@@ -6,9 +6,9 @@ Import rule: the one module that imports every layer's implementations.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 from ..states.definition import load_definition
+from ..states.errors import StorageError
 from ..states.lifecycle import Lifecycle
 from ..workflow.core import Env
 from ..workflow.ports import Clock
@@ -20,23 +20,37 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def ensure_data_dir(settings: Settings) -> None:
-    """Create the folder of an embedded SQLite file."""
-    if settings.embedded and settings.database_url.startswith("sqlite:///"):
-        path = settings.database_url.removeprefix("sqlite:///")
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-
-
 def build_engine(settings: Settings):
-    """The database engine; the embedded SQLite file is created and migrated on first use."""
+    """The database engine; the embedded SQLite file is created and migrated on first use,
+    a configured one must exist (``beteiligung db upgrade`` creates and migrates it)."""
     from ..storage.engine import make_engine
     from ..storage.migrate import ensure_current
 
-    ensure_data_dir(settings)
+    path = settings.sqlite_path
+    if path is not None:
+        if settings.embedded:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not path.exists():
+            raise StorageError(f"no database at {path}: check BETEILIGUNG_DATABASE_URL, or "
+                               "create it with 'beteiligung db upgrade'")
     engine = make_engine(settings.database_url)
     ensure_current(engine, auto=settings.embedded)
     return engine
+
+
+def upgrade_database(settings: Settings) -> tuple[str | None, str]:
+    """Create (SQLite: with its folder) and migrate the configured database."""
+    from ..storage.engine import make_engine
+    from ..storage.migrate import upgrade
+
+    path = settings.sqlite_path
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url)
+    try:
+        return upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 def build_env(settings: Settings, clock: Clock = system_clock, engine=None) -> Env:

@@ -73,11 +73,18 @@ class Settings:
     definition: Path = HERE / "process_definition.toml"
     mail: MailSettings = MailSettings()
     reminders: ReminderSettings = ReminderSettings()
+    embedded: bool = False
+    """The database is the embedded default (nothing configured): it creates and migrates
+    itself on first use. A configured database must exist and be migrated with
+    ``beteiligung db upgrade``, so that a mistyped URL is not a silent new database."""
 
     @property
-    def embedded(self) -> bool:
-        """Whether the database is the embedded SQLite one (which migrates itself)."""
-        return self.database_url.startswith("sqlite")
+    def sqlite_path(self) -> Path | None:
+        """The file of a SQLite database URL, if it names one."""
+        if not self.database_url.startswith("sqlite:///"):
+            return None
+        path = self.database_url.removeprefix("sqlite:///").split("?", 1)[0]
+        return Path(path) if path and path != ":memory:" else None
 
 
 def default_database_url() -> str:
@@ -202,6 +209,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         mail=_section(MailSettings, data.get("mail", {}), "mail", env),
         reminders=_section(ReminderSettings, data.get("reminders", {}), "reminders", env),
         database_url=url or default_database_url(),
+        embedded=not url,
         coordinators=_coordinators_from(env, data),
         districts=tuple(data["districts"]),
         language=_language_from(env, data),

@@ -175,8 +175,8 @@ class SqlProcessRepository:
 
     def chain_heads(self) -> Iterator[ChainHead]:
         c = processes.c
-        for row in self.conn.execute(select(c.id, c.audit_seq, c.audit_head)):
-            yield ChainHead(row.id, row.audit_seq, row.audit_head)
+        for row in self.conn.execute(select(c.id, c.audit_seq, c.audit_head, c.phase)):
+            yield ChainHead(row.id, row.audit_seq, row.audit_head, row.phase)
 
     def all_events(self) -> Iterator[AuditEvent]:
         query = select(audit_events).order_by(audit_events.c.process_id, audit_events.c.seq)

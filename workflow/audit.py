@@ -67,21 +67,21 @@ def verify(heads: Iterable[ChainHead], events: Iterable[AuditEvent]) -> tuple[in
     expected = {h.process_id: h for h in heads}
     breaks: dict[int, Break] = {}
     checked = 0
-    state: dict[int, tuple[int, str]] = {}
+    state: dict[int, tuple[int, str, str | None]] = {}
     for event in events:
         checked += 1
         pid = event.process_id
         if pid in breaks:
             continue
-        seq, prev = state.get(pid, (0, GENESIS))
+        seq, prev, _ = state.get(pid, (0, GENESIS, None))
         problem = _problem(event, seq, prev)
         if problem:
             breaks[pid] = Break(pid, event.seq, problem)
-        state[pid] = (event.seq, event.hash)
+        state[pid] = (event.seq, event.hash, event.to_phase or event.from_phase)
     for pid, head in expected.items():
         if pid not in breaks:
-            seq, last = state.get(pid, (0, GENESIS))
-            problem = _end_problem(seq, last, head)
+            seq, last, phase = state.get(pid, (0, GENESIS, None))
+            problem = _end_problem(seq, last, head) or _phase_problem(seq, phase, head)
             if problem:
                 breaks[pid] = problem
     return checked, sorted(breaks.values(), key=lambda b: b.process_id)
@@ -98,6 +98,14 @@ def _end_problem(seq: int, last: str, head: ChainHead) -> Break | None:
                      "events were added after the end")
     if last != head.hash:
         return Break(pid, seq, "the last event is not the one recorded: it was replaced")
+    return None
+
+
+def _phase_problem(seq: int, phase: str | None, head: ChainHead) -> Break | None:
+    """The process row's phase must be where its trail leads (the row was not edited)."""
+    if head.phase and phase and head.phase != phase:
+        return Break(head.process_id, seq, f"the process is in phase '{head.phase}', but its "
+                     f"trail ends in phase '{phase}': the process row was edited")
     return None
 
 

@@ -62,11 +62,13 @@ class ProcessSummary:
 
 @dataclass(frozen=True)
 class ChainHead:
-    """Where a process's audit chain should end: its last sequence number and hash."""
+    """Where a process's audit chain should end (its last sequence number and hash), and the
+    phase the process row is in, which its trail must lead to."""
 
     process_id: int
     seq: int
     hash: str
+    phase: str = ""
 
 
 class ProcessRepository(Protocol):

@@ -211,3 +211,21 @@ def test_demo_walks_to_closed_and_verifies(tmp_path):
     assert "abgelehnt, es fehlt" in done.stdout
     assert "audit trail intact" in done.stdout
     assert (tmp_path / "demo.db").exists()
+
+
+def test_a_configured_database_that_does_not_exist_is_not_created_silently(tmp_path):
+    """Only the embedded default migrates itself; a mistyped URL must not become a new,
+    empty database. 'db upgrade' creates and migrates it on purpose."""
+    path = tmp_path / "typo" / "beteiligung.db"
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("BETEILIGUNG_")}
+    environ["BETEILIGUNG_DATABASE_URL"] = f"sqlite:///{path}"
+    listed = subprocess.run([SCRIPT, "process", "list"], capture_output=True, text=True,
+                            env=environ)
+    assert listed.returncode == 7 and "beteiligung db upgrade" in listed.stderr
+    assert not path.parent.exists()
+    upgraded = subprocess.run([SCRIPT, "db", "upgrade"], capture_output=True, text=True,
+                              env=environ)
+    assert upgraded.returncode == 0 and "(was empty)" in upgraded.stdout
+    again = subprocess.run([SCRIPT, "process", "list", "--json"], capture_output=True,
+                           text=True, env=environ)
+    assert again.returncode == 0 and json.loads(again.stdout) == []

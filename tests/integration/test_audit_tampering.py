@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 
-from beteiligung.storage.schema import audit_events
+from beteiligung.storage.schema import audit_events, processes
 from beteiligung.workflow import content, process
 from beteiligung.workflow.audit import GENESIS, canonical, event_hash
 from beteiligung.workflow.ports import NewEvent
@@ -270,3 +270,15 @@ def test_stored_hashes_follow_the_published_recipe(env, engine, trails):
             assert (row.seq, row.prev_hash) == (seq, prev)
             assert row.hash == event_hash(pid, seq, row, prev)
             prev = row.hash
+
+
+def test_edited_phase_of_the_process_row_is_found(env, engine, trails):
+    """The row's phase must be where the trail leads: setting a process to 'closed' by hand
+    (without the steps and their events) is reported at the last event."""
+    target = trails["target"]
+    with engine.begin() as conn:
+        seq = conn.execute(select(processes.c.audit_seq).where(processes.c.id == target))
+        last = seq.scalar_one()
+        conn.execute(update(processes).where(processes.c.id == target).values(phase="closed"))
+    broken = _only_break(env, target, 10)
+    assert broken.seq == last and "the process row was edited" in broken.problem
