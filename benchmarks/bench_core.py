@@ -76,7 +76,7 @@ from beteiligung.states.case import Decision, Member, Person
 from beteiligung.storage.engine import make_engine
 from beteiligung.storage.migrate import upgrade
 from beteiligung.storage.schema import audit_events, processes
-from beteiligung.workflow import audit, content, process
+from beteiligung.workflow import audit, content, outcome, process
 from beteiligung.workflow.concept_file import parse_concept
 from beteiligung.workflow.ports import AuditEvent, ChainHead
 
@@ -126,7 +126,7 @@ def build_templates(folder: Path) -> dict[str, Template]:
     """One real process per phase, made through the use cases on a scratch SQLite file."""
     base = load_settings({})
     settings = Settings(f"sqlite:///{folder / 'templates.db'}", frozenset(), base.districts,
-                        base.language, base.definition)
+                        base.language, base.definition, embedded=True)
     clock = _Clock()
     env = build_env(settings, clock=clock)
     engine = make_engine(settings.database_url)
@@ -180,17 +180,17 @@ def build_templates(folder: Path) -> dict[str, Template]:
     content.publish_concept(env, ACTOR, pid, "Jugendliche als Zielgruppe ergänzt (Anregung 1)")
     step(pid, "start_pre_reporting")
     clock.days(10)
-    content.publish_report(env, ACTOR, pid, "pre", "Ankündigung in der Stadtteilzeitung und "
+    outcome.publish_report(env, ACTOR, pid, "pre", "Ankündigung in der Stadtteilzeitung und "
                            "auf hannover.de: Auftakt am 14. März.")
     step(pid, "open_dialogue")
     for round_, start in ((1, date(2025, 3, 14)), (2, date(2025, 5, 9))):
         clock.days(20)
-        content.add_activity(env, ACTOR, pid, "Planungswerkstatt", "on_site", start,
+        outcome.add_activity(env, ACTOR, pid, "Planungswerkstatt", "on_site", start,
                              "Freizeitheim Linden")
-        content.add_activity(env, ACTOR, pid, "Online-Dialog", "online",
+        outcome.add_activity(env, ACTOR, pid, "Online-Dialog", "online",
                              start + timedelta(days=1), "hannover.de/beteiligung")
         step(pid, "present_interim_results")
-        content.publish_interim_results(
+        outcome.publish_interim_results(
             env, ACTOR, pid, f"Ergebnisse der Runde {round_}: mehr Schatten, Wasserspiel",
             clock() + timedelta(days=21), "Herbst 2025", "Sitzung im Freizeitheim Linden",
             "Stadtbezirksrat Linden-Limmer")
@@ -202,18 +202,18 @@ def build_templates(folder: Path) -> dict[str, Template]:
     clock.days(22)
     step(pid, "go_to_decision")
     clock.days(60)
-    content.record_decision(env, ACTOR, pid, Decision(
+    outcome.record_decision(env, ACTOR, pid, Decision(
         "Stadtbezirksrat Linden-Limmer", date(2025, 9, 24), "Entwurf B mit Wasserspiel", False,
         "Das Wasserspiel wird kleiner als gewünscht, weil die Folgekosten den "
         "Unterhaltungshaushalt übersteigen.", "Fachbereich Umwelt und Stadtgrün, 67.3"))
-    content.publish_decision(env, ACTOR, pid)
-    content.publish_report(env, ACTOR, pid, "post", "Bericht über Entscheidung, Begründung und "
+    outcome.publish_decision(env, ACTOR, pid)
+    outcome.publish_report(env, ACTOR, pid, "post", "Bericht über Entscheidung, Begründung und "
                            "nächste Schritte veröffentlicht.")
     step(pid, "start_evaluation")
     clock.days(90)
-    content.rate_goal(env, ACTOR, pid, "Z1", "met", "412 Beiträge")
-    content.rate_goal(env, ACTOR, pid, "Z2", "partly", "18 Prozent der Beiträge")
-    content.record_lessons(env, ACTOR, pid, "Kinder früher über Schulen ansprechen.")
+    outcome.rate_goal(env, ACTOR, pid, "Z1", "met", "412 Beiträge")
+    outcome.rate_goal(env, ACTOR, pid, "Z2", "partly", "18 Prozent der Beiträge")
+    outcome.record_lessons(env, ACTOR, pid, "Kinder früher über Schulen ansprechen.")
     step(pid, "close")
     snap(pid)
 

@@ -19,7 +19,7 @@ from ..config.bootstrap import build_env
 from ..config.settings import HERE, Settings, load_settings
 from ..states.case import Decision, Member, Person
 from ..states.errors import TransitionRefused
-from ..workflow import content, process
+from ..workflow import content, outcome, process
 from ..workflow.concept_file import parse_concept
 from .commands import print_history
 from .render import lang, local, unmet_lines
@@ -134,7 +134,7 @@ class _Story:
         self.say("Anregungen beantwortet; Konzept Version 2 mit Änderungsnotiz veröffentlicht.")
         self.step("start_pre_reporting")
         self.clock.days(10)
-        content.publish_report(env, actor, pid, "pre", "Ankündigung in der Stadtteilzeitung und "
+        outcome.publish_report(env, actor, pid, "pre", "Ankündigung in der Stadtteilzeitung und "
                                "auf hannover.de: Auftakt am 14. März.")
         self.step("open_dialogue")
 
@@ -143,13 +143,13 @@ class _Story:
         for round_, (start, extra) in enumerate(((date(2026, 3, 14), "Auftakt vor Ort"),
                                                  (date(2026, 5, 9), "Planungswerkstatt")), 1):
             self.clock.days(20)
-            content.add_activity(env, actor, pid, extra, "on_site", start,
+            outcome.add_activity(env, actor, pid, extra, "on_site", start,
                                  "Freizeitheim Linden")
-            content.add_activity(env, actor, pid, "Online-Dialog", "online",
+            outcome.add_activity(env, actor, pid, "Online-Dialog", "online",
                                  start + timedelta(days=1), "hannover.de/beteiligung")
             self.say(f"Dialogrunde {round_}: Aktivitäten vor Ort und online erfasst.")
             self.step("present_interim_results")
-            content.publish_interim_results(
+            outcome.publish_interim_results(
                 env, actor, pid, f"Ergebnisse der Runde {round_}: mehr Schatten, Wasserspiel",
                 self.clock() + timedelta(days=21), "Herbst 2026",
                 "Sitzung im Freizeitheim Linden", "Stadtbezirksrat Linden-Limmer")
@@ -171,18 +171,18 @@ class _Story:
     def decision_phase(self) -> None:
         env, actor, pid = self.env, self.actor, self.pid
         self.clock.days(60)
-        content.record_decision(env, actor, pid, Decision(
+        outcome.record_decision(env, actor, pid, Decision(
             "Stadtbezirksrat Linden-Limmer", date(2026, 9, 24), "Entwurf B mit Wasserspiel",
             False, "Das Wasserspiel wird kleiner als gewünscht, weil die Folgekosten den "
             "Unterhaltungshaushalt übersteigen.", "Fachbereich Umwelt und Stadtgrün, 67.3"))
-        content.publish_decision(env, actor, pid)
-        content.publish_report(env, actor, pid, "post", "Bericht über Entscheidung, Begründung "
+        outcome.publish_decision(env, actor, pid)
+        outcome.publish_report(env, actor, pid, "post", "Bericht über Entscheidung, Begründung "
                                "und nächste Schritte veröffentlicht.")
         self.say("Entscheidung mit Begründung der Abweichung und Nachbericht veröffentlicht.")
         self.step("start_evaluation")
         self.clock.days(90)
-        content.rate_goal(env, actor, pid, "Z1", "met", "412 Beiträge")
-        content.rate_goal(env, actor, pid, "Z2", "partly", "18 Prozent der Beiträge")
-        content.record_lessons(env, actor, pid, "Kinder früher über Schulen ansprechen.")
+        outcome.rate_goal(env, actor, pid, "Z1", "met", "412 Beiträge")
+        outcome.rate_goal(env, actor, pid, "Z2", "partly", "18 Prozent der Beiträge")
+        outcome.record_lessons(env, actor, pid, "Kinder früher über Schulen ansprechen.")
         self.say("Evaluation gegen die SMART-Ziele erfasst.")
         self.step("close")

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..states.case import Decision, Member
 from ..states.codec import to_plain
 from ..states.errors import BadInput, NotFound
-from ..workflow import content
+from ..workflow import content, outcome
 from ..workflow.concept_file import parse_concept
 from ..workflow.process import show_process
 from .commands import wired
@@ -134,19 +134,19 @@ def suggestion_list(args: argparse.Namespace) -> int:
 
 
 def report_publish(args: argparse.Namespace) -> int:
-    content.publish_report(wired(), args.actor, args.id, args.kind, args.text)
+    outcome.publish_report(wired(), args.actor, args.id, args.kind, args.text)
     return _done(args, f"{args.kind}-report published")
 
 
 def dialogue_add(args: argparse.Namespace) -> int:
     on = parse_date("--date", args.date)
-    content.add_activity(wired(), args.actor, args.id, args.format, args.mode, on, args.place)
+    outcome.add_activity(wired(), args.actor, args.id, args.format, args.mode, on, args.place)
     return _done(args, f"activity {args.format} ({args.mode}) on {on.isoformat()} recorded")
 
 
 def interim_publish(args: argparse.Namespace) -> int:
     deadline = parse_deadline("--comment-deadline", args.comment_deadline)
-    content.publish_interim_results(wired(), args.actor, args.id, args.summary, deadline,
+    outcome.publish_interim_results(wired(), args.actor, args.id, args.summary, deadline,
                                     args.decision_when, args.decision_where, args.decision_by)
     return _done(args, f"interim results published, comments until {local(deadline)}")
 
@@ -155,20 +155,20 @@ def decision_record(args: argparse.Namespace) -> int:
     decision = Decision(args.decided_by, parse_date("--decided-on", args.decided_on),
                         args.summary, not args.deviates, args.justification,
                         args.implementation_by)
-    content.record_decision(wired(), args.actor, args.id, decision)
+    outcome.record_decision(wired(), args.actor, args.id, decision)
     return _done(args, "decision recorded (publish it with 'decision publish')")
 
 
 def decision_publish(args: argparse.Namespace) -> int:
-    content.publish_decision(wired(), args.actor, args.id)
+    outcome.publish_decision(wired(), args.actor, args.id)
     return _done(args, "decision published")
 
 
 def evaluation_rate(args: argparse.Namespace) -> int:
-    content.rate_goal(wired(), args.actor, args.id, args.goal, args.rating, args.evidence)
+    outcome.rate_goal(wired(), args.actor, args.id, args.goal, args.rating, args.evidence)
     return _done(args, f"goal {args.goal}: {args.rating}")
 
 
 def evaluation_lessons(args: argparse.Namespace) -> int:
-    content.record_lessons(wired(), args.actor, args.id, args.text)
+    outcome.record_lessons(wired(), args.actor, args.id, args.text)
     return _done(args, "lessons learned recorded")

@@ -12,7 +12,7 @@ import pytest
 from beteiligung.config.settings import HERE
 from beteiligung.states.case import Case, Decision, Member
 from beteiligung.states.errors import BadInput, NotPermitted, TransitionRefused
-from beteiligung.workflow import content, process
+from beteiligung.workflow import content, outcome, process
 from beteiligung.workflow.concept_file import parse_concept
 
 CONCEPT = (HERE / "example_concept.toml").read_text(encoding="utf-8")
@@ -111,7 +111,7 @@ def test_a_process_walks_every_phase_to_closed(env, clock, kit):
     walk.advance("start_pre_reporting")
 
     # pre_reporting -> dialogue, with a pause in between
-    walk.content("pre_report_published", content.publish_report, "pre",
+    walk.content("pre_report_published", outcome.publish_report, "pre",
                  "Ankündigung in der Stadtteilzeitung: Auftakt am 14. März.")
     assert walk.refused("hold") == ["reason_missing"]
     held = walk.advance("hold", "Haushaltssperre bis zum Nachtrag")
@@ -123,12 +123,12 @@ def test_a_process_walks_every_phase_to_closed(env, clock, kit):
     # two dialogue rounds, each with activities and interim results
     for round_, day in ((1, date(2026, 3, 14)), (2, date(2026, 5, 9))):
         assert walk.last.dialogue_round == round_
-        walk.content("dialogue_activity_recorded", content.add_activity, "Werkstatt",
+        walk.content("dialogue_activity_recorded", outcome.add_activity, "Werkstatt",
                      "on_site", day, "Freizeitheim Linden")
-        walk.content("dialogue_activity_recorded", content.add_activity, "Online-Dialog",
+        walk.content("dialogue_activity_recorded", outcome.add_activity, "Online-Dialog",
                      "online", day + timedelta(days=1), "hannover.de/beteiligung")
         walk.advance("present_interim_results")
-        walk.content("interim_results_published", content.publish_interim_results,
+        walk.content("interim_results_published", outcome.publish_interim_results,
                      f"Ergebnisse der Runde {round_}", clock() + timedelta(days=21),
                      "Herbst 2026", "Freizeitheim Linden", "Stadtbezirksrat Linden-Limmer")
         if round_ == 1:
@@ -142,26 +142,26 @@ def test_a_process_walks_every_phase_to_closed(env, clock, kit):
     walk.advance("go_to_decision")
 
     # decision -> evaluation -> closed
-    walk.content("decision_recorded", content.record_decision, Decision(
+    walk.content("decision_recorded", outcome.record_decision, Decision(
         "Stadtbezirksrat Linden-Limmer", date(2026, 9, 24), "Entwurf B mit Wasserspiel", False,
         "Die Folgekosten übersteigen den Unterhaltungshaushalt.",
         "Fachbereich Umwelt und Stadtgrün, 67.3"))
     assert walk.refused("start_evaluation") == ["decision_unpublished", "post_report_missing"]
-    walk.content("decision_published", content.publish_decision)
-    walk.content("post_report_published", content.publish_report, "post",
+    walk.content("decision_published", outcome.publish_decision)
+    walk.content("post_report_published", outcome.publish_report, "post",
                  "Bericht über Entscheidung, Begründung und nächste Schritte.")
     walk.advance("start_evaluation")
-    walk.content("goal_evaluated", content.rate_goal, "Z1", "met", "412 Beiträge")
+    walk.content("goal_evaluated", outcome.rate_goal, "Z1", "met", "412 Beiträge")
     assert walk.refused("close") == ["goal_not_evaluated"]
-    walk.content("goal_evaluated", content.rate_goal, "Z2", "partly", "18 Prozent")
-    walk.content("lessons_recorded", content.record_lessons, "Kinder früher ansprechen.")
+    walk.content("goal_evaluated", outcome.rate_goal, "Z2", "partly", "18 Prozent")
+    walk.content("lessons_recorded", outcome.record_lessons, "Kinder früher ansprechen.")
     closed = walk.advance("close")
     assert closed.phase == "closed" and closed.phase_entered_at == clock()
 
     # closed is the end: nothing moves it, and a data change is refused without an event
     assert walk.refused("hold", reason="zu spät") == []
     with pytest.raises(BadInput):
-        content.publish_report(env, lead, pid, "post", "Noch ein Bericht")
+        outcome.publish_report(env, lead, pid, "post", "Noch ein Bericht")
 
     # the phases: every one but 'cancelled', in the order of the definition's main path
     assert walk.steps == [

@@ -13,7 +13,7 @@ from typing import Any
 from beteiligung.config.settings import HERE
 from beteiligung.states.case import Case, Concept, Decision, Member, Person
 from beteiligung.states.guards import GuardContext
-from beteiligung.workflow import content, process
+from beteiligung.workflow import content, outcome, process
 from beteiligung.workflow.concept_file import parse_concept
 from beteiligung.workflow.core import Env
 
@@ -120,12 +120,12 @@ def _fix(env: Env, pid: int, clock: Any, actor: str, case: Case, code: str) -> N
             if item.answer is None:
                 content.answer_suggestion(env, actor, pid, item.number, "accepted")
     elif code == "pre_report_missing":
-        content.publish_report(env, actor, pid, "pre", "Vorbericht: so läuft die Beteiligung")
+        outcome.publish_report(env, actor, pid, "pre", "Vorbericht: so läuft die Beteiligung")
     elif code == "activities_missing":
-        content.add_activity(env, actor, pid, "Planungswerkstatt", "on_site",
+        outcome.add_activity(env, actor, pid, "Planungswerkstatt", "on_site",
                              env.clock().date(), "Freizeitheim Linden")
     elif code == "interim_results_missing":
-        content.publish_interim_results(env, actor, pid, "Zwischenergebnisse",
+        outcome.publish_interim_results(env, actor, pid, "Zwischenergebnisse",
                                         env.clock() + timedelta(days=14), "Herbst 2026",
                                         "Freizeitheim Linden", "Stadtbezirksrat")
     elif code == "comment_deadline_open":
@@ -134,16 +134,16 @@ def _fix(env: Env, pid: int, clock: Any, actor: str, case: Case, code: str) -> N
     elif code in ("decision_missing", "decision_maker_not_named", "deviation_unjustified",
                   "implementation_unassigned"):
         maker = case.published_concept.concept.decision_makers[0]
-        content.record_decision(env, actor, pid, Decision(
+        outcome.record_decision(env, actor, pid, Decision(
             maker, date(2026, 10, 1), "Umgestaltung wie vorgeschlagen", True, "",
             "FB 61.3"))
     elif code == "decision_unpublished":
-        content.publish_decision(env, actor, pid)
+        outcome.publish_decision(env, actor, pid)
     elif code == "post_report_missing":
-        content.publish_report(env, actor, pid, "post", "Nachbericht: das wurde entschieden")
+        outcome.publish_report(env, actor, pid, "post", "Nachbericht: das wurde entschieden")
     elif code == "goal_not_evaluated":
         for goal in case.published_concept.concept.goals:
             if goal.id not in case.evaluation.goals:
-                content.rate_goal(env, actor, pid, goal.id, "met", "Zählung der Beiträge")
+                outcome.rate_goal(env, actor, pid, goal.id, "met", "Zählung der Beiträge")
     else:
         raise AssertionError(f"journey does not know how to fix {code!r}")

@@ -12,7 +12,7 @@ import pytest
 from beteiligung.states.case import Concept, Decision, Member, Person
 from beteiligung.states.errors import BadInput, NotFound, NotPermitted
 from beteiligung.states.guards import GuardContext
-from beteiligung.workflow import audit, content
+from beteiligung.workflow import audit, content, outcome
 from beteiligung.workflow.process import advance, edit_process
 
 LEAD = "anna.lehmann@hannover-stadt.de"
@@ -86,67 +86,67 @@ REFUSALS = [
     ("concept+", lambda e, p, c: content.answer_suggestion(e, LEAD, p, 99, "accepted"),
      NotFound, "has no suggestion number 99"),
     # reports
-    ("pre_reporting", lambda e, p, c: content.publish_report(e, LEAD, p, "mid", "Text"),
+    ("pre_reporting", lambda e, p, c: outcome.publish_report(e, LEAD, p, "mid", "Text"),
      BadInput, "report kind: 'mid' is not 'pre' or 'post'"),
-    ("pre_reporting", lambda e, p, c: content.publish_report(e, LEAD, p, "pre", ""),
+    ("pre_reporting", lambda e, p, c: outcome.publish_report(e, LEAD, p, "pre", ""),
      BadInput, "text: must not be empty"),
-    ("concept", lambda e, p, c: content.publish_report(e, LEAD, p, "pre", "Vorbericht"),
+    ("concept", lambda e, p, c: outcome.publish_report(e, LEAD, p, "pre", "Vorbericht"),
      BadInput, "the pre-report is possible only in phase pre_reporting"),
-    ("pre_reporting", lambda e, p, c: content.publish_report(e, LEAD, p, "post", "Nachbericht"),
+    ("pre_reporting", lambda e, p, c: outcome.publish_report(e, LEAD, p, "post", "Nachbericht"),
      BadInput, "the post-report is possible only in phase decision"),
     # dialogue activities
-    ("dialogue", lambda e, p, c: content.add_activity(e, LEAD, p, "", "online", c.now.date(),
+    ("dialogue", lambda e, p, c: outcome.add_activity(e, LEAD, p, "", "online", c.now.date(),
                                                       "Web"),
      BadInput, "format: must not be empty"),
-    ("dialogue", lambda e, p, c: content.add_activity(e, LEAD, p, "Forum", "online",
+    ("dialogue", lambda e, p, c: outcome.add_activity(e, LEAD, p, "Forum", "online",
                                                       c.now.date(), " "),
      BadInput, "place: must not be empty"),
-    ("dialogue", lambda e, p, c: content.add_activity(e, LEAD, p, "Forum", "carrier_pigeon",
+    ("dialogue", lambda e, p, c: outcome.add_activity(e, LEAD, p, "Forum", "carrier_pigeon",
                                                       c.now.date(), "Dach"),
      BadInput, "mode: 'carrier_pigeon' is not one of online, on_site"),
-    ("pre_reporting", lambda e, p, c: content.add_activity(e, LEAD, p, "Forum", "online",
+    ("pre_reporting", lambda e, p, c: outcome.add_activity(e, LEAD, p, "Forum", "online",
                                                            c.now.date(), "Web"),
      BadInput, "a dialogue activity is possible only in phase dialogue"),
     # interim results
-    ("interim_results", lambda e, p, c: content.publish_interim_results(
+    ("interim_results", lambda e, p, c: outcome.publish_interim_results(
         e, LEAD, p, " ", c.now + timedelta(days=9), "Herbst", "Rathaus", "Rat"),
      BadInput, "summary: must not be empty"),
-    ("interim_results", lambda e, p, c: content.publish_interim_results(
+    ("interim_results", lambda e, p, c: outcome.publish_interim_results(
         e, LEAD, p, "Ergebnis", c.now + timedelta(days=9), "", "Rathaus", "Rat"),
      BadInput, "decision-when: must not be empty"),
-    ("interim_results", lambda e, p, c: content.publish_interim_results(
+    ("interim_results", lambda e, p, c: outcome.publish_interim_results(
         e, LEAD, p, "Ergebnis", c.now + timedelta(days=9), "Herbst", "Rathaus", " "),
      BadInput, "decision-by: must not be empty"),
-    ("interim_results", lambda e, p, c: content.publish_interim_results(
+    ("interim_results", lambda e, p, c: outcome.publish_interim_results(
         e, LEAD, p, "Ergebnis", c.now, "Herbst", "Rathaus", "Rat"),
      BadInput, "comment-deadline: must lie in the future"),
-    ("dialogue", lambda e, p, c: content.publish_interim_results(
+    ("dialogue", lambda e, p, c: outcome.publish_interim_results(
         e, LEAD, p, "Ergebnis", c.now + timedelta(days=9), "Herbst", "Rathaus", "Rat"),
      BadInput, "publishing interim results is possible only in phase interim_results"),
     # the decision
-    ("decision", lambda e, p, c: content.record_decision(e, LEAD, p, _decision(decided_by="")),
+    ("decision", lambda e, p, c: outcome.record_decision(e, LEAD, p, _decision(decided_by="")),
      BadInput, "decided-by: must not be empty"),
-    ("decision", lambda e, p, c: content.record_decision(e, LEAD, p, _decision(summary=" ")),
+    ("decision", lambda e, p, c: outcome.record_decision(e, LEAD, p, _decision(summary=" ")),
      BadInput, "summary: must not be empty"),
-    ("decision", lambda e, p, c: content.record_decision(
+    ("decision", lambda e, p, c: outcome.record_decision(
         e, LEAD, p, _decision(follows_results=False, justification="  ")),
      BadInput, "justification: a decision that departs from the results needs one"),
-    ("interim_results", lambda e, p, c: content.record_decision(e, LEAD, p, _decision()),
+    ("interim_results", lambda e, p, c: outcome.record_decision(e, LEAD, p, _decision()),
      BadInput, "recording the decision is possible only in phase decision"),
-    ("decision", lambda e, p, c: content.publish_decision(e, LEAD, p),
+    ("decision", lambda e, p, c: outcome.publish_decision(e, LEAD, p),
      BadInput, "has no decision recorded yet"),
     # the evaluation
-    ("evaluation", lambda e, p, c: content.rate_goal(e, LEAD, p, "Z1", "great", "Zahlen"),
+    ("evaluation", lambda e, p, c: outcome.rate_goal(e, LEAD, p, "Z1", "great", "Zahlen"),
      BadInput, "rating: 'great' is not one of met, partly, not_met"),
-    ("evaluation", lambda e, p, c: content.rate_goal(e, LEAD, p, "Z1", "met", " "),
+    ("evaluation", lambda e, p, c: outcome.rate_goal(e, LEAD, p, "Z1", "met", " "),
      BadInput, "evidence: must not be empty"),
-    ("evaluation", lambda e, p, c: content.rate_goal(e, LEAD, p, "Z9", "met", "Zahlen"),
+    ("evaluation", lambda e, p, c: outcome.rate_goal(e, LEAD, p, "Z9", "met", "Zahlen"),
      NotFound, "goal 'Z9' is not in the published concept \\(goals: Z1, Z2\\)"),
-    ("decision", lambda e, p, c: content.rate_goal(e, LEAD, p, "Z1", "met", "Zahlen"),
+    ("decision", lambda e, p, c: outcome.rate_goal(e, LEAD, p, "Z1", "met", "Zahlen"),
      BadInput, "the evaluation is possible only in phase evaluation"),
-    ("evaluation", lambda e, p, c: content.record_lessons(e, LEAD, p, ""),
+    ("evaluation", lambda e, p, c: outcome.record_lessons(e, LEAD, p, ""),
      BadInput, "text: must not be empty"),
-    ("decision", lambda e, p, c: content.record_lessons(e, LEAD, p, "Früher einladen"),
+    ("decision", lambda e, p, c: outcome.record_lessons(e, LEAD, p, "Früher einladen"),
      BadInput, "the evaluation is possible only in phase evaluation"),
 ]
 
@@ -305,7 +305,7 @@ def test_suggestions_on_the_concept_are_numbered_and_answered(env, store, at_pha
 def test_suggestion_on_interim_results_within_the_comment_period(env, store, at_phase, clock,
                                                                  journey):
     pid = at_phase("interim_results")
-    content.publish_interim_results(env, LEAD, pid, "Ergebnisse",
+    outcome.publish_interim_results(env, LEAD, pid, "Ergebnisse",
                                     clock.now + timedelta(days=14), "Herbst", "Rathaus", MAKER)
     content.add_suggestion(env, LEAD, pid, "interim_results", "Mehr Schatten", "C. Kind")
     assert store.cases[pid].suggestions[-1].target == "interim_results"
@@ -317,33 +317,33 @@ def test_suggestion_on_interim_results_within_the_comment_period(env, store, at_
 
 def test_reports(env, store, at_phase, journey, clock):
     pid = at_phase("pre_reporting")
-    content.publish_report(env, LEAD, pid, "pre", " Vorbericht ")
+    outcome.publish_report(env, LEAD, pid, "pre", " Vorbericht ")
     report = store.cases[pid].pre_report
     assert (report.text, report.published_at) == ("Vorbericht", clock.now)
     assert _last(store, pid).action == "pre_report_published"
     journey.advance_to(env, pid, "decision", clock)
-    content.publish_report(env, LEAD, pid, "post", "Nachbericht")
+    outcome.publish_report(env, LEAD, pid, "post", "Nachbericht")
     assert store.cases[pid].post_report.text == "Nachbericht"
     assert _last(store, pid).action == "post_report_published"
 
 
 def test_dialogue_activities_belong_to_the_current_round(env, store, at_phase, journey, clock):
     pid = at_phase("dialogue")
-    content.add_activity(env, LEAD, pid, " Online-Dialog ", "online", date(2026, 5, 1), " Web ")
+    outcome.add_activity(env, LEAD, pid, " Online-Dialog ", "online", date(2026, 5, 1), " Web ")
     activity = store.cases[pid].activities[-1]
     assert (activity.round, activity.format, activity.mode, activity.place) == (
         1, "Online-Dialog", "online", "Web")
     journey.progress(env, pid, clock)
     journey.fill_phase(env, pid, clock)
     advance(env, LEAD, pid, "start_another_round")
-    content.add_activity(env, LEAD, pid, "Werkstatt", "on_site", date(2026, 7, 1), "Rathaus")
+    outcome.add_activity(env, LEAD, pid, "Werkstatt", "on_site", date(2026, 7, 1), "Rathaus")
     assert [a.round for a in store.cases[pid].activities] == [1, 2]
 
 
 def test_interim_results(env, store, at_phase, clock):
     pid = at_phase("interim_results")
     deadline = clock.now + timedelta(days=14)
-    content.publish_interim_results(env, LEAD, pid, " Ergebnisse ", deadline, "Herbst",
+    outcome.publish_interim_results(env, LEAD, pid, " Ergebnisse ", deadline, "Herbst",
                                     "Rathaus", MAKER)
     results = store.cases[pid].current_interim_results()
     assert (results.round, results.summary, results.published_at, results.comment_deadline) == (
@@ -351,27 +351,27 @@ def test_interim_results(env, store, at_phase, clock):
     assert (results.decision_when, results.decision_where, results.decision_by) == (
         "Herbst", "Rathaus", MAKER)
     with pytest.raises(BadInput, match="the interim results of round 1 are already published"):
-        content.publish_interim_results(env, LEAD, pid, "Noch mal", deadline, "Herbst",
+        outcome.publish_interim_results(env, LEAD, pid, "Noch mal", deadline, "Herbst",
                                         "Rathaus", MAKER)
     assert len(store.cases[pid].interim_results) == 1
 
 
 def test_decision_is_recorded_then_published(env, store, at_phase, clock):
     pid = at_phase("decision")
-    content.record_decision(env, LEAD, pid, _decision(
+    outcome.record_decision(env, LEAD, pid, _decision(
         follows_results=False, justification="Kosten", published_at=clock.now))
     assert store.cases[pid].decision.published_at is None  # publishing is a separate step
     assert store.cases[pid].decision.justification == "Kosten"
     clock.advance(hours=2)
-    content.publish_decision(env, LEAD, pid)
+    outcome.publish_decision(env, LEAD, pid)
     assert store.cases[pid].decision.published_at == clock.now
     assert _last(store, pid).payload == {"published": True}
 
 
 def test_evaluation(env, store, at_phase):
     pid = at_phase("evaluation")
-    content.rate_goal(env, LEAD, pid, "Z1", "partly", " 250 Beiträge ")
-    content.record_lessons(env, LEAD, pid, "Früher einladen")
+    outcome.rate_goal(env, LEAD, pid, "Z1", "partly", " 250 Beiträge ")
+    outcome.record_lessons(env, LEAD, pid, "Früher einladen")
     evaluation = store.cases[pid].evaluation
     assert evaluation.goals["Z1"].rating == "partly"
     assert evaluation.goals["Z1"].evidence == "250 Beiträge"
@@ -386,11 +386,11 @@ def test_evaluation(env, store, at_phase):
 def test_data_entry_on_hold_follows_the_paused_phase(env, store, at_phase):
     pid = at_phase("dialogue")
     advance(env, LEAD, pid, "hold", reason="Sommerpause")
-    content.add_activity(env, LEAD, pid, "Forum", "online", date(2026, 5, 1), "Web")
+    outcome.add_activity(env, LEAD, pid, "Forum", "online", date(2026, 5, 1), "Web")
     assert store.cases[pid].activities[-1].round == 1
     with pytest.raises(BadInput, match="the pre-report is possible only in phase pre_reporting; "
                                        "process 1 is in phase 'on_hold'"):
-        content.publish_report(env, LEAD, pid, "pre", "Vorbericht")
+        outcome.publish_report(env, LEAD, pid, "pre", "Vorbericht")
     assert store.cases[pid].phase == "on_hold"
 
 
@@ -398,14 +398,14 @@ def test_data_entry_on_hold_follows_the_paused_phase(env, store, at_phase):
 def test_closed_or_cancelled_process_can_no_longer_be_changed(env, store, at_phase, end):
     pid = at_phase("evaluation")
     if end == "closed":
-        content.rate_goal(env, LEAD, pid, "Z1", "met", "Zahlen")
-        content.rate_goal(env, LEAD, pid, "Z2", "met", "Zahlen")
+        outcome.rate_goal(env, LEAD, pid, "Z1", "met", "Zahlen")
+        outcome.rate_goal(env, LEAD, pid, "Z2", "met", "Zahlen")
         advance(env, LEAD, pid, "close")
     else:
         advance(env, LEAD, pid, "cancel", reason="Vorhaben entfällt")
     before, events = copy.deepcopy(store.cases[pid]), list(store.events[pid])
     for call in (lambda: content.add_project_department(env, LEAD, pid, "FB 66"),
-                 lambda: content.record_lessons(env, LEAD, pid, "Später"),
+                 lambda: outcome.record_lessons(env, LEAD, pid, "Später"),
                  lambda: edit_process(env, COORDINATOR, pid, {"title": "Neu"})):
         with pytest.raises(BadInput, match=f"process 1 is {end}: it can no longer be changed"):
             call()

@@ -46,7 +46,7 @@ from beteiligung.states.case import (
 )
 from beteiligung.states.errors import BeteiligungError, NotPermitted
 from beteiligung.states.guards import GUARDS, GuardContext
-from beteiligung.workflow import audit, content, process
+from beteiligung.workflow import audit, content, outcome, process
 
 LEAD = "anna.lehmann@hannover-stadt.de"
 DEPUTY = "jonas.weber@hannover-stadt.de"
@@ -238,7 +238,7 @@ def machine_class(fakes, journey, clock_type):
               text=st.sampled_from(["Bericht", ""]))
         def publish_report(self, index, actor, kind, text) -> None:
             pid = self.pid(index)
-            self.attempt(pid, actor, lambda: content.publish_report(self.env, actor, pid,
+            self.attempt(pid, actor, lambda: outcome.publish_report(self.env, actor, pid,
                                                                     kind, text))
 
         @rule(index=st.integers(0, 2), actor=ACTORS,
@@ -246,7 +246,7 @@ def machine_class(fakes, journey, clock_type):
               place=st.sampled_from(["Freizeitheim", ""]))
         def add_activity(self, index, actor, mode, place) -> None:
             pid = self.pid(index)
-            self.attempt(pid, actor, lambda: content.add_activity(
+            self.attempt(pid, actor, lambda: outcome.add_activity(
                 self.env, actor, pid, "Werkstatt", mode, date(2026, 5, 1), place))
 
         @rule(index=st.integers(0, 2), actor=ACTORS, days=st.integers(-2, 30),
@@ -254,7 +254,7 @@ def machine_class(fakes, journey, clock_type):
         def publish_interim_results(self, index, actor, days, summary) -> None:
             pid = self.pid(index)
             deadline = self.clock() + timedelta(days=days)
-            self.attempt(pid, actor, lambda: content.publish_interim_results(
+            self.attempt(pid, actor, lambda: outcome.publish_interim_results(
                 self.env, actor, pid, summary, deadline, "Herbst", "Rathaus", MAKER))
 
         @rule(index=st.integers(0, 2), actor=ACTORS,
@@ -266,26 +266,26 @@ def machine_class(fakes, journey, clock_type):
             pid = self.pid(index)
             decision = Decision(maker, date(2026, 10, 1), "Umgestaltung", follows,
                                 justification, responsible)
-            self.attempt(pid, actor, lambda: content.record_decision(self.env, actor, pid,
+            self.attempt(pid, actor, lambda: outcome.record_decision(self.env, actor, pid,
                                                                      decision))
 
         @rule(index=st.integers(0, 2), actor=ACTORS)
         def publish_decision(self, index, actor) -> None:
             pid = self.pid(index)
-            self.attempt(pid, actor, lambda: content.publish_decision(self.env, actor, pid))
+            self.attempt(pid, actor, lambda: outcome.publish_decision(self.env, actor, pid))
 
         @rule(index=st.integers(0, 2), actor=ACTORS, goal=st.sampled_from(["Z1", "Z2", "Z9"]),
               rating=st.sampled_from([*GOAL_RATINGS, "great"]),
               evidence=st.sampled_from(["Zählung", ""]))
         def rate_goal(self, index, actor, goal, rating, evidence) -> None:
             pid = self.pid(index)
-            self.attempt(pid, actor, lambda: content.rate_goal(self.env, actor, pid, goal,
+            self.attempt(pid, actor, lambda: outcome.rate_goal(self.env, actor, pid, goal,
                                                                rating, evidence))
 
         @rule(index=st.integers(0, 2), actor=ACTORS, text=st.sampled_from(["Früher", ""]))
         def record_lessons(self, index, actor, text) -> None:
             pid = self.pid(index)
-            self.attempt(pid, actor, lambda: content.record_lessons(self.env, actor, pid,
+            self.attempt(pid, actor, lambda: outcome.record_lessons(self.env, actor, pid,
                                                                     text))
 
         # -- the properties
