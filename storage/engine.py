@@ -4,7 +4,7 @@ SQLite gets WAL, ``synchronous=NORMAL``, foreign keys and a busy timeout on ever
 and its transactions are begun explicitly so that reads and the write that follows them share
 one snapshot (pysqlite would otherwise begin only at the first write). PostgreSQL runs at
 REPEATABLE READ for the same reason.
-Import rule: SQLAlchemy only.
+Import rule: SQLAlchemy and ``states`` (for its errors) only.
 """
 
 from __future__ import annotations

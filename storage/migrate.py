@@ -2,7 +2,7 @@
 
 ``HEAD`` names the newest revision; a test keeps it equal to Alembic's own head, so start-up
 can compare without importing Alembic (which costs time on every command).
-Import rule: SQLAlchemy; Alembic only inside ``upgrade``.
+Import rule: SQLAlchemy and ``states`` (errors); Alembic only inside ``upgrade``.
 """
 
 from __future__ import annotations
