@@ -8,10 +8,10 @@ from pathlib import Path
 
 from ..states.case import Decision, Member
 from ..states.codec import to_plain
-from ..states.errors import BadInput, NotFound
+from ..states.errors import BadInput
 from ..workflow import content, outcome
 from ..workflow.concept_file import parse_concept
-from ..workflow.process import show_process
+from ..workflow.process import get_process
 from .commands import wired
 from .render import BERLIN, label, lang, local, print_json, table
 
@@ -88,18 +88,14 @@ def concept_publish(args: argparse.Namespace) -> int:
 
 
 def concept_show(args: argparse.Namespace) -> int:
-    case, _ = show_process(wired(), args.id)
-    if args.version is None:
+    case = get_process(wired(), args.id)
+    version = content.concept_version(case, args.version)
+    if version is None:
         concept, stamp = case.concept_draft, label("draft", lang(args))
     else:
-        version = next((v for v in case.concept_versions if v.number == args.version), None)
-        if version is None:
-            raise NotFound(f"process {args.id} has no published concept version {args.version}")
         concept = version.concept
-        stamp = f"{label('version', lang(args))} {version.number}, {local(version.published_at)}"
-        stamp += f": {version.change_note}"
-    if concept is None:
-        raise NotFound(f"process {args.id} has no concept yet")
+        stamp = (f"{label('version', lang(args))} {version.number}, "
+                 f"{local(version.published_at, lang(args))}: {version.change_note}")
     if args.json:
         print_json({"process_id": case.id, "version": args.version,
                     "concept": to_plain(concept)})
@@ -122,7 +118,7 @@ def suggestion_answer(args: argparse.Namespace) -> int:
 
 
 def suggestion_list(args: argparse.Namespace) -> int:
-    case, _ = show_process(wired(), args.id)
+    case = get_process(wired(), args.id)
     if args.json:
         print_json([to_plain(s) for s in case.suggestions])
         return 0

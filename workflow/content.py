@@ -157,6 +157,21 @@ def _publish(env: Env, case: Case, note: str) -> int:
     return number
 
 
+def concept_version(case: Case, number: int | None) -> ConceptVersion | None:
+    """A published version by number; ``None`` asks for the draft (returned as no version).
+
+    Raises ``NotFound`` for a number that was never published, and when there is no concept.
+    """
+    if number is None:
+        if case.concept_draft is None:
+            raise NotFound(f"process {case.id} has no concept yet")
+        return None
+    version = next((v for v in case.concept_versions if v.number == number), None)
+    if version is None:
+        raise NotFound(f"process {case.id} has no published concept version {number}")
+    return version
+
+
 def add_suggestion(env: Env, actor: str, pid: int, target: str, text: str,
                    author: str = "") -> Case:
     """Record a suggestion (Anregung) on the concept or on the current interim results."""

@@ -163,6 +163,12 @@ def advance(env: Env, actor: str, process_id: int, trigger: str, reason: str = "
     return in_unit(env, process_id, body)
 
 
+def get_process(env: Env, process_id: int) -> Case:
+    """The case, as stored (no guards evaluated)."""
+    with env.uow() as uow:
+        return uow.processes.get(process_id)
+
+
 def show_process(env: Env, process_id: int) -> tuple[Case, list[Verdict]]:
     """The case and, for each trigger available now, what it still lacks."""
     with env.uow() as uow:
