@@ -1,0 +1,133 @@
+"""Deadlines as data: what the engine keeps open for a process, derived from the case itself.
+
+``expected`` says which deadlines the case calls for right now (the dwell limit of its phase,
+the comment period of a published concept or of interim results, an answer deadline per open
+suggestion, the evaluation after the decision). The workflow compares that with the stored
+deadlines: it opens what is missing and closes what is no longer called for. Deadlines that a
+lead adds by hand are never closed that way.
+Import rule: standard library only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from .case import Case
+from .definition import Definition
+
+STATUSES = ("open", "met", "missed", "waived")
+KINDS = ("phase", "concept_comments", "interim_comments", "suggestion_answer", "evaluation",
+         "custom")
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@dataclass
+class Deadline:
+    """A stored deadline and where its reminders stand (``last_step``: -1 before the first)."""
+
+    id: int | None
+    process_id: int
+    kind: str
+    ref: str
+    title: str
+    due_at: datetime
+    created_at: datetime
+    status: str = "open"
+    managed: bool = True
+    reason: str = ""
+    last_step: int = -1
+    next_remind_at: datetime | None = None
+    closed_at: datetime | None = None
+    version: int = 0
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What identifies it among a process's deadlines."""
+        return (self.kind, self.ref)
+
+    @property
+    def active(self) -> bool:
+        """Still reminding: not closed (a missed deadline goes on reminding until met)."""
+        return self.closed_at is None
+
+
+@dataclass(frozen=True)
+class DeadlineRules:
+    """How long the engine gives, in days, where the definition does not say."""
+
+    answer_days: int = 30
+    concept_comment_days: int = 28
+    evaluation_days: int = 365
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A deadline the case calls for."""
+
+    kind: str
+    ref: str
+    title: str
+    due_at: datetime
+
+
+def expected(case: Case, definition: Definition, rules: DeadlineRules) -> dict[tuple, Expected]:
+    """Every deadline ``case`` calls for now, by key; none for a closed or cancelled case."""
+    if not definition.is_open(case.phase):
+        return {}
+    items = [_phase(case, definition), _concept_comments(case, rules),
+             _interim_comments(case), _evaluation(case, rules)]
+    items += [_answer(case, s.number, s.received_at, rules) for s in case.suggestions
+              if s.answer is None]
+    return {(e.kind, e.ref): e for e in items if e is not None}
+
+
+def _phase(case: Case, definition: Definition) -> Expected | None:
+    phase = definition.phases[case.phase]
+    if not phase.dwell_days or case.phase_entered_at is None:
+        return None
+    entered = case.phase_entered_at
+    return Expected("phase", f"{case.phase}@{entered.isoformat()}",
+                    f"Phase „{phase.label_de}“", entered + timedelta(days=phase.dwell_days))
+
+
+def _concept_comments(case: Case, rules: DeadlineRules) -> Expected | None:
+    first = case.concept_versions[0] if case.concept_versions else None
+    if first is None or (case.paused_phase or case.phase) != "concept":
+        return None
+    due = end_of_day(first.published_at + timedelta(days=rules.concept_comment_days))
+    return Expected("concept_comments", "concept", "Kommentierungsfrist zum Konzept", due)
+
+
+def _interim_comments(case: Case) -> Expected | None:
+    results = case.current_interim_results()
+    if results is None or (case.paused_phase or case.phase) != "interim_results":
+        return None
+    return Expected("interim_comments", f"round {results.round}",
+                    f"Kommentierungsfrist der Zwischenergebnisse (Runde {results.round})",
+                    results.comment_deadline)
+
+
+def _answer(case: Case, number: int, received: datetime, rules: DeadlineRules) -> Expected:
+    return Expected("suggestion_answer", str(number), f"Antwort auf Anregung {number}",
+                    end_of_day(received + timedelta(days=rules.answer_days)))
+
+
+def _evaluation(case: Case, rules: DeadlineRules) -> Expected | None:
+    if case.decision is None:
+        return None
+    decided = datetime.combine(case.decision.decided_on, time(12), tzinfo=BERLIN)
+    return Expected("evaluation", "evaluation", "Evaluation",
+                    end_of_day(decided + timedelta(days=rules.evaluation_days)))
+
+
+def end_of_day(moment: datetime) -> datetime:
+    """The last second of that day in Europe/Berlin (a deadline "by the 30th" means all of it)."""
+    local = moment.astimezone(BERLIN)
+    return datetime.combine(local.date(), time(23, 59, 59), tzinfo=BERLIN)
+
+
+def closing_status(deadline: Deadline, now: datetime) -> str:
+    """The status a deadline closes with when what it asked for is done at ``now``."""
+    return "met" if now <= deadline.due_at and deadline.status != "missed" else "missed"
