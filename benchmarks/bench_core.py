@@ -344,6 +344,15 @@ UPDATE_ROW = ("UPDATE processes SET title = ?, department = ?, directorate = ?, 
 INSERT_EVENT = ("INSERT INTO audit_events (process_id, seq, at, actor, action, from_phase,"
                 " to_phase, reason, payload, prev_hash, hash)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+# The deadlines an advance keeps in step (issue 3): read the process's deadlines, close the one
+# of the phase left, open the one of the phase entered.
+SELECT_DEADLINES = ("SELECT id, kind, ref, status, version, due_at, closed_at, managed"
+                    " FROM deadlines WHERE process_id = ? ORDER BY id")
+CLOSE_DEADLINE = ("UPDATE deadlines SET status = ?, closed_at = ?, next_remind_at = NULL,"
+                  " version = version + 1 WHERE id = ? AND version = ?")
+OPEN_DEADLINE = ("INSERT INTO deadlines (process_id, kind, ref, title, due_at, status, managed,"
+                 " reason, last_step, next_remind_at, version, created_at, closed_at)"
+                 " VALUES (?, 'phase', ?, ?, ?, 'open', ?, '', -1, ?, 1, ?, NULL)")
 
 
 class DriverBaseline:
@@ -361,14 +370,16 @@ class DriverBaseline:
             for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
                            "busy_timeout=5000"):
                 self.conn.execute(f"PRAGMA {pragma}")
-            self.sql = (SELECT_ROW, UPDATE_ROW, INSERT_EVENT)
+            self.sql = (SELECT_ROW, UPDATE_ROW, INSERT_EVENT, SELECT_DEADLINES, CLOSE_DEADLINE,
+                        OPEN_DEADLINE)
         else:
             import psycopg
 
             dsn = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
             self.conn = psycopg.connect(dsn)
-            self.sql = tuple(s.replace("?", "%s") for s in (SELECT_ROW, UPDATE_ROW,
-                                                              INSERT_EVENT))
+            self.sql = tuple(s.replace("?", "%s") for s in (
+                SELECT_ROW, UPDATE_ROW, INSERT_EVENT, SELECT_DEADLINES, CLOSE_DEADLINE,
+                OPEN_DEADLINE))
 
     def _time(self, at: datetime):
         if self.sqlite:   # how SQLAlchemy's SQLite DateTime stores naive UTC
@@ -377,7 +388,8 @@ class DriverBaseline:
 
     def advance(self, pid: int, trigger: str, reason: str) -> None:
         conn = self.conn
-        select_row, update_row, insert_event = self.sql
+        (select_row, update_row, insert_event, select_deadlines, close_deadline,
+         open_deadline) = self.sql
         if self.sqlite:
             conn.execute("BEGIN")
         cur = conn.execute(select_row, (pid,))
@@ -394,13 +406,24 @@ class DriverBaseline:
             paused, phase = None, paused
         else:
             phase = "begleitgruppe"
+        at = self._time(now)
+        closed, opened = [], []
+        for did, kind, ref, _status, dversion, _due, closed_at, managed in conn.execute(
+                select_deadlines, (pid,)).fetchall():
+            if kind == "phase" and closed_at is None and managed:
+                conn.execute(close_deadline, ("met", at, did, dversion))
+                closed.append({"id": did, "kind": kind, "ref": ref, "status": "met"})
+        due = now + timedelta(days=60)
+        ref = f"{phase}@{now.isoformat()}"
+        conn.execute(open_deadline, (pid, ref, f"Phase {phase}", self._time(due), True,
+                                     self._time(due - timedelta(days=14)), at))
+        opened.append({"kind": "phase", "ref": ref, "due_at": audit.format_at(due)})
         seq = audit_seq + 1
-        payload = {"trigger": trigger}
+        payload = {"trigger": trigger, "deadlines": {"opened": opened, "closed": closed}}
         body = {"process_id": pid, "seq": seq, "at": audit.format_at(now), "actor": ACTOR,
                 "action": "transition", "from_phase": source, "to_phase": phase,
                 "reason": reason, "payload": payload, "prev_hash": audit_head}
         digest = hashlib.sha256(_j(body).encode("utf-8")).hexdigest()
-        at = self._time(now)
         cur = conn.execute(update_row, (
             title, department, directorate, phase, at, paused, dialogue_round, cancel_reason,
             lead["email"].lower() if lead else "", deputy["email"].lower() if deputy else "",

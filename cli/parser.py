@@ -194,6 +194,25 @@ def _entry_commands(sub) -> None:
     p = _cmd(grp, "publish", "entry:decision_publish", "publish the decision", actor=True)
     p.add_argument("id", type=int)
 
+    grp = _group(sub, "deadline", "deadlines of a process (the engine keeps its own)")
+    p = _cmd(grp, "list", "deadlines:list_", "every deadline of a process", json=True)
+    p.add_argument("id", type=int)
+    p = _cmd(grp, "add", "deadlines:add", "add a deadline of your own", actor=True)
+    p.add_argument("id", type=int)
+    p.add_argument("--title", required=True)
+    p.add_argument("--due", required=True, help="YYYY-MM-DD (end of that day) or "
+                   "YYYY-MM-DDTHH:MM, Europe/Berlin")
+    p = _cmd(grp, "move", "deadlines:move", "give a deadline a new due time", actor=True)
+    p.add_argument("id", type=int)
+    p.add_argument("deadline", type=int)
+    p.add_argument("--due", required=True)
+    p.add_argument("--reason", required=True)
+    p = _cmd(grp, "waive", "deadlines:waive", "waive a deadline (no more reminders)",
+             actor=True)
+    p.add_argument("id", type=int)
+    p.add_argument("deadline", type=int)
+    p.add_argument("--reason", required=True)
+
     grp = _group(sub, "evaluation", "the evaluation against the SMART goals (R11)")
     p = _cmd(grp, "rate", "entry:evaluation_rate", "evaluate one goal", actor=True)
     p.add_argument("id", type=int)

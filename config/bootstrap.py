@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from ..states.deadlines import DeadlineRules
 from ..states.definition import load_definition
 from ..states.errors import StorageError
 from ..states.lifecycle import Lifecycle
+from ..states.reminders import Policy
 from ..workflow.core import Env
 from ..workflow.ports import Clock
 from .settings import Settings
@@ -55,9 +57,17 @@ def upgrade_database(settings: Settings) -> tuple[str | None, str]:
 
 def build_env(settings: Settings, clock: Clock = system_clock, engine=None) -> Env:
     """Everything the use cases need, wired."""
+    from ..notifications.calendar import WorkingCalendar
     from ..storage.sql import SqlUnitOfWork
 
     lifecycle = Lifecycle(load_definition(settings.definition))
     engine = engine if engine is not None else build_engine(settings)
+    reminders = settings.reminders
     return Env(uow=lambda: SqlUnitOfWork(engine), clock=clock, lifecycle=lifecycle,
-               coordinators=settings.coordinators, districts=settings.districts)
+               coordinators=settings.coordinators, districts=settings.districts,
+               deadline_rules=DeadlineRules(reminders.answer_days,
+                                            reminders.concept_comment_days,
+                                            reminders.evaluation_days),
+               policy=Policy(reminders.days_before, reminders.on_the_day,
+                             reminders.overdue_every, reminders.escalate_after, reminders.hour),
+               working_day=WorkingCalendar(reminders.subdivision).is_working_day)

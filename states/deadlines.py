@@ -128,6 +128,13 @@ def end_of_day(moment: datetime) -> datetime:
     return datetime.combine(local.date(), time(23, 59, 59), tzinfo=BERLIN)
 
 
+# A comment period is not a task: it ends, and the process may only move on after it. Leaving
+# the phase closes it as met; it is "missed" only if the sweep found it long over meanwhile.
+PERIODS = frozenset({"concept_comments", "interim_comments"})
+
+
 def closing_status(deadline: Deadline, now: datetime) -> str:
     """The status a deadline closes with when what it asked for is done at ``now``."""
-    return "met" if now <= deadline.due_at and deadline.status != "missed" else "missed"
+    if deadline.status == "missed":
+        return "missed"
+    return "met" if deadline.kind in PERIODS or now <= deadline.due_at else "missed"

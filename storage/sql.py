@@ -25,6 +25,7 @@ from ..states.codec import from_plain, to_plain
 from ..states.errors import BadInput, Busy, Conflict, NotFound, StorageError
 from ..workflow.audit import GENESIS, canonical, chain
 from ..workflow.ports import AuditEvent, ChainHead, NewEvent, ProcessSummary
+from .deadlines import SqlDeadlineRepository
 from .schema import audit_events, processes
 
 COLUMNS = ("id", "title", "department", "directorate", "phase", "phase_entered_at",
@@ -203,6 +204,7 @@ class SqlUnitOfWork:
         except OperationalError as exc:
             raise StorageError(f"cannot open the database: {_first_line(exc)}") from None
         self.processes = SqlProcessRepository(self.conn)
+        self.deadlines = SqlDeadlineRepository(self.conn)
         return self
 
     def commit(self) -> None:

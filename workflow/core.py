@@ -10,16 +10,25 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 from ..states.case import Case
+from ..states.deadlines import DeadlineRules
 from ..states.errors import BadInput, Busy, Conflict, NotPermitted
 from ..states.guards import GUARDS, GuardContext
 from ..states.lifecycle import Lifecycle
+from ..states.reminders import Policy
+from . import deadline_sync
 from .ports import Clock, NewEvent, UnitOfWork
 
 T = TypeVar("T")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def weekday(day: date) -> bool:
+    """Monday to Friday (bootstrap passes the calendar with Lower Saxony's holidays)."""
+    return day.weekday() < 5
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,9 @@ class Env:
     lifecycle: Lifecycle
     coordinators: frozenset[str] = frozenset()
     districts: tuple[str, ...] = ()
+    deadline_rules: DeadlineRules = DeadlineRules()
+    policy: Policy = Policy()
+    working_day: Callable[[date], bool] = weekday
 
 
 def normalise_email(value: str) -> str:
@@ -116,8 +128,11 @@ def _apply_and_save(env: Env, uow: UnitOfWork, case: Case, actor: str, action: s
     if broken:
         raise BadInput(f"this change would undo what phase '{case.phase}' requires: "
                        + " ".join(u.text() for u in broken))
-    phase = case.phase
-    uow.processes.save(case, NewEvent(env.clock(), actor, action, phase, phase, "", payload),
+    phase, now = case.phase, env.clock()
+    deadlines = deadline_sync.sync(env, uow, case, now)
+    if deadlines:
+        payload = payload | {"deadlines": deadlines}
+    uow.processes.save(case, NewEvent(now, actor, action, phase, phase, "", payload),
                        document=document)
     uow.commit()
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ..states.case import Case
+from ..states.deadlines import Deadline
 
 Clock = Callable[[], datetime]
 
@@ -99,10 +100,30 @@ class ProcessRepository(Protocol):
         """Every audit event, ordered by process and sequence (streamed)."""
 
 
+class DeadlineRepository(Protocol):
+    """A process's deadlines; updates are optimistic on their ``version``."""
+
+    def for_process(self, process_id: int) -> list[Deadline]:
+        """Every deadline of the process, open and closed, oldest first."""
+
+    def get(self, deadline_id: int) -> Deadline | None:
+        """One deadline, if it exists."""
+
+    def add(self, deadline: Deadline) -> int:
+        """Store a new deadline; return its id."""
+
+    def update(self, deadline: Deadline, *, strict: bool = True) -> bool:
+        """Write it unless changed meanwhile (then ``Conflict``, or ``False`` if not strict)."""
+
+    def due(self, now: datetime, limit: int) -> list[int]:
+        """Ids of deadlines whose next reminder is due by ``now``."""
+
+
 class UnitOfWork(Protocol):
     """One transaction: rolls back unless ``commit`` is called."""
 
     processes: ProcessRepository
+    deadlines: DeadlineRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

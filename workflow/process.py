@@ -12,7 +12,7 @@ from ..states.case import ORIGINS, Case, ConceptVersion, Person
 from ..states.errors import BadInput, NotPermitted, TransitionRefused
 from ..states.guards import GuardContext
 from ..states.lifecycle import Verdict
-from . import audit
+from . import audit, deadline_sync
 from .core import (
     Env,
     authorise,
@@ -74,9 +74,12 @@ def create_process(env: Env, actor: str, data: ProcessInput) -> Case:
     if normalise_email(actor) not in named | env.coordinators:
         raise NotPermitted(f"{actor} may not create this process: name yourself as lead or "
                            "deputy, or ask a coordinator")
+    todo = deadline_sync.plan(env, case, [], now)
+    payload = _snapshot(case) | ({"deadlines": todo.payload()} if todo.open else {})
     with env.uow() as uow:
-        event = NewEvent(now, actor, "process_created", None, case.phase, "", _snapshot(case))
+        event = NewEvent(now, actor, "process_created", None, case.phase, "", payload)
         case.id = uow.processes.add(case, event)
+        deadline_sync.carry_out(env, uow, case.id, todo, now)
         uow.commit()
     return case
 
@@ -155,6 +158,9 @@ def advance(env: Env, actor: str, process_id: int, trigger: str, reason: str = "
         payload: dict[str, Any] = {"trigger": trigger}
         if "next_round" in transition.effects:
             payload["round"] = case.dialogue_round
+        deadlines = deadline_sync.sync(env, uow, case, now)
+        if deadlines:
+            payload["deadlines"] = deadlines
         uow.processes.save(case, NewEvent(now, actor, "transition", source, case.phase, reason,
                                           payload), document=False)
         uow.commit()

@@ -229,3 +229,23 @@ def test_a_configured_database_that_does_not_exist_is_not_created_silently(tmp_p
     again = subprocess.run([SCRIPT, "process", "list", "--json"], capture_output=True,
                            text=True, env=environ)
     assert again.returncode == 0 and json.loads(again.stdout) == []
+
+
+def test_deadlines_through_the_command_line(cli):
+    pid = create(cli)
+    (phase,) = json.loads(cli("deadline", "list", str(pid), "--json").stdout)
+    assert (phase["kind"], phase["status"], phase["managed"]) == ("phase", "open", True)
+    own = int(cli("deadline", "add", str(pid), "--title", "Bericht an den Ausschuss",
+                  "--due", "2027-01-15").stdout)
+    listed = {d["id"]: d for d in json.loads(cli("deadline", "list", str(pid), "--json").stdout)}
+    assert listed[own]["due_at"] == "2027-01-15T22:59:59.999999Z"  # end of the day in Berlin
+    assert "Bericht an den Ausschuss" in cli("deadline", "list", str(pid)).stdout
+    cli("deadline", "move", str(pid), str(own), "--due", "2027-02-01", check=2)  # no reason
+    cli("deadline", "move", str(pid), str(own), "--due", "2027-02-01", "--reason",
+        "Ausschuss tagt später")
+    cli("deadline", "waive", str(pid), str(own), "--reason", "entfällt")
+    cli("deadline", "waive", str(pid), "999", "--reason", "x", check=4)
+    final = {d["id"]: d for d in json.loads(cli("deadline", "list", str(pid), "--json").stdout)}
+    assert final[own]["status"] == "waived" and final[own]["reason"] == "entfällt"
+    actions = [e["action"] for e in json.loads(cli("history", str(pid), "--json").stdout)]
+    assert actions[-3:] == ["deadline_added", "deadline_moved", "deadline_waived"]

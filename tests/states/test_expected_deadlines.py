@@ -59,3 +59,11 @@ def test_a_deadline_closes_as_met_on_time_and_missed_when_late():
     assert closing_status(deadline, due + timedelta(seconds=1)) == "missed"
     deadline.status = "missed"
     assert closing_status(deadline, due - timedelta(days=1)) == "missed"
+
+
+def test_a_comment_period_closes_as_met_after_it_ended():
+    due = datetime(2026, 6, 30, 12, tzinfo=UTC)
+    period = Deadline(1, 7, "interim_comments", "round 1", "Frist", due, due)
+    assert closing_status(period, due + timedelta(days=3)) == "met"
+    period.status = "missed"
+    assert closing_status(period, due + timedelta(days=30)) == "missed"

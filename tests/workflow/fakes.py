@@ -22,6 +22,7 @@ from datetime import datetime
 
 from beteiligung.config.settings import HERE
 from beteiligung.states.case import Case
+from beteiligung.states.deadlines import Deadline
 from beteiligung.states.definition import load_definition
 from beteiligung.states.errors import Conflict, NotFound
 from beteiligung.states.lifecycle import Lifecycle
@@ -55,6 +56,7 @@ class FakeStore:
 
     cases: dict[int, Case] = field(default_factory=dict)
     events: dict[int, list[AuditEvent]] = field(default_factory=dict)
+    deadlines: dict[int, Deadline] = field(default_factory=dict)
     heads: dict[int, _Head] = field(default_factory=dict)
     next_id: int = 1
     commits: int = 0
@@ -208,6 +210,50 @@ class FakeProcessRepository:
         self._base = {}
 
 
+class FakeDeadlineRepository:
+    """``workflow.ports.DeadlineRepository`` in memory: staged, applied on commit."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+        self._staged: dict[int, Deadline] = {}
+
+    def _current(self) -> dict[int, Deadline]:
+        return self.store.deadlines | self._staged
+
+    def for_process(self, process_id: int) -> list[Deadline]:
+        return [copy.deepcopy(d) for _, d in sorted(self._current().items())
+                if d.process_id == process_id]
+
+    def get(self, deadline_id: int) -> Deadline | None:
+        found = self._current().get(deadline_id)
+        return copy.deepcopy(found) if found else None
+
+    def add(self, deadline: Deadline) -> int:
+        deadline.id = max(self._current(), default=0) + 1
+        deadline.version = 1
+        self._staged[deadline.id] = copy.deepcopy(deadline)
+        return deadline.id
+
+    def update(self, deadline: Deadline, *, strict: bool = True) -> bool:
+        stored = self._current().get(deadline.id)
+        if stored is None or stored.version != deadline.version:
+            if strict:
+                raise Conflict(f"deadline {deadline.id} was changed meanwhile")
+            return False
+        deadline.version += 1
+        self._staged[deadline.id] = copy.deepcopy(deadline)
+        return True
+
+    def due(self, now: datetime, limit: int) -> list[int]:
+        due = sorted((d.next_remind_at, i) for i, d in self._current().items()
+                     if d.next_remind_at is not None and d.next_remind_at <= now)
+        return [i for _, i in due[:limit]]
+
+    def _apply(self) -> None:
+        self.store.deadlines.update(self._staged)
+        self._staged = {}
+
+
 class FakeUnitOfWork:
     """``workflow.ports.UnitOfWork``: staged writes, applied by ``commit``, else rolled back."""
 
@@ -216,16 +262,19 @@ class FakeUnitOfWork:
 
     def __enter__(self) -> FakeUnitOfWork:
         self.processes = FakeProcessRepository(self.store)
+        self.deadlines = FakeDeadlineRepository(self.store)
         return self
 
     def commit(self) -> None:
         self.processes._apply()
+        self.deadlines._apply()
         self.store.commits += 1
 
     def __exit__(self, *exc: object) -> None:
         if self.processes._cases or self.processes._events or self.processes._heads:
             self.store.rollbacks += 1
         self.processes._discard()
+        self.deadlines._staged = {}
 
 
 @dataclass

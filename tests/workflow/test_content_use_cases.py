@@ -249,7 +249,10 @@ def test_concept_versions_carry_change_notes(env, store, at_phase, journey, cloc
     first = journey.complete_concept()
     content.load_concept(env, LEAD, pid, first)
     content.publish_concept(env, LEAD, pid, "Erste Fassung")
-    assert _last(store, pid).payload == {"version": 1}
+    published = _last(store, pid).payload
+    assert published["version"] == 1
+    # publishing opens the comment period on the concept (issue 3)
+    assert [d["kind"] for d in published["deadlines"]["opened"]] == ["concept_comments"]
     second = replace(first, procedure="Auftakt, Werkstatt, Online-Dialog")
     content.load_concept(env, LEAD, pid, second)
     with pytest.raises(BadInput, match="note \\(what changed since the last version\\): must"):
@@ -287,8 +290,12 @@ def test_suggestions_on_the_concept_are_numbered_and_answered(env, store, at_pha
     journey.fill_phase(env, pid, clock)
     content.add_suggestion(env, COORDINATOR, pid, "concept", " Mehr Bäume ", " B. Bürger ")
     content.add_suggestion(env, LEAD, pid, "concept", "Weniger Parkplätze")
-    assert _last(store, pid).payload == {"number": 2, "on": "concept",
-                                         "text": "Weniger Parkplätze", "author": ""}
+    received = _last(store, pid).payload
+    assert {k: received[k] for k in ("number", "on", "text", "author")} == {
+        "number": 2, "on": "concept", "text": "Weniger Parkplätze", "author": ""}
+    # each suggestion opens its answer deadline (issue 3)
+    assert received["deadlines"]["opened"][0]["kind"] == "suggestion_answer"
+    assert received["deadlines"]["opened"][0]["ref"] == "2"
     clock.advance(days=1)
     content.answer_suggestion(env, LEAD, pid, 1, "accepted")
     content.answer_suggestion(env, LEAD, pid, 2, "rejected", " Parkplätze bleiben ")
@@ -297,9 +304,14 @@ def test_suggestions_on_the_concept_are_numbered_and_answered(env, store, at_pha
                                                                       "B. Bürger", "accepted")
     assert (second.answer, second.justification, second.answered_at) == (
         "rejected", "Parkplätze bleiben", clock.now)
-    assert _last(store, pid).payload == {"number": 2,
-                                         "answer": {"from": None, "to": "rejected"},
-                                         "justification": "Parkplätze bleiben"}
+    answered = _last(store, pid).payload
+    assert {k: answered[k] for k in ("number", "answer", "justification")} == {
+        "number": 2, "answer": {"from": None, "to": "rejected"},
+        "justification": "Parkplätze bleiben"}
+    # answering closes the answer deadline as met (issue 3)
+    assert answered["deadlines"]["closed"] == [
+        {"id": answered["deadlines"]["closed"][0]["id"], "kind": "suggestion_answer",
+         "ref": "2", "status": "met"}]
 
 
 def test_suggestion_on_interim_results_within_the_comment_period(env, store, at_phase, clock,

@@ -165,7 +165,11 @@ def test_advance_takes_the_step_and_audits_it(env, store, pid, clock):
     event = store.events[pid][-1]
     assert (event.action, event.from_phase, event.to_phase) == (
         "transition", "initiated", "begleitgruppe")
-    assert event.payload == {"trigger": "set_up_begleitgruppe"} and event.at == clock.now
+    assert event.payload["trigger"] == "set_up_begleitgruppe" and event.at == clock.now
+    # the dwell limit of the phase left is met, the one of the phase entered opened
+    deadlines = event.payload["deadlines"]
+    assert [(d["kind"], d["status"]) for d in deadlines["closed"]] == [("phase", "met")]
+    assert [d["ref"].split("@")[0] for d in deadlines["opened"]] == ["begleitgruppe"]
     _chain_ok(store)
 
 
@@ -246,7 +250,9 @@ def test_another_round_is_in_the_payload(env, store, at_phase, journey, clock):
     case = advance(env, LEAD.email, pid, "start_another_round")
     assert (case.phase, case.dialogue_round) == ("dialogue", 2)
     assert store.cases[pid].dialogue_round == 2
-    assert store.events[pid][-1].payload == {"trigger": "start_another_round", "round": 2}
+    payload = store.events[pid][-1].payload
+    assert (payload["trigger"], payload["round"]) == ("start_another_round", 2)
+    assert "dialogue" in [d["ref"].split("@")[0] for d in payload["deadlines"]["opened"]]
 
 
 # --- reads
