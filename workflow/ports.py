@@ -119,11 +119,73 @@ class DeadlineRepository(Protocol):
         """Ids of deadlines whose next reminder is due by ``now``."""
 
 
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """An e-mail to queue; ``dedup_key`` makes queueing it twice a no-op (deadline x step)."""
+
+    dedup_key: str
+    kind: str
+    to: list[str]
+    cc: list[str]
+    subject: str
+    text: str
+    html: str
+    ics: str | None = None
+    process_id: int | None = None
+    deadline_id: int | None = None
+    step: int | None = None
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A queued, sent, failed or skipped message as stored."""
+
+    id: int
+    message: OutgoingMessage
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    leased_until: datetime | None
+    last_error: str
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class Outbox(Protocol):
+    """The persistent outbox: written in the transaction that decides to send."""
+
+    def enqueue(self, message: OutgoingMessage, now: datetime) -> bool:
+        """Queue it unless its dedup key is queued already; ``True`` when queued now."""
+
+    def claim(self, now: datetime, lease_seconds: int, limit: int) -> list[OutboxEntry]:
+        """Lease up to ``limit`` messages due for sending (queued, or with a lapsed lease),
+        atomically: two deliverers never claim the same message."""
+
+    def mark_sent(self, entry_id: int, now: datetime, warning: str = "") -> None:
+        """It went out (``warning``: some recipients were refused)."""
+
+    def mark_retry(self, entry_id: int, next_attempt_at: datetime, error: str) -> None:
+        """A temporary failure: queue it again for later."""
+
+    def mark_failed(self, entry_id: int, error: str) -> None:
+        """A permanent failure, or too many attempts: kept, shown to coordinators."""
+
+    def mark_skipped(self, entry_id: int, reason: str) -> None:
+        """Not sent because it became stale (the deadline moved on or was closed)."""
+
+    def list(self, status: str | None = None, limit: int = 100) -> list[OutboxEntry]:
+        """Messages, newest first, optionally of one status."""
+
+    def requeue(self, entry_id: int, now: datetime) -> bool:
+        """Queue a failed message again; ``False`` when it is not failed."""
+
+
 class UnitOfWork(Protocol):
     """One transaction: rolls back unless ``commit`` is called."""
 
     processes: ProcessRepository
     deadlines: DeadlineRepository
+    outbox: Outbox
 
     def __enter__(self) -> UnitOfWork: ...
 
