@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -65,11 +66,18 @@ def permanent(error: str) -> SendResult:
     return SendResult(ok=False, permanent=True, error=error)
 
 
+OnResult = Callable[[int, SendResult], None]
+
+
 class Sender(Protocol):
     """The port the outbox dispatcher sends through."""
 
-    def send_batch(self, emails: list[EmailMessage]) -> list[SendResult]:
-        """Send each e-mail; one result per e-mail, in the same order; never raises for one."""
+    def send_batch(self, emails: list[EmailMessage],
+                   on_result: OnResult | None = None) -> list[SendResult]:
+        """Send each e-mail; one result per e-mail, in the same order; never raises for one.
+
+        ``on_result(index, result)`` is called as soon as each e-mail is done, so that the
+        caller can record it as sent before the next one goes out."""
 
 
 def file_name(message_id: str) -> str:
@@ -88,9 +96,15 @@ class FileSender:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
 
-    def send_batch(self, emails: list[EmailMessage]) -> list[SendResult]:
+    def send_batch(self, emails: list[EmailMessage],
+                   on_result: OnResult | None = None) -> list[SendResult]:
         """Write every e-mail; a full disk or missing permission is a temporary failure."""
-        return [self._write(mail) for mail in emails]
+        results = []
+        for index, mail in enumerate(emails):
+            results.append(self._write(mail))
+            if on_result:
+                on_result(index, results[-1])
+        return results
 
     def _write(self, mail: EmailMessage) -> SendResult:
         message_id = mail.get("Message-ID", "")
@@ -112,6 +126,16 @@ class FileSender:
         except OSError as error:
             return temporary(f"cannot write {target}: {error}")
         return SENT
+
+
+def _ignore(_index: int, _result: SendResult) -> None:
+    return None
+
+
+def _report(results: list[SendResult], on_result: OnResult, start: int = 0) -> list[SendResult]:
+    for offset, result in enumerate(results):
+        on_result(start + offset, result)
+    return results
 
 
 def _describe(error: BaseException) -> str:
@@ -160,14 +184,15 @@ class SmtpSender:
         self.username, self.password = username, password
         self.timeout, self.sender = timeout, sender
 
-    def send_batch(self, emails: list[EmailMessage]) -> list[SendResult]:
+    def send_batch(self, emails: list[EmailMessage],
+                   on_result: OnResult | None = None) -> list[SendResult]:
         """Send the batch over one connection; one result per e-mail, in order.
 
         Runs its own event loop (``asyncio.run``), so call it from synchronous code only.
         """
         if not emails:
             return []
-        results = asyncio.run(self._send_all(list(emails)))
+        results = asyncio.run(self._send_all(list(emails), on_result or _ignore))
         failed = sum(not r.ok for r in results)
         log.info("smtp %s:%s: %d sent, %d failed", self.host, self.port,
                  len(results) - failed, failed)
@@ -177,7 +202,8 @@ class SmtpSender:
         return aiosmtplib.SMTP(hostname=self.host, port=self.port, timeout=self.timeout,
                                use_tls=self.tls == "tls", start_tls=self.tls == "starttls")
 
-    async def _send_all(self, emails: list[EmailMessage]) -> list[SendResult]:
+    async def _send_all(self, emails: list[EmailMessage],
+                        on_result: OnResult) -> list[SendResult]:
         client = self._client()
         try:
             await client.connect()
@@ -188,7 +214,7 @@ class SmtpSender:
             client.close()
             reason = f"cannot connect to {self.host}:{self.port}: {_describe(error)}"
             log.warning("smtp: %s", reason)
-            return [temporary(reason) for _ in emails]
+            return _report([temporary(reason) for _ in emails], on_result)
         results: list[SendResult] = []
         try:
             for mail in emails:
@@ -197,8 +223,10 @@ class SmtpSender:
                 except CONNECTION_ERRORS as error:
                     reason = f"connection to {self.host}:{self.port} lost: {_describe(error)}"
                     log.warning("smtp: %s", reason)
-                    results += [temporary(reason) for _ in emails[len(results):]]
-                    break
+                    rest = [temporary(reason) for _ in emails[len(results):]]
+                    _report(rest, on_result, start=len(results))
+                    return results + rest
+                on_result(len(results) - 1, results[-1])
         finally:
             await self._quit(client)
         return results

@@ -26,6 +26,7 @@ from ..states.errors import BadInput, Busy, Conflict, NotFound, StorageError
 from ..workflow.audit import GENESIS, canonical, chain
 from ..workflow.ports import AuditEvent, ChainHead, NewEvent, ProcessSummary
 from .deadlines import SqlDeadlineRepository
+from .outbox import SqlOutbox
 from .schema import audit_events, processes
 
 COLUMNS = ("id", "title", "department", "directorate", "phase", "phase_entered_at",
@@ -205,6 +206,7 @@ class SqlUnitOfWork:
             raise StorageError(f"cannot open the database: {_first_line(exc)}") from None
         self.processes = SqlProcessRepository(self.conn)
         self.deadlines = SqlDeadlineRepository(self.conn)
+        self.outbox = SqlOutbox(self.conn)
         return self
 
     def commit(self) -> None:

@@ -13,7 +13,7 @@ import pytest
 from icalendar import Calendar
 
 from beteiligung.notifications.email import build_email, make_message_id
-from beteiligung.notifications.senders import SmtpSender
+from beteiligung.notifications.senders import FileSender, SmtpSender
 from beteiligung.states.errors import BadInput
 
 FROM = "beteiligung@hannover-stadt.de"
@@ -179,3 +179,26 @@ def test_login_with_the_configured_user(smtp_server, templates, make_ctx):
 def test_bad_settings_are_refused(args, problem):
     with pytest.raises(BadInput, match=problem):
         SmtpSender(*args, sender=BOUNCES)
+
+
+def test_each_result_is_reported_as_soon_as_its_message_is_done(smtp_server, templates,
+                                                                make_ctx, tmp_path):
+    """The dispatcher marks a message sent before the next goes out (``on_result``)."""
+    server = smtp_server()
+    seen: list[tuple[int, bool, int]] = []
+    mails = _mails(templates, make_ctx, 3)
+    _sender(server).send_batch(
+        mails, lambda i, r: seen.append((i, r.ok, len(server.handler.arrived))))
+    # when message i is reported, exactly i + 1 messages have arrived
+    assert seen == [(0, True, 1), (1, True, 2), (2, True, 3)]
+    files: list[int] = []
+    FileSender(tmp_path).send_batch(mails, lambda i, r: files.append(
+        len(list(tmp_path.glob("*.eml")))))
+    assert files == [1, 2, 3]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    down: list[tuple[int, bool]] = []
+    SmtpSender("127.0.0.1", closed, "none", timeout=2, sender=BOUNCES).send_batch(
+        mails, lambda i, r: down.append((i, r.ok)))
+    assert down == [(0, False), (1, False), (2, False)]

@@ -1,0 +1,72 @@
+"""Handlers of the outbox commands: deliver, list, retry (they parse, call and print).
+
+Import rule: an entrypoint; it may import any layer.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+
+from ..config.bootstrap import build_env, build_sender
+from ..config.settings import load_settings
+from ..notifications.dispatch import deliver as deliver_due
+from ..states.errors import BadInput
+from ..workflow import outbox
+from ..workflow.ports import OutboxEntry
+from .render import BERLIN, lang, local, print_json, table
+
+
+def _moment(option: str, text: str | None) -> datetime | None:
+    """An ISO time (Europe/Berlin when it has no offset); ``None`` when not given."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"{option}: {text!r} is not a time like 2026-05-31T08:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
+
+
+def deliver(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    sender = build_sender(settings)
+    report = deliver_due(build_env(settings), sender, settings.mail,
+                         _moment("--now", args.now))
+    print(f"sent {len(report.sent)}, to retry {len(report.retried)}, failed "
+          f"{len(report.failed)}, skipped {len(report.skipped)}"
+          + (f" ({len(report.warnings)} with refused recipients)" if report.warnings else ""))
+    if report.busy:
+        print("the database was busy with another delivery; the rest goes out next run")
+    return 0
+
+
+def _plain(entry: OutboxEntry) -> dict:
+    m = entry.message
+    stamp = lambda at: at.isoformat() if at else None  # noqa: E731
+    return {"id": entry.id, "status": entry.status, "kind": m.kind, "to": m.to, "cc": m.cc,
+            "subject": m.subject, "process_id": m.process_id, "deadline_id": m.deadline_id,
+            "step": m.step, "attempts": entry.attempts,
+            "next_attempt_at": stamp(entry.next_attempt_at),
+            "leased_until": stamp(entry.leased_until), "last_error": entry.last_error,
+            "created_at": stamp(entry.created_at), "sent_at": stamp(entry.sent_at)}
+
+
+def list_(args: argparse.Namespace) -> int:
+    entries = outbox.list_messages(build_env(load_settings()), args.status)
+    if args.json:
+        print_json([_plain(e) for e in entries])
+        return 0
+    language = lang(args)
+    rows = [[str(e.id), e.status, str(e.attempts),
+             local(e.sent_at if e.status == "sent" else e.next_attempt_at, language),
+             ", ".join(e.message.to + e.message.cc), e.message.subject
+             + (f" [{e.last_error}]" if e.last_error else "")] for e in entries]
+    table(rows, ["ID", "STATUS", "ATTEMPTS", "SENT/NEXT", "TO", "SUBJECT"])
+    return 0
+
+
+def retry(args: argparse.Namespace) -> int:
+    outbox.retry_message(build_env(load_settings()), args.actor, args.id)
+    print(f"message {args.id} queued again")
+    return 0

@@ -1,0 +1,135 @@
+"""The SQL outbox (``workflow.ports.Outbox``): e-mails queued in the transaction that decides to
+send them, claimed by the dispatcher under a lease, then marked.
+
+Queueing is an ``INSERT ... ON CONFLICT (dedup_key) DO NOTHING`` on both databases, so a
+second sweep queueing the same reminder changes nothing. Claiming is ONE statement,
+``UPDATE ... WHERE id IN (SELECT ... [FOR UPDATE SKIP LOCKED]) RETURNING ...``: a
+select-then-update let two workers claim the same rows (engineering notes); this did not, on
+SQLite (one writer at a time) nor on PostgreSQL (row locks, skipping rows another claim holds).
+Under REPEATABLE READ a PostgreSQL claim can still fail with a serialization error when another
+claim committed meanwhile; the unit of work reports that as ``Busy`` and the caller claims again.
+
+The marks other than ``mark_sent`` apply only to a message still ``sending``: when a lease lapsed
+and a second deliverer took the message over and sent it, a late retry or failure from the
+first cannot put a sent message back in the queue. ``mark_sent`` always wins, since the
+message did go out.
+Import rule: ``states``, ``workflow`` and SQLAlchemy only.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, and_, bindparam, desc, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..states.errors import StorageError
+from ..workflow.ports import OutboxEntry, OutgoingMessage
+from .schema import outbox
+
+STATUSES = ("queued", "sending", "sent", "failed", "skipped")
+_c = outbox.c
+# RETURNING tells whether the row went in: rowcount is not reliable for a single-row INSERT
+# on every driver (SQLAlchemy may add its own RETURNING for the primary key)
+_INSERT = {name: (dialect.insert(outbox).on_conflict_do_nothing(index_elements=["dedup_key"])
+                  .returning(_c.id))
+           for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))}
+_DUE = or_(and_(_c.status == "queued", _c.next_attempt_at <= bindparam("now")),
+           and_(_c.status == "sending", _c.leased_until < bindparam("now")))
+_PICK = select(_c.id).where(_DUE).order_by(_c.id).limit(bindparam("n"))
+
+
+def _claim(pick):
+    return (update(outbox).where(_c.id.in_(pick.scalar_subquery()))
+            .values(status="sending", leased_until=bindparam("until"),
+                    attempts=_c.attempts + 1)
+            .returning(*outbox.c))
+
+
+_CLAIM = {"sqlite": _claim(_PICK),
+          "postgresql": _claim(_PICK.with_for_update(skip_locked=True))}
+_ONE = _c.id == bindparam("oid")
+_SENT = (update(outbox).where(_ONE, _c.status != "sent")
+         .values(status="sent", sent_at=bindparam("at"), last_error=bindparam("error"),
+                 leased_until=None))
+_RETRY = (update(outbox).where(_ONE, _c.status == "sending")
+          .values(status="queued", next_attempt_at=bindparam("at"),
+                  last_error=bindparam("error"), leased_until=None))
+_END = (update(outbox).where(_ONE, _c.status == "sending")
+        .values(status=bindparam("new"), last_error=bindparam("error"), leased_until=None))
+_REQUEUE = (update(outbox).where(_ONE, _c.status == "failed")
+            .values(status="queued", next_attempt_at=bindparam("at"), attempts=0,
+                    leased_until=None))
+_LIST_ALL = select(outbox).order_by(desc(_c.id)).limit(bindparam("n"))
+_LIST_STATUS = (select(outbox).where(_c.status == bindparam("status"))
+                .order_by(desc(_c.id)).limit(bindparam("n")))
+
+
+def _entry(row) -> OutboxEntry:
+    message = OutgoingMessage(row.dedup_key, row.kind, json.loads(row.recipients),
+                              json.loads(row.cc), row.subject, row.body_text, row.body_html,
+                              row.ics, row.process_id, row.deadline_id, row.step)
+    return OutboxEntry(row.id, message, row.status, row.attempts, row.next_attempt_at,
+                       row.leased_until, row.last_error, row.created_at, row.sent_at)
+
+
+def _check_dialect(connection: Connection) -> str:
+    name = connection.dialect.name
+    if name not in _INSERT:
+        raise StorageError(f"the outbox needs SQLite or PostgreSQL, not {name}")
+    if name == "sqlite" and connection.dialect.dbapi.sqlite_version_info < (3, 35):
+        raise StorageError("the outbox needs SQLite 3.35 or later (UPDATE ... RETURNING); "
+                           f"this Python has SQLite {connection.dialect.dbapi.sqlite_version}")
+    return name
+
+
+class SqlOutbox:
+    """The outbox on one SQLAlchemy connection (inside the unit of work's transaction)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.conn = connection
+        self.dialect = _check_dialect(connection)
+
+    def enqueue(self, message: OutgoingMessage, now: datetime) -> bool:
+        """Queue ``message`` unless its dedup key is there already; ``True`` when queued."""
+        values = {
+            "dedup_key": message.dedup_key, "kind": message.kind,
+            "recipients": json.dumps(list(message.to), ensure_ascii=False),
+            "cc": json.dumps(list(message.cc), ensure_ascii=False),
+            "subject": message.subject, "body_text": message.text, "body_html": message.html,
+            "ics": message.ics, "process_id": message.process_id,
+            "deadline_id": message.deadline_id, "step": message.step, "status": "queued",
+            "attempts": 0, "next_attempt_at": now, "leased_until": None, "last_error": "",
+            "created_at": now, "sent_at": None}
+        return self.conn.execute(_INSERT[self.dialect], values).first() is not None
+
+    def claim(self, now: datetime, lease_seconds: int, limit: int) -> list[OutboxEntry]:
+        """Lease up to ``limit`` due messages (oldest first) until ``now + lease_seconds``."""
+        until = now + timedelta(seconds=lease_seconds)
+        rows = self.conn.execute(_CLAIM[self.dialect], {"now": now, "until": until, "n": limit})
+        return sorted((_entry(row) for row in rows), key=lambda e: e.id)
+
+    def mark_sent(self, entry_id: int, now: datetime, warning: str = "") -> None:
+        self.conn.execute(_SENT, {"oid": entry_id, "at": now, "error": warning})
+
+    def mark_retry(self, entry_id: int, next_attempt_at: datetime, error: str) -> None:
+        self.conn.execute(_RETRY, {"oid": entry_id, "at": next_attempt_at, "error": error})
+
+    def mark_failed(self, entry_id: int, error: str) -> None:
+        self.conn.execute(_END, {"oid": entry_id, "new": "failed", "error": error})
+
+    def mark_skipped(self, entry_id: int, reason: str) -> None:
+        self.conn.execute(_END, {"oid": entry_id, "new": "skipped", "error": reason})
+
+    def list(self, status: str | None = None, limit: int = 100) -> list[OutboxEntry]:
+        """Messages, newest first, optionally only those of ``status``."""
+        if status is None:
+            rows = self.conn.execute(_LIST_ALL, {"n": limit})
+        else:
+            rows = self.conn.execute(_LIST_STATUS, {"status": status, "n": limit})
+        return [_entry(row) for row in rows]
+
+    def requeue(self, entry_id: int, now: datetime) -> bool:
+        """Queue a failed message again with a fresh count of attempts."""
+        return self.conn.execute(_REQUEUE, {"oid": entry_id, "at": now}).rowcount == 1

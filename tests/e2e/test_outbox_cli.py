@@ -1,0 +1,96 @@
+"""End-to-end: ``beteiligung outbox deliver|list|retry`` through the installed console script."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from beteiligung.storage.engine import make_engine
+from beteiligung.storage.sql import SqlUnitOfWork
+from beteiligung.workflow.ports import OutgoingMessage
+
+SCRIPT = str(Path(sys.executable).parent / "beteiligung")
+LEAD = "anna.lehmann@hannover-stadt.de"
+COORDINATOR = "koordination@hannover-stadt.de"
+NOW = datetime(2026, 5, 23, 7, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def cli(db_url, tmp_path):
+    """Run the console script against the test database; returns the completed process."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("BETEILIGUNG_")}
+    environ |= {"BETEILIGUNG_DATABASE_URL": db_url, "BETEILIGUNG_USER": LEAD,
+                "BETEILIGUNG_CONFIG": str(tmp_path / "settings.toml"),
+                "BETEILIGUNG_MAIL_FOLDER": str(tmp_path / "mail"),
+                "BETEILIGUNG_MAIL_SENDER": "beteiligung@hannover-stadt.de"}
+    (tmp_path / "settings.toml").write_text(f'coordinators = ["{COORDINATOR}"]\n')
+
+    def run(*args: str, check: int | None = 0) -> subprocess.CompletedProcess:
+        done = subprocess.run([SCRIPT, *args], capture_output=True, text=True, env=environ,
+                              timeout=60)
+        assert "Traceback" not in done.stderr, done.stderr
+        if check is not None:
+            assert done.returncode == check, (done.returncode, done.stdout, done.stderr)
+        return done
+
+    return run
+
+
+@pytest.fixture
+def queued(db_url) -> list[int]:
+    """Three messages in the outbox: the first failed, the others queued."""
+    engine = make_engine(db_url)
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            for key in ("a", "b", "c"):
+                uow.outbox.enqueue(OutgoingMessage(key, "reminder", [LEAD], [], f"Betreff {key}",
+                                                   "Text", "<p>Text</p>"), NOW)
+            [first] = uow.outbox.claim(NOW, 300, 1)
+            uow.outbox.mark_failed(first.id, "550 5.1.1 mailbox unavailable")
+            uow.commit()
+            return sorted(e.id for e in uow.outbox.list())
+    finally:
+        engine.dispose()
+
+
+def test_list_shows_messages_newest_first_and_by_status(cli, queued):
+    listed = json.loads(cli("outbox", "list", "--json").stdout)
+    assert [m["id"] for m in listed] == queued[::-1]
+    assert [m["status"] for m in listed] == ["queued", "queued", "failed"]
+    failed = json.loads(cli("outbox", "list", "--status", "failed", "--json").stdout)
+    assert [(m["id"], m["last_error"]) for m in failed] == [
+        (queued[0], "550 5.1.1 mailbox unavailable")]
+    assert failed[0]["to"] == [LEAD] and failed[0]["attempts"] == 1
+    table = cli("outbox", "list").stdout
+    assert "Betreff a [550 5.1.1 mailbox unavailable]" in table
+    cli("outbox", "list", "--status", "lost", check=2)
+
+
+def test_retry_is_for_coordinators_and_only_for_failed_messages(cli, queued):
+    refused = cli("outbox", "retry", str(queued[0]), check=6)
+    assert "coordinator" in refused.stderr
+    cli("outbox", "retry", "999", "--as", COORDINATOR, check=4)
+    cli("outbox", "retry", str(queued[1]), "--as", COORDINATOR, check=4)  # queued, not failed
+    cli("outbox", "retry", str(queued[0]), "--as", COORDINATOR)
+    listed = json.loads(cli("outbox", "list", "--status", "queued", "--json").stdout)
+    assert sorted(m["id"] for m in listed) == queued
+
+
+def test_deliver_writes_eml_files_with_the_file_backend(cli, queued, tmp_path):
+    done = cli("outbox", "deliver", "--now", "2026-05-23T09:00")
+    assert done.stdout.startswith("sent 2, to retry 0, failed 0, skipped 0")
+    files = sorted((tmp_path / "mail").iterdir())
+    assert [f.name for f in files] == [f"beteiligung.outbox.{i}@hannover-stadt.de.eml"
+                                       for i in queued[1:]]
+    parsed = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
+    assert parsed["Subject"] == "Betreff b" and parsed["Date"] == "Sat, 23 May 2026 09:00:00 +0200"
+    assert cli("outbox", "deliver").stdout.startswith("sent 0,")
+    cli("outbox", "deliver", "--now", "gestern", check=2)
