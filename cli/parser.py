@@ -101,6 +101,9 @@ def build_parser() -> Parser:
     db = _group(sub, "db", "the database")
     _cmd(db, "upgrade", "commands:db_upgrade", "migrate the database to the current schema")
 
+    _cmd(sub, "run", "run:run", "run the reminder sweep, the delivery and the weekly digest "
+         "on a schedule (until SIGTERM or Ctrl-C)")
+
     p = _cmd(sub, "demo", "demo:demo", "walk a realistic process through every phase")
     p.add_argument("--dir", help="folder for the demo's database (default: a new temp folder)")
 
@@ -194,6 +197,12 @@ def _entry_commands(sub) -> None:
     p = _cmd(grp, "publish", "entry:decision_publish", "publish the decision", actor=True)
     p.add_argument("id", type=int)
 
+    grp = _group(sub, "reminders", "the reminder sweep")
+    p = _cmd(grp, "run", "reminders:run", "queue every reminder due now (once each)",
+             json=True)
+    p.add_argument("--now", help="as of this time (ISO, Europe/Berlin if no offset)")
+    p.add_argument("--dry-run", action="store_true", help="show, queue nothing")
+
     grp = _group(sub, "deadline", "deadlines of a process (the engine keeps its own)")
     p = _cmd(grp, "list", "deadlines:list_", "every deadline of a process", json=True)
     p.add_argument("id", type=int)
@@ -212,6 +221,15 @@ def _entry_commands(sub) -> None:
     p.add_argument("id", type=int)
     p.add_argument("deadline", type=int)
     p.add_argument("--reason", required=True)
+
+    grp = _group(sub, "outbox", "the e-mails waiting to go out, sent and failed")
+    p = _cmd(grp, "deliver", "outbox:deliver", "send every message that is due")
+    p.add_argument("--now", help="as of this time (ISO, Europe/Berlin if no offset)")
+    p = _cmd(grp, "list", "outbox:list_", "the newest messages", json=True)
+    p.add_argument("--status", choices=("queued", "sending", "sent", "failed", "skipped"))
+    p = _cmd(grp, "retry", "outbox:retry", "queue a failed message again (coordinators)",
+             actor=True)
+    p.add_argument("id", type=int)
 
     grp = _group(sub, "evaluation", "the evaluation against the SMART goals (R11)")
     p = _cmd(grp, "rate", "entry:evaluation_rate", "evaluate one goal", actor=True)

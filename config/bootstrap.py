@@ -6,6 +6,7 @@ Import rule: the one module that imports every layer's implementations.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from ..states.deadlines import DeadlineRules
 from ..states.definition import load_definition
@@ -70,4 +71,29 @@ def build_env(settings: Settings, clock: Clock = system_clock, engine=None) -> E
                                             reminders.evaluation_days),
                policy=Policy(reminders.days_before, reminders.on_the_day,
                              reminders.overdue_every, reminders.escalate_after, reminders.hour),
-               working_day=WorkingCalendar(reminders.subdivision).is_working_day)
+               working_day=WorkingCalendar(reminders.subdivision).is_working_day,
+               language=settings.language)
+
+
+def build_composer(settings: Settings):
+    """The reminder composer; a broken override template is reported here, at start-up."""
+    from ..notifications.compose import TemplateComposer
+    from ..notifications.templates import Templates
+
+    folder = settings.reminders.templates
+    templates = Templates(Path(folder) if folder else None)
+    return TemplateComposer(templates, settings.mail.base_url, settings.language)
+
+
+def build_sender(settings: Settings):
+    """The mail sender the settings ask for; the ``file`` backend writes into
+    ``[mail] folder``, else into a ``mail`` folder beside the SQLite database (or in the user's
+    data directory when the database is PostgreSQL)."""
+    from platformdirs import user_data_dir
+
+    from ..notifications.dispatch import make_sender
+
+    path = settings.sqlite_path
+    base = path.parent if path is not None else Path(user_data_dir("beteiligung",
+                                                                   appauthor=False))
+    return make_sender(settings.mail, base / "mail")

@@ -61,9 +61,15 @@ class Lifecycle:
         """
         return self._entry.get(phase, ())
 
+    def way_forward(self, phase: str) -> Transition | None:
+        """The main step out of ``phase`` that leads farthest along the lifecycle."""
+        steps = [t for t in self.definition.transitions_from(phase)
+                 if not (t.wildcard or t.to_paused)]
+        return max(steps, key=lambda t: self._depth.get(t.dest, -1), default=None)
+
     def _entry_guards(self) -> dict[str, tuple[str, ...]]:
         main = [t for t in self.definition.transitions if not (t.wildcard or t.to_paused)]
-        depth = {self.definition.initial: 0}
+        depth = self._depth = {self.definition.initial: 0}
         frontier = [self.definition.initial]
         while frontier:
             nxt = []

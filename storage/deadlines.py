@@ -23,6 +23,8 @@ _FOR_PROCESS = _SELECT.where(_c.process_id == bindparam("pid")).order_by(_c.id)
 _GET = _SELECT.where(_c.id == bindparam("did"))
 _DUE = (select(_c.id).where(_c.next_remind_at <= bindparam("now"))
         .order_by(_c.next_remind_at, _c.id).limit(bindparam("limit")))
+_OVERDUE = (_SELECT.where(_c.closed_at.is_(None), _c.due_at < bindparam("now"))
+            .order_by(_c.due_at, _c.id))
 _ADD = insert(deadlines)
 _UPDATE = update(deadlines).where(_c.id == bindparam("did"), _c.version == bindparam("seen"))
 
@@ -67,3 +69,7 @@ class SqlDeadlineRepository:
     def due(self, now: datetime, limit: int) -> list[int]:
         """Ids of deadlines whose next reminder is due by ``now`` (closed ones have none)."""
         return [r.id for r in self.conn.execute(_DUE, {"now": now, "limit": limit})]
+
+    def overdue(self, now: datetime) -> list[Deadline]:
+        """Deadlines still open past their due time, the oldest first (for the digest)."""
+        return [_deadline(r) for r in self.conn.execute(_OVERDUE, {"now": now})]

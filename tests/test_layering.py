@@ -29,7 +29,7 @@ ALLOWED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "storage": (frozenset({"states", "workflow", "storage"}),
                 frozenset({"sqlalchemy", "alembic"})),
     "notifications": (frozenset({"states", "workflow", "notifications"}),
-                      frozenset({"jinja2", "aiosmtplib", "icalendar", "holidays"})),
+                      frozenset({"jinja2", "aiosmtplib", "icalendar", "holidays", "apscheduler"})),
     "config": (frozenset({"states", "workflow", "storage", "notifications", "config"}),
                frozenset({"*"})),
     "cli": (frozenset(INTERNAL), frozenset({"*"})),

@@ -43,6 +43,7 @@ class Env:
     deadline_rules: DeadlineRules = DeadlineRules()
     policy: Policy = Policy()
     working_day: Callable[[date], bool] = weekday
+    language: str = "de"
 
 
 def normalise_email(value: str) -> str:

@@ -118,6 +118,9 @@ class DeadlineRepository(Protocol):
     def due(self, now: datetime, limit: int) -> list[int]:
         """Ids of deadlines whose next reminder is due by ``now``."""
 
+    def overdue(self, now: datetime) -> list[Deadline]:
+        """Deadlines still open past their due time, the oldest first."""
+
 
 @dataclass(frozen=True)
 class OutgoingMessage:

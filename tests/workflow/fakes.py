@@ -249,6 +249,10 @@ class FakeDeadlineRepository:
                      if d.next_remind_at is not None and d.next_remind_at <= now)
         return [i for _, i in due[:limit]]
 
+    def overdue(self, now: datetime) -> list[Deadline]:
+        late = [d for d in self._current().values() if d.closed_at is None and d.due_at < now]
+        return [copy.deepcopy(d) for d in sorted(late, key=lambda d: (d.due_at, d.id))]
+
     def _apply(self) -> None:
         self.store.deadlines.update(self._staged)
         self._staged = {}

@@ -1,0 +1,110 @@
+"""The reminder sweep on SQLite and PostgreSQL: each step queued once, on time, escalating."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from beteiligung.config.bootstrap import build_composer
+from beteiligung.storage.schema import deadlines, outbox
+from beteiligung.workflow import process
+from beteiligung.workflow.reminders import sweep
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def at(*args) -> datetime:
+    return datetime(*args, tzinfo=BERLIN)
+
+
+def _outbox(engine):
+    with engine.connect() as conn:
+        return list(conn.execute(select(outbox).order_by(outbox.c.id)))
+
+
+def test_each_step_is_queued_once_and_catch_up_takes_only_the_latest(env, engine, settings,
+                                                                     kit):
+    # created Monday 2026-03-02: 'initiated' may last 60 days, due Friday 2026-05-01 (a
+    # holiday), so the steps fall on 17.04., 28.04., 30.04. (on the day, moved back) and
+    # 08.05., 15.05. ... (overdue, escalating from 7 days)
+    pid = kit.new_process(env)
+    composer = build_composer(settings)
+    assert sweep(env, composer, at(2026, 4, 17, 7, 59)).queued == []
+    first = sweep(env, composer, at(2026, 4, 17, 8, 0))
+    assert [m.dedup_key.split(":")[-1] for m in first.queued] == ["0"]
+    assert sweep(env, composer, at(2026, 4, 17, 9, 0)).queued == []   # idempotent
+    (row,) = _outbox(engine)
+    assert (row.kind, row.status, row.process_id, row.step) == ("reminder", "queued", pid, 0)
+    assert kit.LEAD.email in row.recipients and row.cc == "[]"
+    assert "Neugestaltung des Lindener Marktplatzes" in row.subject
+    assert row.ics and "BEGIN:VEVENT" in row.ics
+
+    # down from 18.04. to 20.05.: one run queues only the newest step (14 days overdue)
+    late = sweep(env, composer, at(2026, 5, 20, 10, 0))
+    assert [(m.kind, m.step) for m in late.queued] == [("escalation", 4)]
+    assert late.missed and len(_outbox(engine)) == 2
+    escalation = _outbox(engine)[-1]
+    assert kit.DEPUTY.email in escalation.cc and "koordination@hannover-stadt.de" in escalation.cc
+    with engine.connect() as conn:
+        deadline = conn.execute(select(deadlines).where(deadlines.c.process_id == pid)).one()
+    assert (deadline.status, deadline.last_step) == ("missed", 4)
+    assert deadline.next_remind_at.astimezone(BERLIN) == at(2026, 5, 22, 8, 0)
+    actions = [e.action for e in process.history(env, pid)]
+    assert actions[-1] == "deadline_missed"
+    assert process.verify_audit(env)[1] == []
+
+
+def test_leaving_the_phase_stops_its_reminders(env, engine, settings, kit):
+    pid = kit.new_process(env)
+    process.advance(env, kit.LEAD.email, pid, "set_up_begleitgruppe")
+    report = sweep(env, build_composer(settings), at(2026, 4, 17, 8, 0))
+    with engine.connect() as conn:
+        rows = {r.kind + ":" + r.ref.split("@")[0]: r for r in conn.execute(
+            select(deadlines).where(deadlines.c.process_id == pid))}
+    left, entered = rows["phase:initiated"], rows["phase:begleitgruppe"]
+    assert (left.status, left.next_remind_at, left.last_step) == ("met", None, -1)
+    # only the deadline of the phase it is in now reminds (entered the same day: same dates)
+    assert [m.deadline_id for m in report.queued] == [entered.id]
+    assert "Einrichtung der Projektbegleitgruppe" in report.queued[0].subject
+
+
+def test_dry_run_writes_nothing(env, engine, settings, kit):
+    kit.new_process(env)
+    report = sweep(env, build_composer(settings), at(2026, 4, 17, 8, 0), dry_run=True)
+    assert len(report.queued) == 1
+    assert _outbox(engine) == []
+    with engine.connect() as conn:
+        assert conn.execute(select(deadlines.c.last_step)).scalar_one() == -1
+
+
+def test_two_sweeps_at_once_queue_each_step_once(env, engine, settings, kit):
+    pids = [kit.new_process(env, f"Prozess {i}") for i in range(6)]
+    composer = build_composer(settings)
+    now = at(2026, 5, 20, 10, 0)
+    barrier = threading.Barrier(2, timeout=30)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            sweep(env, composer, now)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    rows = _outbox(engine)
+    assert sorted(r.process_id for r in rows) == sorted(pids)
+    assert len({r.dedup_key for r in rows}) == len(rows) == 6
+    with engine.connect() as conn:
+        missed = conn.execute(select(func.count()).select_from(deadlines)
+                              .where(deadlines.c.status == "missed")).scalar_one()
+    assert missed == 6
+    assert process.verify_audit(env)[1] == []
