@@ -15,15 +15,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from ..config.bootstrap import build_env
-from ..config.settings import HERE, Settings, load_settings
+from ..config.bootstrap import build_composer, build_env, build_sender
+from ..config.settings import HERE, MailSettings, Settings, load_settings
+from ..notifications.dispatch import deliver
 from ..states.case import Decision, Member, Person
 from ..states.errors import TransitionRefused
 from ..workflow import content, outcome, process
 from ..workflow.concept_file import parse_concept
+from ..workflow.reminders import queue_digest, sweep
 from .commands import print_history
 from .render import lang, local, unmet_lines
 
+COORDINATOR = "koordinierungsstelle@hannover-stadt.de"
 LEAD = Person("Anna Lehmann", "anna.lehmann@hannover-stadt.de")
 DEPUTY = Person("Jonas Weber", "jonas.weber@hannover-stadt.de")
 
@@ -47,13 +50,18 @@ def demo(args: argparse.Namespace) -> int:
     db = folder / "demo.db"
     for stale in folder.glob("demo.db*"):
         stale.unlink()
+    mail_folder = folder / "mail"
+    shutil.rmtree(mail_folder, ignore_errors=True)
     base = load_settings({})
-    settings = Settings(f"sqlite:///{db}", frozenset(), base.districts, base.language,
-                        base.definition, embedded=True)
+    settings = Settings(f"sqlite:///{db}", frozenset({COORDINATOR}), base.districts,
+                        base.language, base.definition,
+                        mail=MailSettings(folder=str(mail_folder),
+                                          sender="beteiligung@hannover-stadt.de"),
+                        embedded=True)
     clock = StoryClock()
     env = build_env(settings, clock=clock)
     language = lang(args)
-    story = _Story(env, clock, language)
+    story = _Story(env, clock, language, Mailing(settings, env, clock))
     pid = story.run()
     print(f"\n== Verlauf (beteiligung history {pid}) ==")
     print_history(process.history(env, pid))
@@ -62,15 +70,38 @@ def demo(args: argparse.Namespace) -> int:
     print(f"audit trail intact: {checked} events checked" if not breaks else
           f"BROKEN: {breaks}")
     command = shutil.which("beteiligung") or sys.argv[0]
+    mails = sorted(mail_folder.glob("*.eml"))
     print(f"\nDie Demo-Datenbank liegt in {db}. Weiter erkunden mit:\n"
-          f"  BETEILIGUNG_DATABASE_URL=sqlite:///{db} {command} process show {pid}")
+          f"  BETEILIGUNG_DATABASE_URL=sqlite:///{db} {command} process show {pid}\n"
+          f"Die {len(mails)} verschickten E-Mails liegen als .eml-Dateien in {mail_folder}.")
     return 1 if breaks else 0
 
 
+class Mailing:
+    """The reminder sweep and the delivery (file backend) at instants of the story."""
+
+    def __init__(self, settings: Settings, env, clock: StoryClock) -> None:
+        self.settings, self.env, self.clock = settings, env, clock
+        self.composer, self.sender = build_composer(settings), build_sender(settings)
+
+    def run(self, digest: bool = False) -> None:
+        now = self.clock()
+        report = sweep(self.env, self.composer, now)
+        if digest:
+            queue_digest(self.env, self.composer, now)
+        delivered = deliver(self.env, self.sender, self.settings.mail, now)
+        print(f"[{local(now)}] Erinnerungslauf: {len(report.queued)} Erinnerung(en), "
+              f"{len(delivered.sent)} E-Mail(s) verschickt")
+        for message in report.queued:
+            copied = f" (Kopie an {', '.join(message.cc)})" if message.cc else ""
+            print(f"     an {', '.join(message.to)}{copied}: {message.subject}")
+
+
 class _Story:
-    def __init__(self, env, clock: StoryClock, language: str) -> None:
+    def __init__(self, env, clock: StoryClock, language: str, mailing: Mailing) -> None:
         self.env, self.clock, self.language = env, clock, language
         self.actor = LEAD.email
+        self.mailing = mailing
 
     def say(self, text: str) -> None:
         print(f"[{local(self.clock())}] {text}")
@@ -89,6 +120,11 @@ class _Story:
             "district_council_motion", LEAD, DEPUTY))
         self.pid = pid = case.id
         self.say(f"Prozess {pid} angelegt; Ansprechperson {LEAD.name}, Vertretung {DEPUTY.name}.")
+        stuck = process.create_process(env, actor, process.ProcessInput(
+            "Spielplatz am Lindener Berg", "Erneuerung der Spielgeräte",
+            "Umwelt und Stadtgrün (67)", "Dezernat V", ("Linden-Limmer",),
+            "resident_suggestion", LEAD))
+        self.say(f"Daneben Prozess {stuck.id} angelegt, noch ohne Vertretung: er bleibt liegen.")
         self.step("set_up_begleitgruppe")
         self.clock.days(7)
         self.say("Zu früh: das Konzept soll erstellt werden, bevor die Projektbegleitgruppe "
@@ -165,7 +201,9 @@ class _Story:
             for line in unmet_lines(refused.unmet, self.language, pid):
                 print("   " + line)
         content.answer_suggestion(env, actor, pid, 3, "partly_accepted")
-        self.clock.days(22)
+        self.clock.days(8)
+        self.mailing.run()
+        self.clock.days(14)
         self.step("go_to_decision")
 
     def decision_phase(self) -> None:
@@ -186,3 +224,7 @@ class _Story:
         outcome.record_lessons(env, actor, pid, "Kinder früher über Schulen ansprechen.")
         self.say("Evaluation gegen die SMART-Ziele erfasst.")
         self.step("close")
+        self.clock.days(3)
+        self.say("Der liegengebliebene Prozess ist lange überfällig: Eskalation und "
+                 "Wochenübersicht an die Koordinierungsstelle.")
+        self.mailing.run(digest=True)

@@ -89,7 +89,7 @@ def _phase(case: Case, definition: Definition) -> Expected | None:
         return None
     entered = case.phase_entered_at
     return Expected("phase", f"{case.phase}@{entered.isoformat()}",
-                    f"Phase „{phase.label_de}“", entered + timedelta(days=phase.dwell_days))
+                    f"Phase {phase.label_de}", entered + timedelta(days=phase.dwell_days))
 
 
 def _concept_comments(case: Case, rules: DeadlineRules) -> Expected | None:

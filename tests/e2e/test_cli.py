@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
@@ -16,6 +19,7 @@ from sqlalchemy import text
 from beteiligung.storage.engine import make_engine
 
 SCRIPT = str(Path(sys.executable).parent / "beteiligung")
+BERLIN = ZoneInfo("Europe/Berlin")
 LEAD = "anna.lehmann@hannover-stadt.de"
 DEPUTY = "jonas.weber@hannover-stadt.de"
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "example_concept.toml"
@@ -26,7 +30,9 @@ def cli(db_url, tmp_path):
     """Run the console script against the test database; returns the completed process."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("BETEILIGUNG_")}
     environ |= {"BETEILIGUNG_DATABASE_URL": db_url, "BETEILIGUNG_USER": LEAD,
-                "BETEILIGUNG_CONFIG": str(tmp_path / "settings.toml")}
+                "BETEILIGUNG_CONFIG": str(tmp_path / "settings.toml"),
+                "BETEILIGUNG_MAIL_FOLDER": str(tmp_path / "mail"),
+                "BETEILIGUNG_MAIL_SENDER": "beteiligung@hannover-stadt.de"}
     (tmp_path / "settings.toml").write_text('coordinators = ["koordination@hannover-stadt.de"]\n')
 
     def run(*args: str, check: int | None = 0) -> subprocess.CompletedProcess:
@@ -211,6 +217,11 @@ def test_demo_walks_to_closed_and_verifies(tmp_path):
     assert "abgelehnt, es fehlt" in done.stdout
     assert "audit trail intact" in done.stdout
     assert (tmp_path / "demo.db").exists()
+    # reminders swept at instants of the story, delivered by the file backend
+    assert "Erinnerungslauf: 2 Erinnerung(en), 2 E-Mail(s) verschickt" in done.stdout
+    mails = sorted((tmp_path / "mail").glob("*.eml"))
+    assert len(mails) == 4 and f"{len(mails)} verschickten E-Mails" in done.stdout
+    assert str(tmp_path / "mail") in done.stdout
 
 
 def test_a_configured_database_that_does_not_exist_is_not_created_silently(tmp_path):
@@ -249,3 +260,39 @@ def test_deadlines_through_the_command_line(cli):
     assert final[own]["status"] == "waived" and final[own]["reason"] == "entfällt"
     actions = [e["action"] for e in json.loads(cli("history", str(pid), "--json").stdout)]
     assert actions[-3:] == ["deadline_added", "deadline_moved", "deadline_waived"]
+
+
+def test_reminders_run_queues_once_and_outbox_deliver_writes_eml_files(cli, tmp_path):
+    pid = create(cli, "--deputy-name", "Jonas Weber", "--deputy-email", DEPUTY)
+    (phase,) = json.loads(cli("deadline", "list", str(pid), "--json").stdout)
+    due = datetime.fromisoformat(phase["due_at"].replace("Z", "+00:00"))
+    late = (due + timedelta(days=8)).astimezone(BERLIN).strftime("%Y-%m-%dT%H:%M")
+    dry = json.loads(cli("reminders", "run", "--now", late, "--dry-run", "--json").stdout)
+    assert [m["kind"] for m in dry["queued"]] == ["escalation"]
+    assert dry["queued"][0]["cc"] == [DEPUTY, "koordination@hannover-stadt.de"]
+    assert json.loads(cli("outbox", "list", "--json").stdout) == []
+    first = cli("reminders", "run", "--now", late)
+    assert "queued 1 reminder(s)" in first.stdout
+    assert "queued 0 reminder(s)" in cli("reminders", "run", "--now", late).stdout
+    cli("reminders", "run", "--now", "gestern", check=2)
+    cli("outbox", "deliver", "--now", late)
+    (sent,) = json.loads(cli("outbox", "list", "--json").stdout)
+    assert sent["status"] == "sent"
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 1
+
+
+def test_run_sweeps_at_once_and_stops_cleanly_on_sigterm(cli, tmp_path):
+    create(cli)
+    process = subprocess.Popen([SCRIPT, "run"], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, env=cli.environ)
+    lines: list[str] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not any("deliver:" in line for line in lines):
+        lines.append(process.stdout.readline())
+    process.send_signal(signal.SIGTERM)
+    rest, _ = process.communicate(timeout=30)
+    output = "".join(lines) + rest
+    assert process.returncode == 0, output
+    assert "sweep: queued 0" in output and "deliver:" in output
+    assert "shutting down" in output and "stopped" in output
+    assert "Traceback" not in output
