@@ -43,6 +43,17 @@ def parse_deadline(option: str, text: str) -> datetime:
     return end + timedelta(microseconds=999999)
 
 
+def parse_moment(option: str, text: str | None) -> datetime | None:
+    """An ISO time (Europe/Berlin when it has no offset); ``None`` when not given."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"{option}: {text!r} is not a time like 2026-05-31T08:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
+
+
 def requested_by(args: argparse.Namespace) -> int:
     content.set_begleitgruppe_requester(wired(), args.actor, args.id, args.who)
     return _done(args, f"requested_by = {args.who}")

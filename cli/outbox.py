@@ -6,33 +6,21 @@ Import rule: an entrypoint; it may import any layer.
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
 
 from ..config.bootstrap import build_env, build_sender
 from ..config.settings import load_settings
 from ..notifications.dispatch import deliver as deliver_due
-from ..states.errors import BadInput
 from ..workflow import outbox
 from ..workflow.ports import OutboxEntry
-from .render import BERLIN, lang, local, print_json, table
-
-
-def _moment(option: str, text: str | None) -> datetime | None:
-    """An ISO time (Europe/Berlin when it has no offset); ``None`` when not given."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise BadInput(f"{option}: {text!r} is not a time like 2026-05-31T08:00") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
+from .entry import parse_moment
+from .render import lang, local, print_json, table
 
 
 def deliver(args: argparse.Namespace) -> int:
     settings = load_settings()
     sender = build_sender(settings)
     report = deliver_due(build_env(settings), sender, settings.mail,
-                         _moment("--now", args.now))
+                         parse_moment("--now", args.now))
     print(f"sent {len(report.sent)}, to retry {len(report.retried)}, failed "
           f"{len(report.failed)}, skipped {len(report.skipped)}"
           + (f" ({len(report.warnings)} with refused recipients)" if report.warnings else ""))

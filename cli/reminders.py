@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
 
 from ..config.bootstrap import build_composer, build_env, system_clock
 from ..config.settings import load_settings
-from ..states.errors import BadInput
 from ..workflow.reminders import sweep
-from .render import BERLIN, lang, local, print_json
-
-
-def parse_now(text: str | None) -> datetime:
-    """``--now``: an ISO time (Europe/Berlin when it has no offset), else the clock."""
-    if not text:
-        return system_clock()
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise BadInput(f"--now: {text!r} is not a time like 2026-05-31T08:00") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
+from .entry import parse_moment
+from .render import lang, local, print_json
 
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings()
     composer = build_composer(settings)
-    now = parse_now(args.now)
+    now = parse_moment("--now", args.now) or system_clock()
     report = sweep(build_env(settings), composer, now, dry_run=args.dry_run)
     if args.json:
         print_json({"now": now.isoformat(), "dry_run": args.dry_run,

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from ..states.case import Case, Person
 from ..states.deadlines import Deadline
-from ..states.errors import Conflict
+from ..states.errors import Busy, Conflict
 from ..states.guards import GuardContext
 from ..states.reminders import Step, latest_due, next_step
 from .core import Env
@@ -62,11 +62,31 @@ class Composer(Protocol):
         """The weekly list of overdue deadlines, keyed by the ISO week of ``now``."""
 
 
+@dataclass(frozen=True)
+class Queued:
+    """A reminder the sweep queued, without its bodies (a catch-up over many due reminders
+    must not hold every rendered e-mail in memory)."""
+
+    dedup_key: str
+    kind: str
+    to: list[str]
+    cc: list[str]
+    subject: str
+    process_id: int | None
+    deadline_id: int | None
+    step: int | None
+
+    @classmethod
+    def of(cls, message: OutgoingMessage) -> Queued:
+        return cls(message.dedup_key, message.kind, message.to, message.cc, message.subject,
+                   message.process_id, message.deadline_id, message.step)
+
+
 @dataclass
 class SweepReport:
-    """What one sweep did: messages queued (or, dry, that would be) and deadlines now missed."""
+    """What one sweep did: reminders queued (or, dry, that would be) and deadlines now missed."""
 
-    queued: list[OutgoingMessage] = field(default_factory=list)
+    queued: list[Queued] = field(default_factory=list)
     missed: list[int] = field(default_factory=list)
     skipped: int = 0
 
@@ -81,12 +101,24 @@ def sweep(env: Env, composer: Composer, now: datetime, *, dry_run: bool = False,
             ids = [i for i in uow.deadlines.due(now, batch + len(done)) if i not in done]
         for deadline_id in ids:
             done.add(deadline_id)
-            try:
-                _one(env, composer, deadline_id, now, dry_run, report)
-            except Conflict:
-                report.skipped += 1  # another sweep or a change won; the next run sees it
-        if len(ids) < batch or dry_run:
+            _retrying(env, composer, deadline_id, now, dry_run, report)
+        if len(ids) < batch:
             return report
+
+
+def _retrying(env: Env, composer: Composer, deadline_id: int, now: datetime, dry_run: bool,
+              report: SweepReport) -> None:
+    """One deadline; run again when the database was busy with another writer (the deadline
+    is re-read, so a step another sweep queued meanwhile is not queued twice)."""
+    for _ in range(3):
+        try:
+            _one(env, composer, deadline_id, now, dry_run, report)
+            return
+        except Busy:
+            continue
+        except Conflict:
+            break
+    report.skipped += 1  # another sweep or a change won, or stayed busy: the next run sees it
 
 
 def _one(env: Env, composer: Composer, deadline_id: int, now: datetime, dry_run: bool,
@@ -97,23 +129,27 @@ def _one(env: Env, composer: Composer, deadline_id: int, now: datetime, dry_run:
             return
         step = latest_due(env.policy, deadline.due_at, env.working_day, deadline.last_step,
                           now)
+        queued, missed = None, False
         if step is not None:
             case = uow.processes.get(deadline.process_id)
             message = composer.reminder(facts(env, case, deadline, step, now))
-            report.queued.append(message)
+            queued = Queued.of(message)
             if dry_run:
+                report.queued.append(queued)
                 return
             uow.outbox.enqueue(message, now)
             deadline.last_step = step.index
+            missed = now > deadline.due_at and deadline.status == "open"
         following = next_step(env.policy, deadline.due_at, env.working_day,
                               deadline.last_step)
         deadline.next_remind_at = following.at if following else None
-        if step is not None and now > deadline.due_at and deadline.status == "open":
+        if missed:
             deadline.status = "missed"
-            report.missed.append(deadline.id)
             _record_missed(uow, case, deadline, now)
         if uow.deadlines.update(deadline, strict=False):
             uow.commit()
+            report.queued += [queued] if queued else []
+            report.missed += [deadline.id] if missed else []
 
 
 def _record_missed(uow: UnitOfWork, case: Case, deadline: Deadline, now: datetime) -> None:

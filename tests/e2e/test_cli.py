@@ -286,12 +286,16 @@ def test_run_sweeps_at_once_and_stops_cleanly_on_sigterm(cli, tmp_path):
     process = subprocess.Popen([SCRIPT, "run"], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, env=cli.environ)
     lines: list[str] = []
-    deadline = time.monotonic() + 30
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline and not any("deliver:" in line for line in lines):
-        lines.append(process.stdout.readline())
+        time.sleep(0.1)
     process.send_signal(signal.SIGTERM)
-    rest, _ = process.communicate(timeout=30)
-    output = "".join(lines) + rest
+    process.wait(timeout=60)
+    reader.join(timeout=10)
+    process.stdout.close()
+    output = "".join(lines)
     assert process.returncode == 0, output
     assert "sweep: queued 0" in output and "deliver:" in output
     assert "shutting down" in output and "stopped" in output

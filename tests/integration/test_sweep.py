@@ -100,6 +100,7 @@ def test_two_sweeps_at_once_queue_each_step_once(env, engine, settings, kit):
     for t in threads:
         t.join()
     assert errors == []
+    sweep(env, composer, now)  # whatever a busy database made both skip: none lost
     rows = _outbox(engine)
     assert sorted(r.process_id for r in rows) == sorted(pids)
     assert len({r.dedup_key for r in rows}) == len(rows) == 6
