@@ -438,6 +438,18 @@ class DriverBaseline:
         self.conn.close()
 
 
+def _peak_rss_mib() -> float:
+    """This process's own peak RSS: VmHWM of its memory map. (``ru_maxrss`` is not: on Linux it
+    keeps the parent's peak across fork and exec, so a child would report its parent's.)"""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 # --------------------------------------------------------------------------------------------
 # 4. The measurements (run in child processes)
 # --------------------------------------------------------------------------------------------
@@ -497,7 +509,7 @@ def measure_advance(url: str, plan: dict) -> dict:
     driver.close()
     # The peak so far: seeding happened in another process, and what follows (tracemalloc's
     # own bookkeeping, the verification) is not part of the advance run.
-    out["maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["maxrss_mib"] = _peak_rss_mib()
 
     # Python heap during 2 x MEMORY_ADVANCES more advances (hold, resume) on the same processes.
     memory_ids = engine_ids[:MEMORY_ADVANCES]
