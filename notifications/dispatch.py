@@ -33,7 +33,7 @@ from typing import Protocol
 from ..states.deadlines import Deadline
 from ..states.errors import BadInput, Busy
 from ..workflow.core import Env
-from ..workflow.ports import Outbox, OutboxEntry
+from ..workflow.ports import Outbox, OutboxEntry, UnitOfWork
 from ..workflow.reminders import reminder_key
 from .email import build_email, make_message_id
 from .messages import Message
@@ -190,15 +190,16 @@ class _Run:
         _mark(self.env, marks, at)
         warned: list[int] = []
 
-        def done(index: int, result: SendResult) -> None:
-            mark = decide(sending[index], result, self.at(), max_attempts)
-            _mark(self.env, [mark], self.at())
-            marks.append(mark)
-            if result.ok and result.error:
-                warned.append(mark.entry_id)
+        with self.env.uow() as marker:  # one connection for the batch's marks
+            def done(index: int, result: SendResult) -> None:
+                mark = decide(sending[index], result, self.at(), max_attempts)
+                _mark_on(marker, mark, self.at())
+                marks.append(mark)
+                if result.ok and result.error:
+                    warned.append(mark.entry_id)
 
-        if emails:
-            self.sender.send_batch(emails, done)
+            if emails:
+                self.sender.send_batch(emails, done)
         unreported = [e for e in sending if e.id not in {m.entry_id for m in marks}]
         late = [decide(e, temporary("the sender gave no result"), self.at(), max_attempts)
                 for e in unreported]
@@ -255,6 +256,21 @@ def _mark(env: Env, marks: list[Mark], at: datetime) -> None:
         except Busy:
             if attempt == RETRIES - 1:
                 raise  # the leases lapse and the batch is sent again, same Message-IDs
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+
+
+def _mark_on(uow: UnitOfWork, mark: Mark, at: datetime) -> None:
+    """Mark one message in its own short transaction on the batch's open connection, before
+    the next message goes out (retried while another writer holds the database)."""
+    for attempt in range(RETRIES):
+        try:
+            _apply(uow.outbox, mark, at)
+            uow.commit()
+            return
+        except Busy:
+            uow.rollback()
+            if attempt == RETRIES - 1:
+                raise  # the lease lapses and this one message is sent again, same Message-ID
             time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
 
 

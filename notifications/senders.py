@@ -22,7 +22,6 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.policy import SMTP
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -116,7 +115,7 @@ class FileSender:
             fd, temp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as out:
-                    out.write(mail.as_bytes(policy=SMTP))
+                    out.write(mail.as_bytes(policy=mail.policy.clone(linesep="\r\n")))
                     out.flush()
                     os.fsync(out.fileno())
                 os.replace(temp, target)

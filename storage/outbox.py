@@ -23,9 +23,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, and_, bindparam, desc, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
-from ..states.errors import StorageError
+from ..states.errors import Busy, StorageError
 from ..workflow.ports import OutboxEntry, OutgoingMessage
+from .contention import BUSY, is_contention
 from .schema import outbox
 
 STATUSES = ("queued", "sending", "sent", "failed", "skipped")
@@ -110,17 +112,26 @@ class SqlOutbox:
         rows = self.conn.execute(_CLAIM[self.dialect], {"now": now, "until": until, "n": limit})
         return sorted((_entry(row) for row in rows), key=lambda e: e.id)
 
+    def _write(self, statement, params: dict) -> None:
+        """A mark; another writer holding the database is ``Busy`` (the caller retries)."""
+        try:
+            self.conn.execute(statement, params)
+        except DBAPIError as exc:
+            if is_contention(exc):
+                raise Busy(BUSY) from exc
+            raise
+
     def mark_sent(self, entry_id: int, now: datetime, warning: str = "") -> None:
-        self.conn.execute(_SENT, {"oid": entry_id, "at": now, "error": warning})
+        self._write(_SENT, {"oid": entry_id, "at": now, "error": warning})
 
     def mark_retry(self, entry_id: int, next_attempt_at: datetime, error: str) -> None:
-        self.conn.execute(_RETRY, {"oid": entry_id, "at": next_attempt_at, "error": error})
+        self._write(_RETRY, {"oid": entry_id, "at": next_attempt_at, "error": error})
 
     def mark_failed(self, entry_id: int, error: str) -> None:
-        self.conn.execute(_END, {"oid": entry_id, "new": "failed", "error": error})
+        self._write(_END, {"oid": entry_id, "new": "failed", "error": error})
 
     def mark_skipped(self, entry_id: int, reason: str) -> None:
-        self.conn.execute(_END, {"oid": entry_id, "new": "skipped", "error": reason})
+        self._write(_END, {"oid": entry_id, "new": "skipped", "error": reason})
 
     def list(self, status: str | None = None, limit: int = 100) -> list[OutboxEntry]:
         """Messages, newest first, optionally only those of ``status``."""

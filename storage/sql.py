@@ -25,6 +25,7 @@ from ..states.codec import from_plain, to_plain
 from ..states.errors import BadInput, Busy, Conflict, NotFound, StorageError
 from ..workflow.audit import GENESIS, canonical, chain
 from ..workflow.ports import AuditEvent, ChainHead, NewEvent, ProcessSummary
+from .contention import BUSY, is_contention
 from .deadlines import SqlDeadlineRepository
 from .outbox import SqlOutbox
 from .schema import audit_events, processes
@@ -51,8 +52,6 @@ _EVENTS = (select(audit_events).where(audit_events.c.process_id == bindparam("pi
            .order_by(audit_events.c.seq))
 
 
-BUSY = ("the process is being changed by someone else right now: nothing was saved; retry in "
-        "a moment")
 
 
 MAX_ID = 2**31 - 1
@@ -136,7 +135,7 @@ class SqlProcessRepository:
         except DataError as exc:
             raise BadInput(f"a value does not fit the database: {_first_line(exc)}") from None
         except DBAPIError as exc:
-            if _is_contention(exc):
+            if is_contention(exc):
                 raise Busy(BUSY) from exc
             raise
 
@@ -210,28 +209,33 @@ class SqlUnitOfWork:
         return self
 
     def commit(self) -> None:
-        self.tx.commit()
+        """Commit what was done so far; further work in this unit starts a new transaction."""
+        try:
+            self.conn.commit()
+        except DBAPIError as exc:
+            if is_contention(exc):
+                self.conn.rollback()
+                raise Busy(BUSY) from exc
+            raise
+
+    def rollback(self) -> None:
+        """Throw away what was done since the last commit."""
+        self.conn.rollback()
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
-            if self.tx.is_active:
-                self.tx.rollback()
+            if self.conn.in_transaction():
+                self.conn.rollback()
         finally:
             self.conn.close()
         if isinstance(exc, IntegrityError):
             raise Conflict(changed(None)) from exc
-        if isinstance(exc, DBAPIError) and _is_contention(exc):
+        if isinstance(exc, DBAPIError) and is_contention(exc):
             raise Busy(BUSY) from exc
         if isinstance(exc, DataError):
             raise BadInput(f"a value does not fit the database: {_first_line(exc)}") from None
         if isinstance(exc, OperationalError):
             raise StorageError(f"database error: {_first_line(exc)}") from exc
-
-
-def _is_contention(exc: DBAPIError) -> bool:
-    text = str(exc.orig).lower()
-    return any(s in text for s in ("database is locked", "could not serialize",
-                                   "deadlock detected", "lock not available"))
 
 
 def _first_line(exc: Exception) -> str:

@@ -195,4 +195,7 @@ class UnitOfWork(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
     def commit(self) -> None:
-        """Make everything done in this unit permanent."""
+        """Make everything done in this unit so far permanent (later work starts anew)."""
+
+    def rollback(self) -> None:
+        """Throw away what was done since the last commit."""

@@ -274,6 +274,10 @@ class FakeUnitOfWork:
         self.deadlines._apply()
         self.store.commits += 1
 
+    def rollback(self) -> None:
+        self.processes._discard()
+        self.deadlines._staged = {}
+
     def __exit__(self, *exc: object) -> None:
         if self.processes._cases or self.processes._events or self.processes._heads:
             self.store.rollbacks += 1
