@@ -22,12 +22,14 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import getaddresses
 from pathlib import Path
 from typing import Literal, Protocol
 
 import aiosmtplib
 
 from ..states.errors import BadInput
+from .email import to_bytes
 
 log = logging.getLogger(__name__)
 TLS_MODES = ("none", "starttls", "tls")
@@ -115,7 +117,7 @@ class FileSender:
             fd, temp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as out:
-                    out.write(mail.as_bytes(policy=mail.policy.clone(linesep="\r\n")))
+                    out.write(to_bytes(mail))
                     out.flush()
                     os.fsync(out.fileno())
                 os.replace(temp, target)
@@ -125,6 +127,12 @@ class FileSender:
         except OSError as error:
             return temporary(f"cannot write {target}: {error}")
         return SENT
+
+
+def recipients(mail: EmailMessage) -> list[str]:
+    """The envelope recipients: every address in To and Cc (no Bcc is ever set)."""
+    fields = [str(v) for v in mail.get_all("To", []) + mail.get_all("Cc", [])]
+    return [address for _, address in getaddresses(fields) if address]
 
 
 def _ignore(_index: int, _result: SendResult) -> None:
@@ -233,7 +241,7 @@ class SmtpSender:
     async def _send_one(self, client: aiosmtplib.SMTP, mail: EmailMessage) -> SendResult:
         """Send one e-mail and classify the answer; connection errors propagate."""
         try:
-            refused, _ = await client.send_message(mail, sender=self.sender)
+            refused, _ = await client.sendmail(self.sender, recipients(mail), to_bytes(mail))
         except CONNECTION_ERRORS:
             raise
         except aiosmtplib.SMTPRecipientsRefused as error:

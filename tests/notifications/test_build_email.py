@@ -105,3 +105,21 @@ def test_a_message_without_recipients_is_refused(templates):
     digest = templates.digest([], [], "de", DATE)
     with pytest.raises(BadInput, match="no recipient"):
         build_email(digest, "d1@x.de", SENDER)
+
+
+def test_wire_form_folds_long_headers_and_round_trips_them(templates, make_ctx):
+    from beteiligung.notifications.email import to_bytes
+    from beteiligung.notifications.senders import recipients
+
+    title = "Neugestaltung des Lindener Marktplatzes mit Wasserspiel, Bäumen und Bänken – Runde 2"
+    message = templates.reminder(make_ctx(process_title=title),
+                                 ["Anna Lehmann <anna@hannover-stadt.de>"],
+                                 ["jonas@hannover-stadt.de", "Jörg Groß <joerg@x.de>"], now=DATE)
+    raw = to_bytes(build_email(message, "m9@hannover-stadt.de", SENDER, date=DATE))
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    assert all(len(line) <= 78 for line in head.split(b"\r\n")) and head.isascii()
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed["Subject"] == message.subject and title in parsed["Subject"]
+    assert [a.display_name for a in parsed["Cc"].addresses] == ["", "Jörg Groß"]
+    assert recipients(build_email(message, "m9@x.de", SENDER, date=DATE)) == [
+        "anna@hannover-stadt.de", "jonas@hannover-stadt.de", "joerg@x.de"]
