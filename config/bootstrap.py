@@ -82,7 +82,8 @@ def build_composer(settings: Settings):
 
     folder = settings.reminders.templates
     templates = Templates(Path(folder) if folder else None)
-    return TemplateComposer(templates, settings.mail.base_url, settings.language)
+    return TemplateComposer(templates, settings.mail.base_url, settings.language,
+                            sender=settings.mail.sender)
 
 
 def build_sender(settings: Settings):

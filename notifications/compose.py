@@ -6,20 +6,49 @@ Import rule: ``states``, ``workflow`` (ports and the sweep's types) and this pac
 from __future__ import annotations
 
 from datetime import datetime
+from email.utils import parseaddr
 
+from ..states.errors import BadInput
 from ..workflow.ports import OutgoingMessage
 from ..workflow.reminders import Overdue, ReminderFacts, reminder_key
-from .messages import DigestItem, ReminderContext
+from .email import key_message_id, render
+from .messages import DigestItem, Message, ReminderContext
 from .templates import Templates
 
 
 class TemplateComposer:
-    """Renders reminders and escalations with the (possibly overridden) templates."""
+    """Renders reminders, escalations and digests with the (possibly overridden) templates,
+    and, given the From address, each into the finished e-mail that the outbox keeps."""
 
-    def __init__(self, templates: Templates, base_url: str, language: str = "de") -> None:
+    def __init__(self, templates: Templates, base_url: str, language: str = "de",
+                 sender: str | None = None) -> None:
+        """Args:
+            templates: the mail templates.
+            base_url: where the links in the e-mails point (``[mail] base_url``).
+            language: ``de`` or ``en``.
+            sender: the From address (``[mail] sender``); without it the outbox gets no
+                finished e-mail and delivery builds one (as before migration 0003).
+
+        Raises:
+            BadInput: ``sender`` is not an address with a valid domain.
+        """
         self.templates = templates
         self.base_url = base_url.rstrip("/")
         self.language = language
+        self.sender = sender
+        self.domain = ""
+        if sender is not None:
+            address = parseaddr(sender)[1]
+            if "@" not in address:
+                raise BadInput(f"mail sender {sender!r} is not an e-mail address "
+                               "(like beteiligung@hannover-stadt.de)")
+            self.domain = address.rpartition("@")[2]
+            key_message_id("check", self.domain)  # a malformed domain is refused at start-up
+
+    def _content(self, message: Message, key: str, now: datetime) -> bytes | None:
+        if self.sender is None or not (message.to or message.cc):
+            return None  # without recipients, delivery marks it failed for the coordinators
+        return render(message, key_message_id(key, self.domain), self.sender, now)
 
     def reminder(self, facts: ReminderFacts) -> OutgoingMessage:
         """The e-mail of one reminder step; its key makes queueing it twice a no-op."""
@@ -31,11 +60,12 @@ class TemplateComposer:
             link=f"{self.base_url}/processes/{case.id}", escalation=step.escalation,
             language=self.language)
         message = self.templates.reminder(context, facts.to, facts.cc, now=facts.now)
+        key = reminder_key(deadline, step.index)
         return OutgoingMessage(
-            dedup_key=reminder_key(deadline, step.index),
-            kind="escalation" if step.escalation else "reminder", to=message.to,
-            cc=message.cc, subject=message.subject, text=message.text, html=message.html,
-            ics=message.ics, process_id=case.id, deadline_id=deadline.id, step=step.index)
+            dedup_key=key, kind="escalation" if step.escalation else "reminder",
+            to=message.to, cc=message.cc, subject=message.subject, text=message.text,
+            html=message.html, ics=message.ics, process_id=case.id, deadline_id=deadline.id,
+            step=step.index, content=self._content(message, key, facts.now))
 
     def digest(self, items: list[Overdue], to: list[str], now: datetime) -> OutgoingMessage:
         """The coordinators' weekly digest; one per ISO week (its key)."""
@@ -43,6 +73,7 @@ class TemplateComposer:
                             i.days_overdue, i.case.lead) for i in items]
         message = self.templates.digest(lines, to, self.language, now)
         year, week, _ = now.isocalendar()
-        return OutgoingMessage(dedup_key=f"digest:{year}-W{week:02d}", kind="digest",
-                               to=message.to, cc=[], subject=message.subject,
-                               text=message.text, html=message.html)
+        key = f"digest:{year}-W{week:02d}"
+        return OutgoingMessage(dedup_key=key, kind="digest", to=message.to, cc=[],
+                               subject=message.subject, text=message.text, html=message.html,
+                               content=self._content(message, key, now))

@@ -1,15 +1,17 @@
 """The outbox dispatcher: claim due messages, send them outside any transaction, mark them.
 
 One round of ``deliver`` is: claim a batch under a lease (a short transaction); re-check each
-reminder against its deadline (a read) and skip the stale ones; build the e-mails, each with the
-Message-ID of its outbox row; send the batch through the ``Sender`` (one SMTP connection); mark
-every message in one more short transaction. Rounds repeat until nothing is due (bounded).
+reminder against its deadline (a read) and skip the stale ones; send the batch through the
+``Sender`` (one SMTP connection), each e-mail as the sweep rendered it (or, for a row queued
+before migration 0003, built now with the Message-ID of its row); mark each message sent in its
+own short transaction before the next one can be accepted. Rounds repeat until nothing is due
+(bounded).
 
 Nothing is lost: a message leaves the queue only as ``sent``, ``failed`` (kept, listed for the
 coordinators) or ``skipped``. A crash after sending and before marking leaves the lease to lapse;
-the batch's messages are then claimed and sent again, with the same Message-ID, so a receiving
-system can drop the duplicate. Only the messages of that one batch can be repeated: whatever was
-marked sent is never claimed again.
+the unmarked messages of the batch are then claimed and sent again, with the same Message-ID, so
+a receiving system can drop the duplicate. Only one of them can have gone out already: whatever
+was marked sent is never claimed again.
 
 A reminder is stale when its deadline no longer exists, was closed (met, waived, the phase left)
 or its reminders moved on: the sweep records the step it queued as the deadline's ``last_step``,
@@ -25,8 +27,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.utils import parseaddr
+from email.utils import getaddresses, parseaddr
 from pathlib import Path
 from typing import Protocol
 
@@ -37,7 +38,16 @@ from ..workflow.ports import Outbox, OutboxEntry, UnitOfWork
 from ..workflow.reminders import reminder_key
 from .email import build_email, make_message_id
 from .messages import Message
-from .senders import FileSender, Sender, SendResult, SmtpSender, permanent, temporary
+from .senders import (
+    Envelope,
+    FileSender,
+    Sender,
+    SendResult,
+    SmtpSender,
+    envelope,
+    permanent,
+    temporary,
+)
 
 log = logging.getLogger(__name__)
 LEASE_SECONDS = 300
@@ -180,10 +190,10 @@ class _Run:
         stale = _stale(self.env, entries)
         marks = [Mark(e.id, "skipped", stale[e.id]) for e in entries if e.id in stale]
         sending: list[OutboxEntry] = []
-        emails: list[EmailMessage] = []
+        emails: list[Envelope] = []
         for entry in (e for e in entries if e.id not in stale):
             try:
-                emails.append(to_email(entry, self.mail.sender, self.domain, at))
+                emails.append(to_envelope(entry, self.mail.sender, self.domain, at))
                 sending.append(entry)
             except BadInput as error:  # no recipient: no retry will cure that
                 marks.append(decide(entry, permanent(str(error)), at, max_attempts))
@@ -211,12 +221,32 @@ class _Run:
                                  for s in ("sent", "queued", "failed", "skipped")))
 
 
-def to_email(entry: OutboxEntry, sender: str, domain: str, at: datetime) -> EmailMessage:
-    """The e-mail of an outbox entry, with the Message-ID of its row."""
+def to_envelope(entry: OutboxEntry, sender: str, domain: str, at: datetime) -> Envelope:
+    """What to send for an outbox entry: the e-mail rendered when it was queued, or, for a row
+    from before migration 0003, one built now with the Message-ID of its row.
+
+    Raises:
+        BadInput: the message has no recipient.
+    """
     message = entry.message
-    return build_email(Message(list(message.to), list(message.cc), message.subject,
-                               message.text, message.html, message.ics),
-                       make_message_id(entry.id, domain), sender, date=at)
+    if message.content is None:
+        return envelope(build_email(Message(list(message.to), list(message.cc),
+                                            message.subject, message.text, message.html,
+                                            message.ics),
+                                    make_message_id(entry.id, domain), sender, date=at))
+    addresses = tuple(a for _, a in getaddresses([*message.to, *message.cc]) if a)
+    if not addresses:
+        raise BadInput(f"message {message.subject!r} has no recipient")
+    return Envelope(_message_id(message.content), addresses, message.content)
+
+
+def _message_id(content: bytes) -> str:
+    """The Message-ID header of a rendered e-mail (in its header block, before the body)."""
+    head = content.partition(b"\r\n\r\n")[0]
+    for line in head.split(b"\r\n"):
+        if line[:11].lower() == b"message-id:":
+            return line[11:].strip().decode("ascii", "replace")
+    return ""
 
 
 def _stale(env: Env, entries: list[OutboxEntry]) -> dict[int, str]:
@@ -224,8 +254,9 @@ def _stale(env: Env, entries: list[OutboxEntry]) -> dict[int, str]:
     if not checked:
         return {}
     with env.uow() as uow:
-        reasons = {e.id: why_stale(uow.deadlines.get(e.message.deadline_id), e.message.step,
-                                   e.message.dedup_key) for e in checked}
+        found = uow.deadlines.get_many([e.message.deadline_id for e in checked])
+    reasons = {e.id: why_stale(found.get(e.message.deadline_id), e.message.step,
+                               e.message.dedup_key) for e in checked}
     return {entry_id: reason for entry_id, reason in reasons.items() if reason}
 
 

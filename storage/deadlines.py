@@ -21,6 +21,7 @@ _FIELDS = ("process_id", "kind", "ref", "title", "due_at", "created_at", "status
 _SELECT = select(_c.id, *(_c[name] for name in _FIELDS))
 _FOR_PROCESS = _SELECT.where(_c.process_id == bindparam("pid")).order_by(_c.id)
 _GET = _SELECT.where(_c.id == bindparam("did"))
+_GET_MANY = _SELECT.where(_c.id.in_(bindparam("ids", expanding=True)))
 _DUE = (select(_c.id).where(_c.next_remind_at <= bindparam("now"))
         .order_by(_c.next_remind_at, _c.id).limit(bindparam("limit")))
 _OVERDUE = (_SELECT.where(_c.closed_at.is_(None), _c.due_at < bindparam("now"))
@@ -45,6 +46,13 @@ class SqlDeadlineRepository:
     def get(self, deadline_id: int) -> Deadline | None:
         row = self.conn.execute(_GET, {"did": deadline_id}).one_or_none()
         return _deadline(row) if row else None
+
+    def get_many(self, deadline_ids: list[int]) -> dict[int, Deadline]:
+        """The deadlines of these ids that exist, by id: one query."""
+        if not deadline_ids:
+            return {}
+        rows = self.conn.execute(_GET_MANY, {"ids": sorted(set(deadline_ids))})
+        return {row.id: _deadline(row) for row in rows}
 
     def add(self, deadline: Deadline) -> int:
         values = {name: getattr(deadline, name) for name in _FIELDS} | {"version": 1}

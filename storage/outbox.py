@@ -2,7 +2,9 @@
 send them, claimed by the dispatcher under a lease, then marked.
 
 Queueing is an ``INSERT ... ON CONFLICT (dedup_key) DO NOTHING`` on both databases, so a
-second sweep queueing the same reminder changes nothing. Claiming is ONE statement,
+second sweep queueing the same reminder changes nothing; the body goes into ``outbox_bodies``
+(written once, never updated), so that claims and marks rewrite only the narrow queue row.
+Claiming is ONE statement,
 ``UPDATE ... WHERE id IN (SELECT ... [FOR UPDATE SKIP LOCKED]) RETURNING ...``: a
 select-then-update let two workers claim the same rows (engineering notes); this did not, on
 SQLite (one writer at a time) nor on PostgreSQL (row locks, skipping rows another claim holds).
@@ -21,17 +23,21 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, and_, bindparam, desc, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, desc, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from ..states.errors import Busy, StorageError
 from ..workflow.ports import OutboxEntry, OutgoingMessage
 from .contention import BUSY, is_contention
-from .schema import outbox
+from .schema import outbox, outbox_bodies
 
 STATUSES = ("queued", "sending", "sent", "failed", "skipped")
 _c = outbox.c
+_b = outbox_bodies.c
+_BODY = insert(outbox_bodies)
+_BODIES = (select(_b.outbox_id, _b.body_text, _b.body_html, _b.ics, _b.content)
+           .where(_b.outbox_id.in_(bindparam("ids", expanding=True))))
 # RETURNING tells whether the row went in: rowcount is not reliable for a single-row INSERT
 # on every driver (SQLAlchemy may add its own RETURNING for the primary key)
 _INSERT = {name: (dialect.insert(outbox).on_conflict_do_nothing(index_elements=["dedup_key"])
@@ -63,17 +69,24 @@ _END = (update(outbox).where(_ONE, _c.status == "sending")
 _REQUEUE = (update(outbox).where(_ONE, _c.status == "failed")
             .values(status="queued", next_attempt_at=bindparam("at"), attempts=0,
                     leased_until=None))
-_LIST_ALL = select(outbox).order_by(desc(_c.id)).limit(bindparam("n"))
-_LIST_STATUS = (select(outbox).where(_c.status == bindparam("status"))
+_WITH_BODY = select(outbox, _b.body_text, _b.body_html, _b.ics, _b.content).select_from(
+    outbox.outerjoin(outbox_bodies, _b.outbox_id == _c.id))
+_LIST_ALL = _WITH_BODY.order_by(desc(_c.id)).limit(bindparam("n"))
+_LIST_STATUS = (_WITH_BODY.where(_c.status == bindparam("status"))
                 .order_by(desc(_c.id)).limit(bindparam("n")))
 
 
-def _entry(row) -> OutboxEntry:
+def _entry(row, body) -> OutboxEntry:
+    text, html, ics, content = body if body is not None else ("", "", None, None)
     message = OutgoingMessage(row.dedup_key, row.kind, json.loads(row.recipients),
-                              json.loads(row.cc), row.subject, row.body_text, row.body_html,
-                              row.ics, row.process_id, row.deadline_id, row.step)
+                              json.loads(row.cc), row.subject, text, html, ics,
+                              row.process_id, row.deadline_id, row.step, content)
     return OutboxEntry(row.id, message, row.status, row.attempts, row.next_attempt_at,
                        row.leased_until, row.last_error, row.created_at, row.sent_at)
+
+
+def _joined(row) -> OutboxEntry:
+    return _entry(row, (row.body_text, row.body_html, row.ics, row.content))
 
 
 def _check_dialect(connection: Connection) -> str:
@@ -99,18 +112,29 @@ class SqlOutbox:
             "dedup_key": message.dedup_key, "kind": message.kind,
             "recipients": json.dumps(list(message.to), ensure_ascii=False),
             "cc": json.dumps(list(message.cc), ensure_ascii=False),
-            "subject": message.subject, "body_text": message.text, "body_html": message.html,
-            "ics": message.ics, "process_id": message.process_id,
+            "subject": message.subject, "process_id": message.process_id,
             "deadline_id": message.deadline_id, "step": message.step, "status": "queued",
             "attempts": 0, "next_attempt_at": now, "leased_until": None, "last_error": "",
             "created_at": now, "sent_at": None}
-        return self.conn.execute(_INSERT[self.dialect], values).first() is not None
+        inserted = self.conn.execute(_INSERT[self.dialect], values).first()
+        if inserted is None:
+            return False
+        self.conn.execute(_BODY, {"outbox_id": inserted.id, "body_text": message.text,
+                                  "body_html": message.html, "ics": message.ics,
+                                  "content": message.content})
+        return True
 
     def claim(self, now: datetime, lease_seconds: int, limit: int) -> list[OutboxEntry]:
         """Lease up to ``limit`` due messages (oldest first) until ``now + lease_seconds``."""
         until = now + timedelta(seconds=lease_seconds)
-        rows = self.conn.execute(_CLAIM[self.dialect], {"now": now, "until": until, "n": limit})
-        return sorted((_entry(row) for row in rows), key=lambda e: e.id)
+        rows = sorted(self.conn.execute(_CLAIM[self.dialect],
+                                        {"now": now, "until": until, "n": limit}),
+                      key=lambda row: row.id)
+        if not rows:
+            return []
+        bodies = {b.outbox_id: tuple(b)[1:] for b in
+                  self.conn.execute(_BODIES, {"ids": [row.id for row in rows]})}
+        return [_entry(row, bodies.get(row.id)) for row in rows]
 
     def _write(self, statement, params: dict) -> None:
         """A mark; another writer holding the database is ``Busy`` (the caller retries)."""
@@ -139,7 +163,7 @@ class SqlOutbox:
             rows = self.conn.execute(_LIST_ALL, {"n": limit})
         else:
             rows = self.conn.execute(_LIST_STATUS, {"status": status, "n": limit})
-        return [_entry(row) for row in rows]
+        return [_joined(row) for row in rows]
 
     def requeue(self, entry_id: int, now: datetime) -> bool:
         """Queue a failed message again with a fresh count of attempts."""

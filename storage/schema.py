@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -139,7 +140,9 @@ class DeadlineRow(Base):
 
 
 class OutboxRow(Base):
-    """An e-mail to send, written in the transaction that decided to send it."""
+    """An e-mail to send, written in the transaction that decided to send it: what it is and
+    where it stands. Its body is in ``outbox_bodies``, written once, so that claiming and
+    marking rewrite only this narrow row (SQLite rewrites a whole row on every update)."""
 
     __tablename__ = "outbox"
 
@@ -152,9 +155,6 @@ class OutboxRow(Base):
     recipients: Mapped[str] = mapped_column(Text)
     cc: Mapped[str] = mapped_column(Text)
     subject: Mapped[str] = mapped_column(Text)
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
-    ics: Mapped[str | None] = mapped_column(Text, nullable=True)
     status: Mapped[str] = mapped_column(String(10))
     attempts: Mapped[int] = mapped_column(Integer)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -166,7 +166,22 @@ class OutboxRow(Base):
     __table_args__ = (Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),)
 
 
+class OutboxBodyRow(Base):
+    """The body of an outbox message, never updated: its parts, and the finished e-mail as
+    rendered when it was queued and sent as it is (NULL for a message queued before 0003)."""
+
+    __tablename__ = "outbox_bodies"
+
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    ics: Mapped[str | None] = mapped_column(Text, nullable=True)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
 processes = ProcessRow.__table__
 audit_events = AuditEventRow.__table__
 deadlines = DeadlineRow.__table__
 outbox = OutboxRow.__table__
+outbox_bodies = OutboxBodyRow.__table__

@@ -109,6 +109,9 @@ class DeadlineRepository(Protocol):
     def get(self, deadline_id: int) -> Deadline | None:
         """One deadline, if it exists."""
 
+    def get_many(self, deadline_ids: list[int]) -> dict[int, Deadline]:
+        """The deadlines of these ids that exist, by id (one query)."""
+
     def add(self, deadline: Deadline) -> int:
         """Store a new deadline; return its id."""
 
@@ -124,7 +127,10 @@ class DeadlineRepository(Protocol):
 
 @dataclass(frozen=True)
 class OutgoingMessage:
-    """An e-mail to queue; ``dedup_key`` makes queueing it twice a no-op (deadline x step)."""
+    """An e-mail to queue; ``dedup_key`` makes queueing it twice a no-op (deadline x step).
+
+    ``content`` is the finished e-mail (headers and MIME body, CRLF line ends) as the composer
+    rendered it, sent as it is; the other fields say what it is, for listing and checking."""
 
     dedup_key: str
     kind: str
@@ -137,6 +143,7 @@ class OutgoingMessage:
     process_id: int | None = None
     deadline_id: int | None = None
     step: int | None = None
+    content: bytes | None = None
 
 
 @dataclass(frozen=True)

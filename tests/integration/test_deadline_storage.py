@@ -69,3 +69,17 @@ def test_update_is_optimistic(env, engine, kit):
     with engine.connect() as conn:
         stored = SqlDeadlineRepository(conn).get(did)
     assert (stored.last_step, stored.status, stored.version) == (0, "open", 2)
+
+
+def test_get_many_returns_those_that_exist_by_id(env, engine, kit):
+    pid = kit.new_process(env)
+    with engine.begin() as conn:
+        repo = SqlDeadlineRepository(conn)
+        a, b = _deadline(pid, "a", None), _deadline(pid, "b", None)
+        repo.add(a)
+        repo.add(b)
+    with engine.connect() as conn:
+        repo = SqlDeadlineRepository(conn)
+        found = repo.get_many([b.id, a.id, b.id, 99_999])
+        assert found == {a.id: repo.get(a.id), b.id: repo.get(b.id)}
+        assert repo.get_many([]) == {}

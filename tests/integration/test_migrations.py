@@ -26,7 +26,8 @@ from beteiligung.storage.migrate import (
 from beteiligung.storage.schema import Base
 from beteiligung.workflow import process
 
-TABLES = {"alembic_version", "processes", "audit_events", "deadlines", "outbox"}
+TABLES = {"alembic_version", "processes", "audit_events", "deadlines", "outbox",
+          "outbox_bodies"}
 
 
 def _config() -> Config:
@@ -156,3 +157,38 @@ def test_downgrade_to_nothing_and_up_again(empty_engine):
 
     assert upgrade(empty_engine) == (None, HEAD)
     assert _differences(empty_engine, Base.metadata) == []
+
+
+def test_a_message_queued_before_0003_survives_the_upgrade_and_is_delivered(empty_engine,
+                                                                            tmp_path):
+    """0003 adds the rendered e-mail to the outbox; a row queued before has none, keeps its
+    parts, and delivery builds it from them."""
+    import email
+    import email.policy
+    from datetime import UTC, datetime
+
+    from beteiligung.notifications.dispatch import to_envelope
+    from beteiligung.storage.sql import SqlUnitOfWork
+
+    config = _config()
+    with empty_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+    queued = datetime(2026, 5, 4, 6, 0, tzinfo=UTC)
+    with empty_engine.begin() as conn:
+        conn.execute(text(  # a row as 0002 wrote it, its body in the row
+            "INSERT INTO outbox (dedup_key, kind, recipients, cc, subject, body_text, "
+            "body_html, ics, status, attempts, next_attempt_at, last_error, created_at) "
+            "VALUES ('k', 'reminder', '[\"lead@x.de\"]', '[]', 'Erinnerung', 'Text ü', "
+            "'<p>Text ü</p>', NULL, 'queued', 0, :at, '', :at)"), {"at": queued})
+    assert upgrade(empty_engine) == ("0002", HEAD)
+    with SqlUnitOfWork(empty_engine) as uow:
+        [entry] = uow.outbox.claim(queued, 60, 10)
+        uow.commit()
+    assert entry.message.content is None and entry.message.text == "Text ü"
+    out = to_envelope(entry, "b@hannover-stadt.de", "hannover-stadt.de", queued)
+    mail = email.message_from_bytes(out.content, policy=email.policy.default)
+    assert out.recipients == ("lead@x.de",)
+    assert out.message_id == mail["Message-ID"] == (
+        f"<beteiligung.outbox.{entry.id}@hannover-stadt.de>")
+    assert mail.get_body(preferencelist=("plain",)).get_content().strip() == "Text ü"

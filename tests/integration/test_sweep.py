@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from beteiligung.config.bootstrap import build_composer
-from beteiligung.storage.schema import deadlines, outbox
+from beteiligung.storage.schema import deadlines, outbox, outbox_bodies
 from beteiligung.workflow import process
 from beteiligung.workflow.reminders import sweep
 
@@ -21,8 +21,12 @@ def at(*args) -> datetime:
 
 
 def _outbox(engine):
+    """The queued rows with their bodies."""
     with engine.connect() as conn:
-        return list(conn.execute(select(outbox).order_by(outbox.c.id)))
+        return list(conn.execute(
+            select(outbox, outbox_bodies).join(outbox_bodies,
+                                               outbox_bodies.c.outbox_id == outbox.c.id)
+            .order_by(outbox.c.id)))
 
 
 def test_each_step_is_queued_once_and_catch_up_takes_only_the_latest(env, engine, settings,
@@ -109,3 +113,33 @@ def test_two_sweeps_at_once_queue_each_step_once(env, engine, settings, kit):
                               .where(deadlines.c.status == "missed")).scalar_one()
     assert missed == 6
     assert process.verify_audit(env)[1] == []
+
+
+def test_the_sweep_queues_the_finished_e_mail(env, engine, settings, kit):
+    """The outbox keeps each reminder as the e-mail that will go out, rendered once when it is
+    queued: Message-ID from its key, dated when it was queued, addressed like the row."""
+    import email
+    import email.policy
+    from email.utils import parsedate_to_datetime
+
+    from beteiligung.notifications.compose import TemplateComposer
+    from beteiligung.notifications.templates import Templates
+
+    kit.new_process(env)
+    now = at(2026, 4, 17, 8, 0)
+    [queued] = sweep(env, build_composer(settings), now).queued
+    (row,) = _outbox(engine)
+    mail = email.message_from_bytes(row.content, policy=email.policy.default)
+    domain = settings.mail.sender.rpartition("@")[2].rstrip(">")
+    assert mail["Message-ID"] == (f"<beteiligung.{queued.dedup_key.replace(':', '.')}"
+                                  f"@{domain}>")
+    assert parsedate_to_datetime(mail["Date"]) == now
+    assert mail["Subject"] == row.subject and mail["From"] == settings.mail.sender
+    assert kit.LEAD.email in mail["To"]
+    text = mail.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+    assert text == row.body_text
+    assert [a.get_filename() for a in mail.iter_attachments()] == ["frist.ics"]
+    # without a From address the composer leaves the building to delivery
+    bare = TemplateComposer(Templates(), settings.mail.base_url)
+    assert len(sweep(env, bare, at(2026, 4, 28, 8, 0)).queued) == 1
+    assert _outbox(engine)[-1].content is None and _outbox(engine)[-1].body_text

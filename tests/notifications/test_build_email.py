@@ -123,3 +123,59 @@ def test_wire_form_folds_long_headers_and_round_trips_them(templates, make_ctx):
     assert [a.display_name for a in parsed["Cc"].addresses] == ["", "Jörg Groß"]
     assert recipients(build_email(message, "m9@x.de", SENDER, date=DATE)) == [
         "anna@hannover-stadt.de", "jonas@hannover-stadt.de", "joerg@x.de"]
+
+
+def test_key_message_id_is_stable_readable_and_unique_per_key():
+    from beteiligung.notifications.email import key_message_id
+
+    key = "deadline:12:2026-03-24:step:1"
+    assert key_message_id(key, "Hannover-Stadt.DE") == (
+        "beteiligung.deadline.12.2026-03-24.step.1@hannover-stadt.de")
+    assert key_message_id(key, "x.de") != key_message_id(key.replace(":1", ":2"), "x.de")
+    assert key_message_id("a b<c>@d", "x.de") == "beteiligung.a_b_c__d@x.de"
+    with pytest.raises(BadInput, match="not a domain"):
+        key_message_id(key, "x@y.de")
+
+
+def test_the_bytes_are_those_of_the_stock_generator(reminder):
+    """``to_bytes`` writes bodies in one piece and chooses its own boundaries; what it writes
+    is what ``email.generator.BytesGenerator`` writes for the same message."""
+    import io
+    from email.generator import BytesGenerator
+
+    from beteiligung.notifications.email import WIRE, to_bytes
+
+    mail = build_email(reminder, "m1@hannover-stadt.de", SENDER, date=DATE)
+    ours = to_bytes(mail)
+    stock = io.BytesIO()
+    BytesGenerator(stock, policy=WIRE).flatten(mail)
+    assert ours == stock.getvalue()
+    assert b"\r\n" in ours and b"\n" not in ours.replace(b"\r\n", b"")
+
+
+def test_boundaries_cannot_occur_in_any_part(templates, make_ctx):
+    """Each part is quoted-printable or base64, which never write ``=_``; the boundaries
+    begin with it, so even a text made of boundary-like lines cannot end a part early."""
+    from beteiligung.notifications.email import to_bytes
+
+    tricky = "--=_beteiligung_0\n=_beteiligung_\nFrom here on\n" * 3
+    message = templates.reminder(make_ctx(process_title=tricky), ["a@x.de"], [], now=DATE)
+    raw = to_bytes(build_email(message, "m2@x.de", SENDER, date=DATE))
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert [p.get_content_type() for p in parsed.walk()] == [
+        "multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/calendar"]
+    text = parsed.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+    assert tricky.splitlines()[0] in text and "\nFrom here on" in text  # not ">From"
+    boundaries = {p.get_boundary() for p in parsed.walk() if p.is_multipart()}
+    assert len(boundaries) == 2 and all(b.startswith("=_beteiligung_") for b in boundaries)
+
+
+def test_render_gives_the_finished_wire_bytes(reminder):
+    from beteiligung.notifications.email import render
+
+    raw = render(reminder, "beteiligung.k@hannover-stadt.de", SENDER, DATE)
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed["Message-ID"] == "<beteiligung.k@hannover-stadt.de>"
+    assert parsedate_to_datetime(parsed["Date"]) == DATE
+    assert parsed.get_body(preferencelist=("plain",)).get_content().replace(
+        "\r\n", "\n") == reminder.text

@@ -8,17 +8,21 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 
 from beteiligung.notifications.email import build_email, make_message_id
-from beteiligung.notifications.senders import FileSender, file_name
+from beteiligung.notifications.senders import Envelope, FileSender, envelope, file_name
 
 SENDER = "beteiligung@hannover-stadt.de"
 
 
-def _mails(templates, make_ctx, count: int) -> list[EmailMessage]:
+def _built(templates, make_ctx, count: int) -> list[EmailMessage]:
     stamp = datetime(2026, 5, 23, 7, 0, tzinfo=UTC)
     return [build_email(templates.reminder(make_ctx(deadline_id=i), [f"lead{i}@x.de"], [],
                                            now=stamp),
                         make_message_id(i, "hannover-stadt.de"), SENDER, date=stamp)
             for i in range(1, count + 1)]
+
+
+def _mails(templates, make_ctx, count: int) -> list[Envelope]:
+    return [envelope(mail) for mail in _built(templates, make_ctx, count)]
 
 
 def test_each_mail_becomes_a_parseable_eml_file(tmp_path, templates, make_ctx):
@@ -40,11 +44,11 @@ def test_each_mail_becomes_a_parseable_eml_file(tmp_path, templates, make_ctx):
 def test_sending_again_replaces_the_file_and_leaves_no_temporary_files(tmp_path, templates,
                                                                        make_ctx):
     sender = FileSender(tmp_path)
-    [mail] = _mails(templates, make_ctx, 1)
-    sender.send_batch([mail])
+    [mail] = _built(templates, make_ctx, 1)
+    sender.send_batch([envelope(mail)])
     del mail["Subject"]
     mail["Subject"] = "second"
-    assert sender.send_batch([mail])[0].ok
+    assert sender.send_batch([envelope(mail)])[0].ok
     [only] = list(tmp_path.iterdir())
     assert email.message_from_bytes(only.read_bytes())["Subject"] == "second"
 
@@ -60,7 +64,8 @@ def test_an_unwritable_folder_is_a_temporary_failure(tmp_path, templates, make_c
 def test_a_mail_without_message_id_is_refused_for_good(tmp_path):
     mail = EmailMessage()
     mail["Subject"] = "no id"
-    [result] = FileSender(tmp_path).send_batch([mail])
+    mail["To"] = "lead@x.de"
+    [result] = FileSender(tmp_path).send_batch([envelope(mail)])
     assert (result.ok, result.permanent) == (False, True)
     assert list(tmp_path.iterdir()) == []
 

@@ -13,7 +13,7 @@ import pytest
 from icalendar import Calendar
 
 from beteiligung.notifications.email import build_email, make_message_id
-from beteiligung.notifications.senders import FileSender, SmtpSender
+from beteiligung.notifications.senders import FileSender, SmtpSender, envelope
 from beteiligung.states.errors import BadInput
 
 FROM = "beteiligung@hannover-stadt.de"
@@ -22,9 +22,9 @@ STAMP = datetime(2026, 5, 23, 7, 0, tzinfo=UTC)
 
 
 def _mails(templates, make_ctx, count: int, to=None, cc=()) -> list:
-    return [build_email(templates.reminder(make_ctx(deadline_id=i),
+    return [envelope(build_email(templates.reminder(make_ctx(deadline_id=i),
                                            list(to or [f"lead{i}@x.de"]), list(cc), now=STAMP),
-                        make_message_id(i, "hannover-stadt.de"), FROM, date=STAMP)
+                        make_message_id(i, "hannover-stadt.de"), FROM, date=STAMP))
             for i in range(1, count + 1)]
 
 
@@ -202,3 +202,52 @@ def test_each_result_is_reported_as_soon_as_its_message_is_done(smtp_server, tem
     SmtpSender("127.0.0.1", closed, "none", timeout=2, sender=BOUNCES).send_batch(
         mails, lambda i, r: down.append((i, r.ok)))
     assert down == [(0, False), (1, False), (2, False)]
+
+
+def test_each_result_is_reported_once_in_order_even_when_the_connection_drops(
+        smtp_server, templates, make_ctx):
+    server = smtp_server(drop_after=2)
+    seen: list[tuple[int, bool]] = []
+    _sender(server).send_batch(_mails(templates, make_ctx, 4),
+                               lambda i, r: seen.append((i, r.ok)))
+    assert seen == [(0, True), (1, True), (2, False), (3, False)]
+
+
+def test_a_failing_record_stops_the_batch_before_the_next_message(smtp_server, templates,
+                                                                  make_ctx):
+    """When recording a sent message fails, nothing more goes out: at most that one message
+    is sent without being recorded."""
+    server = smtp_server()
+
+    def record(index, result):
+        raise RuntimeError("database gone")
+
+    with pytest.raises(RuntimeError, match="database gone"):
+        _sender(server).send_batch(_mails(templates, make_ctx, 3), record)
+    assert len(server.handler.arrived) == 1
+
+
+def test_a_refused_envelope_is_reset_and_the_next_message_goes_out(smtp_server, templates,
+                                                                   make_ctx):
+    server = smtp_server(refuse=frozenset({"gone@x.de"}))
+    [good] = _mails(templates, make_ctx, 1)
+    bad_address = envelope_with(good, ("a b@x.de",))  # unfit for an SMTP command line
+    refused = envelope_with(good, ("gone@x.de",))
+    results = _sender(server).send_batch([bad_address, refused, good])
+    assert [(r.ok, r.permanent) for r in results] == [(False, True), (False, True), (True, False)]
+    assert "550" in results[1].error
+    assert [a.rcpt_tos for a in server.handler.arrived] == [["lead1@x.de"]]
+
+
+def test_an_envelope_without_recipients_is_refused_for_good(smtp_server, templates, make_ctx):
+    server = smtp_server()
+    [good] = _mails(templates, make_ctx, 1)
+    results = _sender(server).send_batch([envelope_with(good, ()), good])
+    assert [(r.ok, r.permanent) for r in results] == [(False, True), (True, False)]
+    assert "no recipient" in results[0].error and len(server.handler.arrived) == 1
+
+
+def envelope_with(mail, recipients):
+    from dataclasses import replace
+
+    return replace(mail, recipients=tuple(recipients))

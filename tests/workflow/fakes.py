@@ -228,6 +228,10 @@ class FakeDeadlineRepository:
         found = self._current().get(deadline_id)
         return copy.deepcopy(found) if found else None
 
+    def get_many(self, deadline_ids: list[int]) -> dict[int, Deadline]:
+        found = {i: self.get(i) for i in deadline_ids}
+        return {i: d for i, d in found.items() if d is not None}
+
     def add(self, deadline: Deadline) -> int:
         deadline.id = max(self._current(), default=0) + 1
         deadline.version = 1
