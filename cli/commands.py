@@ -126,6 +126,10 @@ def advance(args: argparse.Namespace) -> int:
 
 
 def history(args: argparse.Namespace) -> int:
+    if getattr(args, "format", "text") == "mermaid":
+        from .timeline import mermaid
+
+        return mermaid(args)
     events = process.history(wired(), args.id)
     if args.json:
         print_json(list(audit.iter_timeline(events)))

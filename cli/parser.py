@@ -87,9 +87,28 @@ def build_parser() -> Parser:
 
     p = _cmd(sub, "history", "commands:history", "the audit timeline of a process", json=True)
     p.add_argument("id", type=int)
+    p.add_argument("--format", choices=("text", "mermaid"), default="text",
+                   help="mermaid: a Gantt chart of the phases and deadlines")
 
-    aud = _group(sub, "audit", "check the audit trail")
+    aud = _group(sub, "audit", "the coordinators' checks: audit trail and stuck processes")
     _cmd(aud, "verify", "commands:audit_verify", "verify every process's hash chain", json=True)
+    p = _cmd(aud, "export", "auditing:export", "a process's whole audit trail as JSON lines "
+             "(verifiable with the hash recipe in docs/audit.md)")
+    p.add_argument("id", type=int)
+    p.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
+    p = _cmd(aud, "stuck", "oversight:stuck", "every open process that is stuck, overdue or "
+             "breaking a rule, most severe first", json=True)
+    p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: today)")
+    p.add_argument("--department", metavar="D", help="only this department")
+    p.add_argument("--district", metavar="X", help="only processes in this Stadtbezirk")
+    p.add_argument("--csv", action="store_true", help="CSV with every field")
+    p.add_argument("--fail-on", choices=("info", "warning", "critical"),
+                   help="exit 1 when a finding has this severity or a higher one")
+
+    exp = _group(sub, "export", "open data")
+    p = _cmd(exp, "public", "public:export", "the Vorhabenliste: only what is published")
+    p.add_argument("--format", choices=("json", "csv", "html"), default="json")
+    p.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
 
     defn = _group(sub, "definition", "the lifecycle definition")
     _cmd(defn, "diagram", "commands:definition_diagram", "the lifecycle as a Mermaid diagram",
@@ -160,11 +179,15 @@ def _entry_commands(sub) -> None:
     p = _cmd(grp, "list", "entry:suggestion_list", "the suggestions of a process", json=True)
     p.add_argument("id", type=int)
 
-    grp = _group(sub, "report", "pre-report and post-report (R9)")
+    grp = _group(sub, "report", "pre-report and post-report (R9); the quarterly report")
     p = _cmd(grp, "publish", "entry:report_publish", "publish a report", actor=True)
     p.add_argument("id", type=int)
     p.add_argument("kind", choices=("pre", "post"))
     p.add_argument("--text", required=True)
+    p = _cmd(grp, "quarterly", "reports:quarterly", "the quarterly report (Berichtswesen)")
+    p.add_argument("--quarter", required=True, metavar="YYYYQn", help="e.g. 2026Q4")
+    p.add_argument("--format", choices=("html", "md", "csv"), default="html")
+    p.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
 
     grp = _group(sub, "dialogue", "dialogue activities of the current round")
     p = _cmd(grp, "add", "entry:dialogue_add", "record a dialogue activity", actor=True)

@@ -5,11 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -17,31 +13,15 @@ from beteiligung.storage.engine import make_engine
 from beteiligung.storage.sql import SqlUnitOfWork
 from beteiligung.workflow.ports import OutgoingMessage
 
-SCRIPT = str(Path(sys.executable).parent / "beteiligung")
 LEAD = "anna.lehmann@hannover-stadt.de"
 COORDINATOR = "koordination@hannover-stadt.de"
 NOW = datetime(2026, 5, 23, 7, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def cli(db_url, tmp_path):
-    """Run the console script against the test database; returns the completed process."""
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("BETEILIGUNG_")}
-    environ |= {"BETEILIGUNG_DATABASE_URL": db_url, "BETEILIGUNG_USER": LEAD,
-                "BETEILIGUNG_CONFIG": str(tmp_path / "settings.toml"),
-                "BETEILIGUNG_MAIL_FOLDER": str(tmp_path / "mail"),
-                "BETEILIGUNG_MAIL_SENDER": "beteiligung@hannover-stadt.de"}
-    (tmp_path / "settings.toml").write_text(f'coordinators = ["{COORDINATOR}"]\n')
-
-    def run(*args: str, check: int | None = 0) -> subprocess.CompletedProcess:
-        done = subprocess.run([SCRIPT, *args], capture_output=True, text=True, env=environ,
-                              timeout=60)
-        assert "Traceback" not in done.stderr, done.stderr
-        if check is not None:
-            assert done.returncode == check, (done.returncode, done.stdout, done.stderr)
-        return done
-
-    return run
+def cli(make_cli):
+    """The console script against the test database (tests/e2e/conftest.py)."""
+    return make_cli(env={"BETEILIGUNG_MAIL_SENDER": "beteiligung@hannover-stadt.de"})
 
 
 @pytest.fixture
