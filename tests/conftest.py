@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, Engine, text
 
 from beteiligung.config.bootstrap import build_env
 from beteiligung.config.settings import Settings
@@ -91,11 +93,41 @@ def db_url(request, tmp_path: Path, pg_schema_url) -> str:
         engine.dispose()
         return url
     engine = make_engine(pg_schema_url)
-    with engine.begin() as conn:
+    with audit_unguarded(engine) as conn:
         conn.execute(text("TRUNCATE outbox, deadlines, audit_events, processes "
                           "RESTART IDENTITY CASCADE"))
     engine.dispose()
     return pg_schema_url
+
+
+@contextmanager
+def audit_unguarded(engine: Engine) -> Iterator[Connection]:
+    """One transaction in which ``audit_events`` may be changed, as the table's owner could:
+    the append-only triggers (migration 0004) are disabled (PostgreSQL) or dropped (SQLite),
+    and are back in force when the transaction commits.
+
+    This is how the fixtures empty the table, and how the tamper tests play an attacker who
+    edits rows behind the application's back.
+    """
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+            yield conn
+            conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
+            return
+        triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = "
+                                     "'trigger' AND tbl_name = 'audit_events'")).all()
+        for name, _ in triggers:
+            conn.execute(text(f'DROP TRIGGER "{name}"'))
+        yield conn
+        for _, sql in triggers:
+            conn.execute(text(sql))
+
+
+@pytest.fixture
+def unguarded() -> Callable[[Engine], AbstractContextManager[Connection]]:
+    """``audit_unguarded`` for the test modules (they cannot import a conftest)."""
+    return audit_unguarded
 
 
 @pytest.fixture

@@ -1,10 +1,11 @@
-"""The audit chain: the hash recipe and the verification of stored trails.
+"""The audit chain: the hash recipe, the verification of stored trails, and their export.
 
-Recipe (documented in the README so a third party can verify an export): the SHA-256, in hex,
-of the UTF-8 bytes of the JSON object ``{"process_id", "seq", "at", "actor", "action",
-"from_phase", "to_phase", "reason", "payload", "prev_hash"}`` serialised with sorted keys,
-separators ``(",", ":")`` and ``ensure_ascii=False``; ``at`` is ISO 8601 in UTC with a ``Z``
-and microseconds. The first event's ``prev_hash`` is 64 zeros.
+Recipe (``docs/audit.md`` spells it out so that a third party can verify an export without
+this code): the SHA-256, in hex, of the UTF-8 bytes of the JSON object ``{"process_id", "seq",
+"at", "actor", "action", "from_phase", "to_phase", "reason", "payload", "prev_hash"}``
+serialised with sorted keys, separators ``(",", ":")`` and ``ensure_ascii=False``; ``at`` is
+ISO 8601 in UTC with a ``Z`` and microseconds. The first event's ``prev_hash`` is 64 zeros.
+Changing the recipe or the export's fields means changing ``docs/audit.md`` and its test.
 Import rule: ``states`` and the standard library only.
 """
 
@@ -15,8 +16,10 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
+from ..states.errors import NotFound
+from ..states.messages import BERLIN
 from .ports import AuditEvent, ChainHead, NewEvent
 
 GENESIS = "0" * 64
@@ -125,3 +128,58 @@ def iter_timeline(events: Iterable[AuditEvent]) -> Iterator[dict[str, Any]]:
         yield {"seq": e.seq, "at": format_at(e.at), "actor": e.actor, "action": e.action,
                "from_phase": e.from_phase, "to_phase": e.to_phase, "reason": e.reason,
                "payload": e.payload, "hash": e.hash}
+
+
+class TrailReader(Protocol):
+    """Reads one process's trail and the head its process row records (for ``export``)."""
+
+    def head(self, process_id: int) -> ChainHead | None:
+        """Where the process's chain should end, or ``None`` when there is no such process."""
+
+    def events(self, process_id: int) -> Iterable[AuditEvent]:
+        """The process's audit events, ordered by sequence number."""
+
+
+@dataclass(frozen=True)
+class Trail:
+    """One process's whole trail as stored, the head its row records, and its first break."""
+
+    head: ChainHead
+    events: list[AuditEvent]
+    broken: Break | None
+
+
+def read_trail(reader: TrailReader, process_id: int) -> Trail:
+    """The trail of one process, checked; ``NotFound`` when there is no such process.
+
+    The trail is returned as stored even when it is broken: an export must show what is
+    there, and ``broken`` says what the verification found.
+    """
+    head = reader.head(process_id)
+    if head is None:
+        raise NotFound(f"no process with id {process_id}")
+    events = list(reader.events(process_id))
+    _, breaks = verify([head], events)
+    return Trail(head, events, breaks[0] if breaks else None)
+
+
+HASHED = ("process_id", "seq", "at", "actor", "action", "from_phase", "to_phase", "reason",
+          "payload", "prev_hash")
+
+
+def export_record(event: AuditEvent) -> dict[str, Any]:
+    """One line of ``audit export``: every hashed field, the hash, and the local time.
+
+    ``at_local`` (Europe/Berlin, with its offset) is for reading only and is not hashed.
+    """
+    return {"process_id": event.process_id, "seq": event.seq, "at": format_at(event.at),
+            "at_local": event.at.astimezone(BERLIN).isoformat(timespec="seconds"),
+            "actor": event.actor, "action": event.action, "from_phase": event.from_phase,
+            "to_phase": event.to_phase, "reason": event.reason, "payload": event.payload,
+            "prev_hash": event.prev_hash, "hash": event.hash}
+
+
+def export_lines(events: Iterable[AuditEvent]) -> Iterator[str]:
+    """The JSON lines of an export, each ending in a newline (UTF-8 text, not escaped)."""
+    for event in events:
+        yield json.dumps(export_record(event), ensure_ascii=False, separators=(",", ":")) + "\n"

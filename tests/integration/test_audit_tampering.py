@@ -1,16 +1,22 @@
 """Tampering with ``audit_events`` behind the application's back is found by ``verify_audit``.
 
 Three processes get a trail each; the middle one is tampered with by SQL that bypasses the
-repository. The verification must name that process, the first broken event and the kind of
+repository. The database refuses UPDATE and DELETE on the table (migration 0004, see
+``test_audit_append_only.py``), so the attacker here is one who owns the table: each change
+runs with the append-only triggers disabled (``unguarded``), as the owner could do, and the
+triggers are back afterwards. Inserting needs no such power: the forgeries are plain INSERTs.
+The verification must name the tampered process, the first broken event and the kind of
 problem, and must leave the other two processes unbroken.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.engine import Engine
 
 from beteiligung.storage.schema import audit_events, processes
@@ -22,6 +28,14 @@ EDITED = "the event was edited"
 LINK = "link to the previous event does not match"
 GAP = "events removed or inserted"
 TRUNCATED = "events were removed from the end"
+
+Owner = Callable[[], AbstractContextManager[Connection]]
+
+
+@pytest.fixture
+def owner(engine, unguarded) -> Owner:
+    """A transaction as the table's owner, with the append-only triggers out of the way."""
+    return lambda: unguarded(engine)
 
 
 @pytest.fixture
@@ -55,24 +69,24 @@ def _event(engine: Engine, pid: int, seq: int):
             audit_events.c.process_id == pid, audit_events.c.seq == seq)).one()
 
 
-def _change(engine: Engine, pid: int, seq: int, /, **values) -> None:
-    with engine.begin() as conn:
+def _change(owner: Owner, pid: int, seq: int, /, **values) -> None:
+    with owner() as conn:
         done = conn.execute(update(audit_events).where(
             audit_events.c.process_id == pid, audit_events.c.seq == seq).values(**values))
         assert done.rowcount == 1
 
 
-def _remove(engine: Engine, pid: int, *seqs: int) -> None:
-    with engine.begin() as conn:
+def _remove(owner: Owner, pid: int, *seqs: int) -> None:
+    with owner() as conn:
         done = conn.execute(delete(audit_events).where(
             audit_events.c.process_id == pid, audit_events.c.seq.in_(seqs)))
         assert done.rowcount == len(seqs)
 
 
-def _shift_from(engine: Engine, pid: int, seq: int) -> None:
+def _shift_from(owner: Owner, pid: int, seq: int) -> None:
     """Move events ``seq`` and later one number up (in two steps: (process, seq) is unique)."""
     where = (audit_events.c.process_id == pid, audit_events.c.seq >= seq)
-    with engine.begin() as conn:
+    with owner() as conn:
         conn.execute(update(audit_events).where(*where).values(seq=audit_events.c.seq + 1000))
         conn.execute(update(audit_events).where(audit_events.c.process_id == pid,
                                                 audit_events.c.seq >= seq + 1000)
@@ -107,69 +121,69 @@ def _only_break(env, pid: int, total: int):
     ("to_phase", "closed"),
     ("from_phase", None),
 ])
-def test_edited_field_breaks_at_that_event(env, engine, trails, column, value):
+def test_edited_field_breaks_at_that_event(env, engine, owner, trails, column, value):
     target = trails["target"]
     assert getattr(_event(engine, target, 3), column) != value
-    _change(engine, target, 3, **{column: value})
+    _change(owner, target, 3, **{column: value})
 
     broken = _only_break(env, target, 10)
     assert broken.seq == 3 and EDITED in broken.problem, broken
 
 
-def test_edited_time_breaks_at_that_event(env, engine, trails):
+def test_edited_time_breaks_at_that_event(env, engine, owner, trails):
     target = trails["target"]
     at = _event(engine, target, 2).at
-    _change(engine, target, 2, at=at + timedelta(microseconds=1))
+    _change(owner, target, 2, at=at + timedelta(microseconds=1))
 
     broken = _only_break(env, target, 10)
     assert broken.seq == 2 and EDITED in broken.problem
 
 
-def test_edited_first_event_breaks_at_one(env, engine, trails):
+def test_edited_first_event_breaks_at_one(env, engine, owner, trails):
     target = trails["target"]
-    _change(engine, target, 1, payload=canonical({"title": "Anderer Titel"}))
+    _change(owner, target, 1, payload=canonical({"title": "Anderer Titel"}))
 
     broken = _only_break(env, target, 10)
     assert broken.seq == 1 and EDITED in broken.problem
 
 
-def test_edited_and_rehashed_event_breaks_the_next_link(env, engine, trails):
+def test_edited_and_rehashed_event_breaks_the_next_link(env, engine, owner, trails):
     """A forger who recomputes the edited event's hash breaks the link of the next one."""
     target = trails["target"]
     row = _event(engine, target, 3)
     payload = {"title": {"from": "x", "to": "Gefälscht"}}
     forged = NewEvent(row.at, row.actor, row.action, row.from_phase, row.to_phase, row.reason,
                       payload)
-    _change(engine, target, 3, payload=canonical(payload),
+    _change(owner, target, 3, payload=canonical(payload),
             hash=event_hash(target, 3, forged, row.prev_hash))
 
     broken = _only_break(env, target, 10)
     assert broken.seq == 4 and LINK in broken.problem
 
 
-def test_removed_middle_event_is_found(env, engine, trails):
+def test_removed_middle_event_is_found(env, engine, owner, trails):
     target = trails["target"]
-    _remove(engine, target, 3)
+    _remove(owner, target, 3)
 
     broken = _only_break(env, target, 9)
     assert broken.seq == 4
     assert "expected event 3, found 4" in broken.problem and GAP in broken.problem
 
 
-def test_removed_first_event_is_found(env, engine, trails):
+def test_removed_first_event_is_found(env, engine, owner, trails):
     target = trails["target"]
-    _remove(engine, target, 1)
+    _remove(owner, target, 1)
 
     broken = _only_break(env, target, 9)
     assert broken.seq == 2 and "expected event 1, found 2" in broken.problem
 
 
-def test_removed_middle_event_with_renumbered_rest_is_found(env, engine, trails):
+def test_removed_middle_event_with_renumbered_rest_is_found(env, engine, owner, trails):
     """Closing the gap by renumbering does not help: the link of the next event breaks."""
     target = trails["target"]
-    _remove(engine, target, 3)
+    _remove(owner, target, 3)
     for seq in (4, 5):
-        _change(engine, target, seq, seq=seq - 1)
+        _change(owner, target, seq, seq=seq - 1)
 
     broken = _only_break(env, target, 9)
     assert broken.seq == 3 and LINK in broken.problem
@@ -177,9 +191,9 @@ def test_removed_middle_event_with_renumbered_rest_is_found(env, engine, trails)
 
 @pytest.mark.parametrize("removed, first_missing", [((5,), 5), ((4, 5), 4),
                                                     ((1, 2, 3, 4, 5), 1)])
-def test_removed_last_events_are_found(env, engine, trails, removed, first_missing):
+def test_removed_last_events_are_found(env, engine, owner, trails, removed, first_missing):
     target = trails["target"]
-    _remove(engine, target, *removed)
+    _remove(owner, target, *removed)
 
     broken = _only_break(env, target, 10 - len(removed))
     assert broken.seq == first_missing
@@ -207,13 +221,13 @@ def test_forged_event_appended_with_a_valid_link_is_found_at_its_seq(env, engine
     assert "removed" not in broken.problem, broken.problem
 
 
-def test_last_event_replaced_by_a_valid_forgery_is_found_at_its_seq(env, engine, trails):
+def test_last_event_replaced_by_a_valid_forgery_is_found_at_its_seq(env, engine, owner, trails):
     """The last event swapped for one chained correctly with the public recipe: every link
     holds, only the head that ``processes`` records differs. The first broken event is 5, and
     nothing was removed."""
     target = trails["target"]
     prev = _event(engine, target, 4).hash
-    _remove(engine, target, 5)
+    _remove(owner, target, 5)
     _forge(engine, target, 5, prev, valid=True)
 
     broken = _only_break(env, target, 10)
@@ -221,20 +235,20 @@ def test_last_event_replaced_by_a_valid_forgery_is_found_at_its_seq(env, engine,
     assert "removed" not in broken.problem, broken.problem
 
 
-def test_forged_event_inserted_with_valid_link_breaks_the_next_link(env, engine, trails):
+def test_forged_event_inserted_with_valid_link_breaks_the_next_link(env, engine, owner, trails):
     """Shift events 3.. up and put a self-consistent forgery at 3: event 4 (the old 3) no
     longer links to its predecessor."""
     target = trails["target"]
-    _shift_from(engine, target, 3)
+    _shift_from(owner, target, 3)
     _forge(engine, target, 3, _event(engine, target, 2).hash, valid=True)
 
     broken = _only_break(env, target, 11)
     assert broken.seq == 4 and LINK in broken.problem
 
 
-def test_forged_event_inserted_with_wrong_link_breaks_at_it(env, engine, trails):
+def test_forged_event_inserted_with_wrong_link_breaks_at_it(env, engine, owner, trails):
     target = trails["target"]
-    _shift_from(engine, target, 3)
+    _shift_from(owner, target, 3)
     _forge(engine, target, 3, GENESIS, valid=True)
 
     broken = _only_break(env, target, 11)
@@ -251,9 +265,9 @@ def test_forged_event_with_a_duplicate_number_is_refused_by_the_database(env, en
     assert process.verify_audit(env) == (10, [])
 
 
-def test_two_tampered_processes_report_one_break_each(env, engine, trails):
-    _change(engine, trails["last"], 2, actor="mallory@example.org")
-    _remove(engine, trails["first"], 2)
+def test_two_tampered_processes_report_one_break_each(env, engine, owner, trails):
+    _change(owner, trails["last"], 2, actor="mallory@example.org")
+    _remove(owner, trails["first"], 2)
 
     checked, breaks = process.verify_audit(env)
     assert checked == 9
