@@ -1,0 +1,47 @@
+"""The SQL side of the public list: every process, streamed by id (``workflow.public``'s port).
+
+The rows are fetched in batches (``yield_per``; a server-side cursor on PostgreSQL) and each
+document is decoded only when the caller asks for the next case, so an export of many
+processes holds one batch of rows and one case in memory, not the whole table.
+Import rule: ``states``, ``workflow`` and SQLAlchemy only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from sqlalchemy import Connection, select
+
+from ..states.case import Case
+from ..states.codec import from_plain
+from .schema import processes
+from .sql import COLUMNS
+
+BATCH = 500
+_c = processes.c
+_ALL = select(*(_c[name] for name in COLUMNS), _c.document).order_by(_c.id)
+
+
+def decode(row) -> Case:
+    """The case of one ``processes`` row (its columns and its JSON document)."""
+    data = json.loads(row.document)
+    data.update({name: getattr(row, name) for name in COLUMNS})
+    return from_plain(Case, data)
+
+
+class SqlPublicProcesses:
+    """``workflow.public.PublicProcesses`` on one connection (inside a unit of work, so the
+    whole export reads one snapshot)."""
+
+    def __init__(self, connection: Connection, batch: int = BATCH) -> None:
+        self.conn = connection
+        self.batch = batch
+
+    def cases(self) -> Iterator[Case]:
+        result = self.conn.execution_options(yield_per=self.batch).execute(_ALL)
+        try:
+            for row in result:
+                yield decode(row)
+        finally:
+            result.close()
