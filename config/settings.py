@@ -21,7 +21,7 @@ from ..states.errors import BadInput
 
 HERE = Path(__file__).parent
 KEYS = ("database_url", "coordinators", "districts", "language", "definition", "mail",
-        "reminders")
+        "reminders", "oversight")
 LANGUAGES = ("de", "en")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # as workflow.core.EMAIL
 
@@ -63,6 +63,17 @@ class ReminderSettings:
 
 
 @dataclass(frozen=True)
+class OversightSettings:
+    """The limits of ``audit stuck`` (days); the dwell limits are the definition's."""
+
+    interim_days: int = 30
+    hold_days: int = 90
+    idle_days: int = 90
+    critical_overdue_days: int = 30
+    critical_factor: int = 2
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything that can be configured."""
 
@@ -73,6 +84,7 @@ class Settings:
     definition: Path = HERE / "process_definition.toml"
     mail: MailSettings = MailSettings()
     reminders: ReminderSettings = ReminderSettings()
+    oversight: OversightSettings = OversightSettings()
     embedded: bool = False
     """The database is the embedded default (nothing configured): it creates and migrates
     itself on first use. A configured database must exist and be migrated with
@@ -121,7 +133,8 @@ def _check_values(data: dict) -> None:
     for key, check in CHECKS.items():
         if key in data:
             check(key, data[key])
-    for key, cls in (("mail", MailSettings), ("reminders", ReminderSettings)):
+    for key, cls in (("mail", MailSettings), ("reminders", ReminderSettings),
+                     ("oversight", OversightSettings)):
         if key in data:
             if not isinstance(data[key], dict):
                 raise BadInput(f"{key} must be a table [{key}], not {_kind(data[key])}")
@@ -208,6 +221,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     return Settings(
         mail=_section(MailSettings, data.get("mail", {}), "mail", env),
         reminders=_section(ReminderSettings, data.get("reminders", {}), "reminders", env),
+        oversight=_section(OversightSettings, data.get("oversight", {}), "oversight", env),
         database_url=url or default_database_url(),
         embedded=not url,
         coordinators=_coordinators_from(env, data),

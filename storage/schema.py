@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import DateTime
@@ -137,6 +138,14 @@ class DeadlineRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+    __table_args__ = (
+        # open deadlines only, by status and due time: "overdue or missed" for audit stuck
+        # (migration 0005); the query repeats "closed_at IS NULL" so the planners use it
+        Index("ix_deadlines_open_status_due", "status", "due_at",
+              sqlite_where=text("closed_at IS NULL"),
+              postgresql_where=text("closed_at IS NULL")),
+    )
 
 
 class OutboxRow(Base):
