@@ -263,7 +263,8 @@ class SmtpSender:
         try:
             for mail in emails:
                 try:
-                    results.append(await self._send_one(client, mail, settle))
+                    results.append(await self._send_one(client, mail,
+                                                        settle if pending else None))
                 except CONNECTION_ERRORS as error:
                     settle()
                     reason = f"connection to {self.host}:{self.port} lost: {_describe(error)}"
@@ -278,28 +279,35 @@ class SmtpSender:
         return results
 
     async def _send_one(self, client: aiosmtplib.SMTP, mail: Envelope,
-                        settle: Callable[[], None]) -> SendResult:
+                        settle: Callable[[], None] | None) -> SendResult:
         """Send one e-mail and classify the answer; connection errors propagate.
 
         The steps are those of aiosmtplib's ``sendmail`` (MAIL FROM, RCPT TO for each
         recipient, DATA; RSET after a refusal), with one difference: ``settle`` (recording the
-        previous e-mail's result) runs while MAIL FROM is on its way to the server, rather than
-        after it. It still ends before this e-mail's DATA, so the server cannot have accepted
-        this e-mail before the previous one was recorded, and the database work no longer
-        waits for the network (docs/performance.md)."""
+        previous e-mail's result) runs in a worker thread while this e-mail's envelope goes to
+        the server, rather than before it. DATA waits until it is done, so the server cannot
+        have accepted this e-mail before the previous one was recorded, and the database's
+        commit no longer waits for the network, nor the network for the commit
+        (docs/performance.md). When recording fails, this e-mail is not sent and the error
+        propagates."""
+        recording = (asyncio.ensure_future(asyncio.to_thread(settle)) if settle is not None
+                     else None)
+        try:
+            result = await self._transmit(client, mail, recording)
+        finally:
+            if recording is not None:
+                await asyncio.wait([recording])
+        if recording is not None and recording.exception() is not None:
+            raise recording.exception()
+        return result
+
+    async def _transmit(self, client: aiosmtplib.SMTP, mail: Envelope,
+                        recording: asyncio.Future | None) -> SendResult:
         if not mail.recipients:
-            settle()
             return permanent("the e-mail has no recipient")
         options = [f"SIZE={len(mail.content)}"] if client.supports_extension("size") else []
-        step = asyncio.ensure_future(client.mail(self.sender, options=options))
-        await asyncio.sleep(0)  # the task writes MAIL FROM and waits for the answer
         try:
-            settle()
-        except BaseException:
-            await asyncio.gather(step, return_exceptions=True)  # keep the session in step
-            raise
-        try:
-            await step
+            await client.mail(self.sender, options=options)
             refused = []
             for address in mail.recipients:
                 try:
@@ -308,6 +316,11 @@ class SmtpSender:
                     refused.append(error)
             if len(refused) == len(mail.recipients):
                 raise aiosmtplib.SMTPRecipientsRefused(refused)
+            if recording is not None:
+                await asyncio.wait([recording])
+                if recording.exception() is not None:
+                    await self._reset(client)  # not sent: the caller raises the error
+                    return temporary("the previous e-mail could not be recorded")
             await client.data(mail.content)
         except CONNECTION_ERRORS:
             raise
