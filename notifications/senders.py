@@ -16,6 +16,7 @@ Import rule: ``states``, ``notifications``, the standard library and ``aiosmtpli
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import re
@@ -246,6 +247,8 @@ class SmtpSender:
             await client.connect()
             if self.username:
                 await client.login(self.username, self.password or "")
+            if not client.esmtp_extensions:
+                await self._greet(client)  # so the first MAIL FROM can carry SIZE
         except (aiosmtplib.SMTPException, OSError) as error:
             # wrong host, TLS or password is no fault of the messages: retry them all later
             client.close()
@@ -297,8 +300,10 @@ class SmtpSender:
         finally:
             if recording is not None:
                 await asyncio.wait([recording])
-        if recording is not None and recording.exception() is not None:
-            raise recording.exception()
+                if recording.exception() is not None:
+                    # before anything else, even a lost connection: the caller must learn
+                    # that a message went out and could not be recorded
+                    raise recording.exception()  # noqa: B012
         return result
 
     async def _transmit(self, client: aiosmtplib.SMTP, mail: Envelope,
@@ -335,6 +340,13 @@ class SmtpSender:
             return SendResult(ok=True, error=f"some recipients refused: {listed}",
                               refused=tuple(r.recipient for r in refused))
         return SENT
+
+    @staticmethod
+    async def _greet(client: aiosmtplib.SMTP) -> None:
+        """EHLO, to learn the server's extensions; a server that only knows HELO gets that
+        at the first command, as aiosmtplib does."""
+        with contextlib.suppress(aiosmtplib.SMTPHeloError):
+            await client.ehlo()
 
     @staticmethod
     async def _reset(client: aiosmtplib.SMTP) -> None:

@@ -71,6 +71,7 @@ class Arrived:
     mail_from: str
     rcpt_tos: list[str]
     content: bytes
+    mail_options: tuple[str, ...] = ()
 
 
 @dataclass
@@ -81,6 +82,7 @@ class RecordingHandler:
     rcpt_reply: str | None = None
     data_reply: str | None = None
     drop_after: int | None = None
+    drop_at_rcpt_after: int | None = None
     arrived: list[Arrived] = field(default_factory=list)
     ehlos: int = 0
 
@@ -90,6 +92,9 @@ class RecordingHandler:
         return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.drop_at_rcpt_after is not None and len(self.arrived) >= self.drop_at_rcpt_after:
+            server.transport.close()
+            return "421 4.3.2 closing"
         if address in self.refuse:
             return "550 5.1.1 mailbox unavailable"
         if self.rcpt_reply:
@@ -104,7 +109,8 @@ class RecordingHandler:
         if self.data_reply:
             return self.data_reply
         self.arrived.append(Arrived(session.peer, envelope.mail_from, list(envelope.rcpt_tos),
-                                    envelope.original_content or envelope.content))
+                                    envelope.original_content or envelope.content,
+                                    tuple(envelope.mail_options)))
         return "250 OK"
 
 

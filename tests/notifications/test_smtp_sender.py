@@ -251,3 +251,27 @@ def envelope_with(mail, recipients):
     from dataclasses import replace
 
     return replace(mail, recipients=tuple(recipients))
+
+
+def test_a_failing_record_is_raised_even_when_the_connection_drops_too(smtp_server, templates,
+                                                                      make_ctx):
+    """The previous e-mail went out and could not be recorded while the connection dropped
+    under the next one: the caller must hear of the failed record, not only of the drop."""
+    server = smtp_server(drop_at_rcpt_after=1)
+
+    def record(index, result):
+        if index == 0:
+            raise RuntimeError("database gone")
+
+    with pytest.raises(RuntimeError, match="database gone"):
+        _sender(server).send_batch(_mails(templates, make_ctx, 3), record)
+    assert len(server.handler.arrived) == 1
+
+
+def test_every_mail_from_carries_its_size_the_first_too(smtp_server, templates, make_ctx):
+    server = smtp_server()
+    mails = _mails(templates, make_ctx, 2)
+    assert [r.ok for r in _sender(server).send_batch(mails)] == [True, True]
+    assert [a.mail_options for a in server.handler.arrived] == [
+        (f"SIZE={len(m.content)}",) for m in mails]
+    assert server.handler.ehlos == 1
