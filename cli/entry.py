@@ -22,11 +22,15 @@ def _done(args: argparse.Namespace, what: str) -> int:
 
 
 def parse_date(option: str, text: str) -> date:
-    """A calendar date, or ``BadInput`` naming the option."""
+    """A calendar date from 1900 to 2999, or ``BadInput`` naming the option (years far out
+    are typing mistakes, and date arithmetic would overflow near year 1 or 9999)."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise BadInput(f"{option}: {text!r} is not a date like 2026-05-31") from None
+    if not 1900 <= day.year <= 2999:
+        raise BadInput(f"{option}: {text!r} is out of range; give a date from 1900 to 2999")
+    return day
 
 
 def parse_deadline(option: str, text: str) -> datetime:

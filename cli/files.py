@@ -21,12 +21,19 @@ from ..states.errors import BadInput
 
 
 def check_target(out: str) -> Path:
-    """The ``--out`` path, refused when it is a folder or its folder does not exist."""
+    """The ``--out`` path, refused when it is a folder or anything else but a plain file (a
+    device or a pipe would be replaced by a file), when its folder does not exist, or when it
+    cannot even be looked at (a name too long, a folder without permission)."""
     target = Path(out)
-    if target.is_dir():
-        raise BadInput(f"--out: {out} is a folder; name a file in it")
-    if not target.parent.is_dir():
-        raise BadInput(f"--out: the folder {target.parent} does not exist")
+    try:
+        if target.is_dir():
+            raise BadInput(f"--out: {out} is a folder; name a file in it")
+        if target.exists() and not target.is_file():
+            raise BadInput(f"--out: {out} is not a plain file; name a file to write")
+        if not target.parent.is_dir():
+            raise BadInput(f"--out: the folder {target.parent} does not exist")
+    except OSError as error:
+        raise BadInput(f"--out: cannot use {out}: {error.strerror or error}") from None
     return target
 
 

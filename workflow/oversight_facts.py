@@ -23,6 +23,9 @@ INFO, WARNING, CRITICAL = SEVERITIES
 NOT_TASKS = ("phase", "concept_comments")
 
 
+MAX_LIMIT = 36_500  # a hundred years: anything longer is a typing mistake
+
+
 @dataclass(frozen=True)
 class Limits:
     """The limits of the settings' ``[oversight]`` table, in days."""
@@ -35,9 +38,10 @@ class Limits:
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise BadInput(f"settings [oversight] {name}: must be a whole number of at "
-                               f"least 1, not {value!r}")
+            if (isinstance(value, bool) or not isinstance(value, int)
+                    or not 1 <= value <= MAX_LIMIT):
+                raise BadInput(f"settings [oversight] {name}: must be a whole number from 1 "
+                               f"to {MAX_LIMIT}, not {value!r}")
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,7 @@ def test_department_and_district_filters(cli, two):
 
 @pytest.mark.parametrize(("args", "message"), [
     (("--as-of", "31.05.2026"), "--as-of: '31.05.2026' is not a date like 2026-05-31"),
+    (("--as-of", "9999-12-31"), "give a date from 1900 to 2999"),
     (("--json", "--csv"), "--json and --csv: choose one"),
     (("--district", "Atlantis"), "--district: 'Atlantis' is not a district"),
     (("--department", "Stadtplanung"), "did you mean 'Stadtplanung (61)'?"),

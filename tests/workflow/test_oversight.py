@@ -388,11 +388,18 @@ def test_the_oversight_settings_are_the_limits(tmp_path):
 
 @pytest.mark.parametrize("value", [0, -5])
 def test_a_limit_below_one_day_is_refused(value):
-    with pytest.raises(BadInput, match=f"idle_days: must be a whole number of at least 1, not "
-                                       f"{value}"):
+    with pytest.raises(BadInput, match=f"idle_days: must be a whole number from 1 to 36500, "
+                                       f"not {value}"):
         Limits(idle_days=value)
 
 
 def test_day_start_is_midnight_in_berlin():
     assert day_start(date(2026, 6, 15)) == datetime(2026, 6, 14, 22, 0, tzinfo=UTC)
     assert day_start(date(2026, 1, 15)) == datetime(2026, 1, 14, 23, 0, tzinfo=UTC)
+
+
+def test_a_limit_out_of_range_is_refused_by_name():
+    for bad in (36_501, True, "90"):
+        with pytest.raises(BadInput, match="idle_days: must be a whole number from 1 to 36500"):
+            Limits(idle_days=bad)
+    assert Limits(idle_days=36_500).idle_days == 36_500
