@@ -41,8 +41,18 @@ LABELS = {
 
 
 def lang(args: Any = None) -> str:
-    """The language of this run: ``--lang``, else ``BETEILIGUNG_LANG``, else German."""
-    chosen = getattr(args, "lang", None) or os.environ.get("BETEILIGUNG_LANG") or "de"
+    """The language of this run: ``--lang``, else ``BETEILIGUNG_LANG``, else the settings'
+    ``language``, else German (also when the settings cannot be read: the command that needs
+    them reports that itself)."""
+    chosen = getattr(args, "lang", None) or os.environ.get("BETEILIGUNG_LANG")
+    if not chosen:
+        from ..config.settings import load_settings
+        from ..states.errors import BeteiligungError
+
+        try:
+            chosen = load_settings().language
+        except BeteiligungError:
+            chosen = "de"
     return chosen if chosen in ("de", "en") else "de"
 
 

@@ -284,3 +284,12 @@ def test_run_sweeps_at_once_and_stops_cleanly_on_sigterm(cli, tmp_path):
     assert "sweep: queued 0" in output and "deliver:" in output
     assert "shutting down" in output and "stopped" in output
     assert "Traceback" not in output
+
+
+def test_the_language_of_the_settings_file_is_the_default(cli, tmp_path):
+    assert "Initiierung" in cli("definition", "diagram").stdout
+    settings = tmp_path / "settings.toml"
+    settings.write_text(settings.read_text() + 'language = "en"\n')
+    english = cli("definition", "diagram").stdout
+    assert "Initiation" in english and "Initiierung" not in english
+    assert "Initiierung" in cli("definition", "diagram", "--lang", "de").stdout

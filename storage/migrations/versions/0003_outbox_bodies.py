@@ -4,6 +4,10 @@ of bodies apart from the narrow rows that claiming and marking rewrite.
 The parts of rows queued before move to ``outbox_bodies``; their ``content`` stays NULL, and
 delivery builds them from the parts as it did.
 
+A later migration that rebuilds ``outbox`` on SQLite (``batch_alter_table`` copies the table
+and drops the old one) would cascade to every body, since migrations run with foreign keys
+on: drop the foreign key of ``outbox_bodies`` first and add it again after, as this one does.
+
 Revision ID: 0003
 Revises: 0002
 """
