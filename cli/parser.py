@@ -122,6 +122,19 @@ def build_parser() -> Parser:
 
     _cmd(sub, "run", "run:run", "run the reminder sweep, the delivery and the weekly digest "
          "on a schedule (until SIGTERM or Ctrl-C)")
+    p = _cmd(sub, "serve", "run:serve", "the web application (public Vorhabenliste and API) "
+             "and the scheduler of 'run', until SIGTERM or Ctrl-C")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+
+    grp = _group(sub, "user", "local accounts for the staff pages (coordinators)")
+    p = _cmd(grp, "add", "accounts:user_add", "add an account; the password comes from "
+             "$BETEILIGUNG_NEW_PASSWORD or is asked for", actor=True)
+    p.add_argument("email")
+    p.add_argument("--name", required=True)
+    p.add_argument("--role", choices=("lead", "coordinator"), default="lead")
+    p = _cmd(grp, "disable", "accounts:user_disable", "disable an account", actor=True)
+    p.add_argument("email")
 
     p = _cmd(sub, "demo", "demo:demo", "walk a realistic process through every phase")
     p.add_argument("--dir", help="folder for the demo's database (default: a new temp folder)")

@@ -1,21 +1,22 @@
-"""Handler of ``beteiligung run``: the scheduler with the sweep, delivery and digest jobs."""
+"""Handlers of ``beteiligung run`` (the scheduler with the sweep, delivery and digest jobs) and
+``beteiligung serve`` (the web application with that scheduler beside it)."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 
 from ..config.bootstrap import build_composer, build_env, build_sender, system_clock
-from ..config.settings import load_settings
+from ..config.settings import Settings, load_settings
 
 
-def run(args: argparse.Namespace) -> int:
+def reminder_jobs(settings: Settings):
+    """The sweep, delivery and digest jobs on the settings' wiring (``run`` and ``serve``)."""
     from ..notifications.dispatch import deliver
-    from ..notifications.scheduler import Jobs, run_forever
+    from ..notifications.scheduler import Jobs
     from ..workflow.reminders import queue_digest, sweep
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    settings = load_settings()
     env, composer = build_env(settings), build_composer(settings)
     sender = build_sender(settings)
 
@@ -31,6 +32,38 @@ def run(args: argparse.Namespace) -> int:
         return f"digest queued to {', '.join(message.to)}" if message else "nothing overdue"
 
     reminders = settings.reminders
-    run_forever(Jobs(sweep_job, deliver_job, digest_job, system_clock, reminders.sweep_minutes,
-                     reminders.deliver_minutes, reminders.hour))
+    return Jobs(sweep_job, deliver_job, digest_job, system_clock, reminders.sweep_minutes,
+                reminders.deliver_minutes, reminders.hour)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..notifications.scheduler import run_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    run_forever(reminder_jobs(load_settings()))
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    """The web application and the scheduler in one process, until SIGTERM or Ctrl-C."""
+    import uvicorn
+
+    from ..notifications.scheduler import build_scheduler
+    from ..web.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = load_settings()
+    app = create_app(build_env(settings))
+    scheduler = build_scheduler(reminder_jobs(settings), background=True)
+    # uvicorn stops gracefully on SIGTERM and SIGINT, then raises the signal again for the
+    # handler it found: let that be one that only logs, so the scheduler stops cleanly too
+    log = logging.getLogger(__name__)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda number, _frame: log.info("signal %s: shutting down", number))
+    scheduler.start()
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    finally:
+        scheduler.shutdown(wait=True)
+        log.info("stopped")
     return 0

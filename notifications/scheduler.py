@@ -40,15 +40,18 @@ def _logged(name: str, job: Callable[[datetime], str], clock: Callable[[], datet
     return run
 
 
-def build_scheduler(jobs: Jobs):
-    """A blocking scheduler with the sweep (at once, then every few minutes), the delivery
-    and the Monday digest at the reminder hour, Europe/Berlin."""
+def build_scheduler(jobs: Jobs, *, background: bool = False):
+    """A scheduler with the sweep (at once, then every few minutes), the delivery and the
+    Monday digest at the reminder hour, Europe/Berlin: blocking (``beteiligung run``), or in a
+    thread of its own beside the web server (``beteiligung serve``)."""
+    from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
     now = jobs.clock()
-    scheduler = BlockingScheduler(timezone="Europe/Berlin", job_defaults={
+    kind = BackgroundScheduler if background else BlockingScheduler
+    scheduler = kind(timezone="Europe/Berlin", job_defaults={
         "coalesce": True, "misfire_grace_time": None, "max_instances": 1})
     scheduler.add_job(_logged("sweep", jobs.sweep, jobs.clock), IntervalTrigger(
         minutes=jobs.sweep_minutes, start_date=now), id="sweep", next_run_time=now)

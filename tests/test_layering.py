@@ -2,7 +2,8 @@
 
 states -> standard library and ``transitions`` only; workflow -> states; storage -> states,
 workflow, SQLAlchemy, Alembic; notifications -> states, workflow (and the template and mail
-libraries it is built on); config -> everything but cli and web; cli -> anything.
+libraries it is built on); config -> everything but cli and web; cli -> anything; web ->
+everything but cli (and FastAPI).
 Relative imports (``from ..states.case import X``) count as the package they name; imports
 inside functions count too.
 """
@@ -18,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "beteiligung"
-LAYERS = ("states", "workflow", "storage", "notifications", "config", "cli")
+LAYERS = ("states", "workflow", "storage", "notifications", "config", "cli", "web")
 INTERNAL = (*LAYERS, "web")
 STDLIB = "<stdlib>"
 
@@ -33,6 +34,8 @@ ALLOWED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "config": (frozenset({"states", "workflow", "storage", "notifications", "config"}),
                frozenset({"*"})),
     "cli": (frozenset(INTERNAL), frozenset({"*"})),
+    "web": (frozenset({"states", "workflow", "storage", "notifications", "config", "web"}),
+            frozenset({"fastapi", "starlette", "uvicorn", "argon2"})),
 }
 
 
