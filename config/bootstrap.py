@@ -60,6 +60,7 @@ def build_env(settings: Settings, clock: Clock = system_clock, engine=None) -> E
     """Everything the use cases need, wired."""
     from ..notifications.calendar import WorkingCalendar
     from ..storage.sql import SqlUnitOfWork
+    from .passwords import Argon2PasswordHasher
 
     lifecycle = Lifecycle(load_definition(settings.definition))
     engine = engine if engine is not None else build_engine(settings)
@@ -72,7 +73,7 @@ def build_env(settings: Settings, clock: Clock = system_clock, engine=None) -> E
                policy=Policy(reminders.days_before, reminders.on_the_day,
                              reminders.overdue_every, reminders.escalate_after, reminders.hour),
                working_day=WorkingCalendar(reminders.subdivision).is_working_day,
-               language=settings.language)
+               language=settings.language, passwords=Argon2PasswordHasher())
 
 
 def build_composer(settings: Settings):

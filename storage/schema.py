@@ -1,7 +1,8 @@
 """The tables, declared with SQLAlchemy 2 ``Mapped`` columns; Alembic migrations create them.
 
 ``processes`` holds the columns that queries filter on and one JSON document with the rest of
-the case; ``audit_events`` is append-only and chained per process.
+the case; ``audit_events`` is append-only and chained per process; ``users`` are the local
+accounts of the staff pages.
 Import rule: SQLAlchemy only.
 """
 
@@ -11,6 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     ForeignKey,
     Index,
     Integer,
@@ -189,8 +191,29 @@ class OutboxBodyRow(Base):
     content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
+class UserRow(Base):
+    """A local account for the staff pages (``workflow.accounts``); ``email`` is stored
+    lower-case, ``active`` is false exactly when ``disabled_at`` is set."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_by: Mapped[str] = mapped_column(String(320))
+    disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    disabled_by: Mapped[str | None] = mapped_column(String(320), nullable=True)
+
+    __table_args__ = (CheckConstraint("role IN ('lead', 'coordinator')", name="role"),)
+
+
 processes = ProcessRow.__table__
 audit_events = AuditEventRow.__table__
 deadlines = DeadlineRow.__table__
 outbox = OutboxRow.__table__
 outbox_bodies = OutboxBodyRow.__table__
+users = UserRow.__table__

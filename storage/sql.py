@@ -25,6 +25,7 @@ from ..states.codec import from_plain, to_plain
 from ..states.errors import BadInput, Busy, Conflict, NotFound, StorageError
 from ..workflow.audit import GENESIS, canonical, chain
 from ..workflow.ports import AuditEvent, ChainHead, NewEvent, ProcessSummary
+from .accounts import SqlUserRepository
 from .contention import BUSY, is_contention
 from .deadlines import SqlDeadlineRepository
 from .outbox import SqlOutbox
@@ -206,6 +207,7 @@ class SqlUnitOfWork:
         self.processes = SqlProcessRepository(self.conn)
         self.deadlines = SqlDeadlineRepository(self.conn)
         self.outbox = SqlOutbox(self.conn)
+        self.users = SqlUserRepository(self.conn)
         return self
 
     def commit(self) -> None:

@@ -20,7 +20,7 @@ from ..states.guards import GUARDS, GuardContext
 from ..states.lifecycle import Lifecycle
 from ..states.reminders import Policy
 from . import deadline_sync
-from .ports import Clock, NewEvent, UnitOfWork
+from .ports import Clock, NewEvent, PasswordHasher, UnitOfWork
 
 T = TypeVar("T")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -44,6 +44,7 @@ class Env:
     policy: Policy = Policy()
     working_day: Callable[[date], bool] = weekday
     language: str = "de"
+    passwords: PasswordHasher | None = None
 
 
 def normalise_email(value: str) -> str:

@@ -1,4 +1,5 @@
-"""The ports the use cases talk to: the repository, the unit of work and the clock.
+"""The ports the use cases talk to: the repositories, the unit of work, the clock and the
+password hasher.
 
 Storage implements them with SQLAlchemy (``storage.sql``); tests may use the fakes in
 ``tests/workflow/fakes.py``.
@@ -190,12 +191,65 @@ class Outbox(Protocol):
         """Queue a failed message again; ``False`` when it is not failed."""
 
 
+@dataclass(frozen=True)
+class User:
+    """A local account for the staff pages; its password hash stays behind the repository."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    active: bool
+    created_at: datetime
+    created_by: str
+    disabled_at: datetime | None = None
+    disabled_by: str | None = None
+
+
+class UserRepository(Protocol):
+    """The local accounts, by normalised (lower-case) e-mail address."""
+
+    def get(self, email: str) -> User | None:
+        """The account with this address, active or not."""
+
+    def credentials(self, email: str) -> tuple[User, str] | None:
+        """The account and its stored password hash."""
+
+    def add(self, user: User, password_hash: str) -> int:
+        """Store a new account (its ``id`` is ignored); ``Conflict`` if the address is taken."""
+
+    def disable(self, user_id: int, at: datetime, by: str) -> None:
+        """Mark the account inactive from ``at`` on."""
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        """Replace the stored hash (a rehash with current parameters)."""
+
+
+class PasswordHasher(Protocol):
+    """One-way password hashing; ``config.passwords`` implements it with argon2id."""
+
+    def hash(self, password: str) -> str:
+        """A new salted hash of ``password``."""
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        """Whether ``password`` matches; ``False`` (never an exception) for a mismatch or a
+        malformed hash."""
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        """Whether the hash was made with parameters weaker than the current ones."""
+
+    def dummy_hash(self) -> str:
+        """A valid hash of no one's password, to verify against when the user is unknown, so
+        that an unknown address takes about as long as a wrong password."""
+
+
 class UnitOfWork(Protocol):
     """One transaction: rolls back unless ``commit`` is called."""
 
     processes: ProcessRepository
     deadlines: DeadlineRepository
     outbox: Outbox
+    users: UserRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

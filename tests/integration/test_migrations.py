@@ -27,7 +27,7 @@ from beteiligung.storage.schema import Base
 from beteiligung.workflow import process
 
 TABLES = {"alembic_version", "processes", "audit_events", "deadlines", "outbox",
-          "outbox_bodies"}
+          "outbox_bodies", "users"}
 
 
 def _config() -> Config:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from beteiligung.config.settings import HERE
@@ -28,7 +28,7 @@ from beteiligung.states.errors import Conflict, NotFound
 from beteiligung.states.lifecycle import Lifecycle
 from beteiligung.workflow.audit import GENESIS, chain
 from beteiligung.workflow.core import Env
-from beteiligung.workflow.ports import AuditEvent, ChainHead, NewEvent, ProcessSummary
+from beteiligung.workflow.ports import AuditEvent, ChainHead, NewEvent, ProcessSummary, User
 
 DEFINITION_PATH = HERE / "process_definition.toml"
 DISTRICTS = ("Mitte", "Linden-Limmer", "Nord")
@@ -58,6 +58,7 @@ class FakeStore:
     events: dict[int, list[AuditEvent]] = field(default_factory=dict)
     deadlines: dict[int, Deadline] = field(default_factory=dict)
     heads: dict[int, _Head] = field(default_factory=dict)
+    users: dict[str, tuple[User, str]] = field(default_factory=dict)
     next_id: int = 1
     commits: int = 0
     rollbacks: int = 0
@@ -262,6 +263,47 @@ class FakeDeadlineRepository:
         self._staged = {}
 
 
+class FakeUserRepository:
+    """``workflow.ports.UserRepository`` on ``FakeStore.users``, staged until commit."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+        self._staged: dict[str, tuple[User, str]] = {}
+
+    def _current(self) -> dict[str, tuple[User, str]]:
+        return {**self.store.users, **self._staged}
+
+    def _by_id(self, user_id: int) -> tuple[User, str]:
+        return next(v for v in self._current().values() if v[0].id == user_id)
+
+    def get(self, email: str) -> User | None:
+        found = self._current().get(email)
+        return None if found is None else found[0]
+
+    def credentials(self, email: str) -> tuple[User, str] | None:
+        return self._current().get(email)
+
+    def add(self, user: User, password_hash: str) -> int:
+        if user.email in self._current():
+            raise Conflict(f"a user {user.email} exists already")
+        user_id = len(self._current()) + 1
+        self._staged[user.email] = (replace(user, id=user_id), password_hash)
+        return user_id
+
+    def disable(self, user_id: int, at: datetime, by: str) -> None:
+        user, password_hash = self._by_id(user_id)
+        self._staged[user.email] = (replace(user, active=False, disabled_at=at,
+                                            disabled_by=by), password_hash)
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        user, _ = self._by_id(user_id)
+        self._staged[user.email] = (user, password_hash)
+
+    def _apply(self) -> None:
+        self.store.users.update(self._staged)
+        self._staged = {}
+
+
 class FakeUnitOfWork:
     """``workflow.ports.UnitOfWork``: staged writes, applied by ``commit``, else rolled back."""
 
@@ -271,22 +313,26 @@ class FakeUnitOfWork:
     def __enter__(self) -> FakeUnitOfWork:
         self.processes = FakeProcessRepository(self.store)
         self.deadlines = FakeDeadlineRepository(self.store)
+        self.users = FakeUserRepository(self.store)
         return self
 
     def commit(self) -> None:
         self.processes._apply()
         self.deadlines._apply()
+        self.users._apply()
         self.store.commits += 1
 
     def rollback(self) -> None:
         self.processes._discard()
         self.deadlines._staged = {}
+        self.users._staged = {}
 
     def __exit__(self, *exc: object) -> None:
         if self.processes._cases or self.processes._events or self.processes._heads:
             self.store.rollbacks += 1
         self.processes._discard()
         self.deadlines._staged = {}
+        self.users._staged = {}
 
 
 @dataclass
