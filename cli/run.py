@@ -53,7 +53,7 @@ def serve(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = load_settings()
-    app = create_app(build_env(settings))
+    app = create_app(build_env(settings), settings.web)
     scheduler = build_scheduler(reminder_jobs(settings), background=True)
     # uvicorn stops gracefully on SIGTERM and SIGINT, then raises the signal again for the
     # handler it found: let that be one that only logs, so the scheduler stops cleanly too

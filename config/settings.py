@@ -21,7 +21,7 @@ from ..states.errors import BadInput
 
 HERE = Path(__file__).parent
 KEYS = ("database_url", "coordinators", "districts", "language", "definition", "mail",
-        "reminders", "oversight")
+        "reminders", "oversight", "web")
 LANGUAGES = ("de", "en")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # as workflow.core.EMAIL
 
@@ -74,6 +74,25 @@ class OversightSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """``beteiligung serve``: sessions, single sign-on and the limits of the public form."""
+
+    session_hours: int = 10
+    secure_cookies: str = "auto"
+    """``auto``: cookies are Secure when the request came over HTTPS (behind a proxy, as its
+    X-Forwarded-Proto says); ``always`` or ``never`` decide it outright."""
+    trusted_header: str = ""
+    """A header a reverse proxy sets to the signed-in person's e-mail address (single
+    sign-on), like ``X-Remote-User``; empty (the default) turns it off."""
+    trusted_proxies: str = "127.0.0.1"
+    """Comma-separated client addresses whose trusted header is believed."""
+    max_body_kb: int = 256
+    suggestions_per_hour: int = 5
+    """Suggestions one client address may send per hour through the public form."""
+    suggestion_max_chars: int = 5000
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything that can be configured."""
 
@@ -85,6 +104,7 @@ class Settings:
     mail: MailSettings = MailSettings()
     reminders: ReminderSettings = ReminderSettings()
     oversight: OversightSettings = OversightSettings()
+    web: WebSettings = WebSettings()
     embedded: bool = False
     """The database is the embedded default (nothing configured): it creates and migrates
     itself on first use. A configured database must exist and be migrated with
@@ -134,7 +154,7 @@ def _check_values(data: dict) -> None:
         if key in data:
             check(key, data[key])
     for key, cls in (("mail", MailSettings), ("reminders", ReminderSettings),
-                     ("oversight", OversightSettings)):
+                     ("oversight", OversightSettings), ("web", WebSettings)):
         if key in data:
             if not isinstance(data[key], dict):
                 raise BadInput(f"{key} must be a table [{key}], not {_kind(data[key])}")
@@ -222,6 +242,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         mail=_section(MailSettings, data.get("mail", {}), "mail", env),
         reminders=_section(ReminderSettings, data.get("reminders", {}), "reminders", env),
         oversight=_section(OversightSettings, data.get("oversight", {}), "oversight", env),
+        web=_web(_section(WebSettings, data.get("web", {}), "web", env)),
         database_url=url or default_database_url(),
         embedded=not url,
         coordinators=_coordinators_from(env, data),
@@ -229,6 +250,22 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         language=_language_from(env, data),
         definition=Path(definition) if definition else HERE / "process_definition.toml",
     )
+
+
+def _web(web: WebSettings) -> WebSettings:
+    if web.secure_cookies not in ("auto", "always", "never"):
+        raise BadInput(f"settings [web] secure_cookies: {web.secure_cookies!r} is not auto, "
+                       "always or never")
+    for name, low, high in (("session_hours", 1, 24 * 30), ("max_body_kb", 16, 100_000),
+                            ("suggestions_per_hour", 1, 10_000),
+                            ("suggestion_max_chars", 100, 100_000)):
+        if not low <= getattr(web, name) <= high:
+            raise BadInput(f"settings [web] {name}: {getattr(web, name)} is not between {low} "
+                           f"and {high}")
+    if web.trusted_header and not re.fullmatch(r"[A-Za-z0-9-]{1,64}", web.trusted_header):
+        raise BadInput(f"settings [web] trusted_header: {web.trusted_header!r} is not a header "
+                       "name (letters, digits and dashes)")
+    return web
 
 
 def _section(cls: type, raw: dict, name: str, env: Mapping[str, str]):

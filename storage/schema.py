@@ -211,9 +211,28 @@ class UserRow(Base):
     __table_args__ = (CheckConstraint("role IN ('lead', 'coordinator')", name="role"),)
 
 
+class UserTokenRow(Base):
+    """A sign-in session or a personal API token (``workflow.sessions``): only the SHA-256
+    of the secret is stored, so a copy of the database signs no one in."""
+
+    __tablename__ = "user_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+    __table_args__ = (CheckConstraint("kind IN ('session', 'api')", name="kind"),)
+
+
 processes = ProcessRow.__table__
 audit_events = AuditEventRow.__table__
 deadlines = DeadlineRow.__table__
 outbox = OutboxRow.__table__
 outbox_bodies = OutboxBodyRow.__table__
 users = UserRow.__table__
+user_tokens = UserTokenRow.__table__

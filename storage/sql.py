@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, or_, select, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from ..states.case import Case
@@ -30,6 +30,7 @@ from .contention import BUSY, is_contention
 from .deadlines import SqlDeadlineRepository
 from .outbox import SqlOutbox
 from .schema import audit_events, processes
+from .tokens import SqlTokenRepository
 
 COLUMNS = ("id", "title", "department", "directorate", "phase", "phase_entered_at",
            "paused_phase", "dialogue_round", "cancel_reason", "definition_version", "version",
@@ -165,8 +166,14 @@ class SqlProcessRepository:
         return json.dumps({name: to_plain(getattr(case, name)) for name in DOCUMENT},
                           ensure_ascii=False, separators=(",", ":"))
 
-    def list(self, phase: str | None = None) -> list[ProcessSummary]:
-        if phase is None:
+    def list(self, phase: str | None = None,
+             person: str | None = None) -> list[ProcessSummary]:
+        if person is not None:
+            query = _LIST_ALL if phase is None else _LIST_PHASE
+            rows = self.conn.execute(query.where(or_(_c.lead_email == person,
+                                                     _c.deputy_email == person)),
+                                     {"phase": phase})
+        elif phase is None:
             rows = self.conn.execute(_LIST_ALL)
         else:
             rows = self.conn.execute(_LIST_PHASE, {"phase": phase})
@@ -208,6 +215,7 @@ class SqlUnitOfWork:
         self.deadlines = SqlDeadlineRepository(self.conn)
         self.outbox = SqlOutbox(self.conn)
         self.users = SqlUserRepository(self.conn)
+        self.tokens = SqlTokenRepository(self.conn)
         return self
 
     def commit(self) -> None:

@@ -94,7 +94,7 @@ def db_url(request, tmp_path: Path, pg_schema_url) -> str:
         return url
     engine = make_engine(pg_schema_url)
     with audit_unguarded(engine) as conn:
-        conn.execute(text("TRUNCATE outbox, deadlines, audit_events, processes, users "
+        conn.execute(text("TRUNCATE outbox, deadlines, audit_events, processes, users, user_tokens "
                           "RESTART IDENTITY CASCADE"))
     engine.dispose()
     return pg_schema_url

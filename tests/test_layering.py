@@ -35,7 +35,7 @@ ALLOWED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                frozenset({"*"})),
     "cli": (frozenset(INTERNAL), frozenset({"*"})),
     "web": (frozenset({"states", "workflow", "storage", "notifications", "config", "web"}),
-            frozenset({"fastapi", "starlette", "uvicorn", "argon2"})),
+            frozenset({"fastapi", "starlette", "uvicorn", "argon2", "jinja2"})),
 }
 
 

@@ -1,94 +1,133 @@
-"""The FastAPI application: ``create_app(env)`` over the same wiring as the CLI.
+"""The FastAPI application: ``create_app(env, web)`` over the same wiring as the CLI.
 
-This first piece serves the public side of the Vorhabenliste: ``GET /`` (HTML) and
-``GET /api/v1/public/processes`` (JSON), both with the data of ``beteiligung export public``
-(only what is published) and the filters ``district``, ``department`` and ``phase``; and
-``GET /healthz``. Staff pages, sign-in and the write API come next (issue 5).
+Routes, by area (each module builds an ``APIRouter`` from the wiring):
+
+- ``web.public``: the Vorhabenliste, a page per process and the suggestion form (no sign-in);
+- ``web.auth``: sign-in and sign-out;
+- ``web.staff``: the process leads' pages (``/intern``);
+- ``web.coordination``: the coordinators' pages (``/intern/koordinierung``);
+- ``web.api``: the JSON API under ``/api/v1`` with personal tokens.
 
 Every response carries security headers (a content security policy that allows nothing from
-elsewhere; the pages need no scripts). A bad filter is a 400 with a one-line reason.
+elsewhere and no scripts); bodies larger than ``[web] max_body_kb`` are refused with 413
+before they are read; errors are mapped to statuses in ``web.errors``.
 Import rule: ``states``, ``workflow``, ``storage``, ``notifications``, ``config`` and FastAPI.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import closing
+from pathlib import Path
 
-from fastapi import FastAPI, Query, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..notifications.public_list import render
-from ..states.errors import BadInput
-from ..storage.public import SqlPublicProcesses
+from ..config.settings import WebSettings
+from ..states.errors import StorageError
 from ..workflow.core import Env
-from ..workflow.public import PublicProcess, published_processes
+from . import auth, errors, public
 
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
 }
-MEDIA = {"html": "text/html; charset=utf-8", "json": "application/json"}
+STATIC = Path(__file__).parent / "static"
 
 
-def create_app(env: Env) -> FastAPI:
+def create_app(env: Env, web: WebSettings | None = None) -> FastAPI:
     """The application for ``env`` (its units of work, clock, lifecycle and language)."""
-    app = FastAPI(title="beteiligung", version="1", docs_url=None, redoc_url=None)
+    web = web or WebSettings()
+    app = FastAPI(title="beteiligung", version="1", docs_url=None, redoc_url=None,
+                  openapi_url="/api/v1/openapi.json")
+    app.state.env, app.state.web = env, web
 
     @app.middleware("http")
-    async def headers(request: Request, call_next):
-        response = await call_next(request)
+    async def around(request: Request, call_next):
+        try:
+            auth.resolve(request, env, web)
+        except StorageError as error:
+            response = JSONResponse({"error": str(error)}, status_code=503)
+        else:
+            response = await call_next(request)
+            auth.finish(request, response, web)
         response.headers.update(SECURITY_HEADERS)
+        if "cache-control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store" if request.state.identity \
+                else "no-cache"
         return response
 
-    @app.exception_handler(BadInput)
-    async def bad_input(_request: Request, error: BadInput) -> JSONResponse:
-        return JSONResponse({"error": str(error)}, status_code=400)
+    errors.install(app)
 
-    @app.get("/healthz", response_class=PlainTextResponse)
+    @app.get("/healthz", response_class=PlainTextResponse, include_in_schema=False)
     def healthz() -> str:
         return "ok"
 
-    @app.get("/")
-    def vorhabenliste(district: str | None = None, department: str | None = None,
-                      phase: str | None = None,
-                      lang: str | None = Query(None, pattern="^(de|en)$")):
-        return _listing(env, "html", lang or env.language, district, department, phase)
-
-    @app.get("/api/v1/public/processes")
-    def public_processes(district: str | None = None, department: str | None = None,
-                         phase: str | None = None,
-                         lang: str | None = Query(None, pattern="^(de|en)$")):
-        return _listing(env, "json", lang or env.language, district, department, phase)
-
+    app.include_router(public.router(env, web))
+    app.include_router(auth.router(env, web))
+    for name in ("staff", "coordination", "api"):
+        module = _optional(name)
+        if module is not None:
+            app.include_router(module.router(env, web))
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(BodyLimit, limit=web.max_body_kb * 1024)
     return app
 
 
-def _listing(env: Env, fmt: str, language: str, district: str | None, department: str | None,
-             phase: str | None) -> StreamingResponse:
-    definition = env.lifecycle.definition
-    if phase is not None and phase not in definition.phases:
-        raise BadInput(f"phase: {phase!r} is not a phase ({', '.join(definition.phases)})")
-    if district is not None and env.districts and district not in env.districts:
-        raise BadInput(f"district: {district!r} is not a Stadtbezirk")
-    phases = {name: p.label(language) for name, p in definition.phases.items()}
-    generated_at = env.clock()
+def _optional(name: str):
+    """The route module ``web.<name>``, while the areas are being built one by one."""
+    import importlib
 
-    def chunks() -> Iterator[bytes]:
-        with env.uow() as uow, closing(published_processes(SqlPublicProcesses(uow.conn))) as all_:
-            chosen = (p for p in all_ if _matches(p, district, department, phase))
-            for piece in render(fmt, chosen, language=language, phases=phases,
-                                generated_at=generated_at):
-                yield piece.encode("utf-8")
-
-    return StreamingResponse(chunks(), media_type=MEDIA[fmt])
+    try:
+        return importlib.import_module(f"{__package__}.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"{__package__}.{name}":
+            raise
+        return None
 
 
-def _matches(entry: PublicProcess, district: str | None, department: str | None,
-             phase: str | None) -> bool:
-    return ((district is None or district in entry.districts)
-            and (department is None or entry.department == department)
-            and (phase is None or entry.phase == phase))
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes with 413: at once when Content-Length says
+    so (the server holds the client to its Content-Length), and for a chunked body as soon
+    as it grows past the limit."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            await _too_large(self.limit)(scope, receive, send)
+            return
+        if length is not None:
+            await self.app(scope, receive, send)
+            return
+        # No length given (a chunked body): read it whole, up to the limit, then replay it.
+        messages, seen = [], 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                await _too_large(self.limit)(scope, receive, send)
+                return
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+        replay = iter(messages)
+
+        async def replayed() -> dict:
+            return next(replay, None) or await receive()
+
+        await self.app(scope, replayed, send)
+
+
+def _too_large(limit: int) -> JSONResponse:
+    return JSONResponse({"error": f"request body larger than {limit // 1024} KiB"},
+                        status_code=413, headers=SECURITY_HEADERS)

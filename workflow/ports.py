@@ -88,8 +88,10 @@ class ProcessRepository(Protocol):
     def record(self, case: Case, event: NewEvent) -> None:
         """Append an event without changing the case (a refused attempt)."""
 
-    def list(self, phase: str | None = None) -> list[ProcessSummary]:
-        """Processes by id; in ``phase``, the longest there first."""
+    def list(self, phase: str | None = None,
+             person: str | None = None) -> list[ProcessSummary]:
+        """Processes by id; in ``phase``, the longest there first; with ``person`` (a
+        lower-case address), only those it leads or deputises."""
 
     def events(self, process_id: int) -> list[AuditEvent]:
         """The audit trail of one process, in order."""
@@ -225,6 +227,40 @@ class UserRepository(Protocol):
         """Replace the stored hash (a rehash with current parameters)."""
 
 
+@dataclass(frozen=True)
+class Token:
+    """A sign-in session (``kind`` "session") or a personal API token ("api"), as stored:
+    the secret itself is never kept, only its SHA-256 (``token_hash``)."""
+
+    id: int
+    kind: str
+    token_hash: str
+    email: str
+    label: str
+    created_at: datetime
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+class TokenRepository(Protocol):
+    """Sessions and API tokens, found by the hash of their secret."""
+
+    def add(self, token: Token) -> int:
+        """Store a new token (its ``id`` is ignored)."""
+
+    def find(self, token_hash: str) -> Token | None:
+        """The token with this hash, revoked or expired or not."""
+
+    def revoke(self, token_hash: str, at: datetime) -> None:
+        """Mark the token revoked from ``at`` on (no-op when it already is)."""
+
+    def revoke_all(self, email: str, at: datetime) -> int:
+        """Revoke every token of ``email``; how many were still live."""
+
+    def of(self, email: str, kind: str) -> list[Token]:
+        """The tokens of one address and kind, newest first."""
+
+
 class PasswordHasher(Protocol):
     """One-way password hashing; ``config.passwords`` implements it with argon2id."""
 
@@ -250,6 +286,7 @@ class UnitOfWork(Protocol):
     deadlines: DeadlineRepository
     outbox: Outbox
     users: UserRepository
+    tokens: TokenRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -27,7 +27,7 @@ from beteiligung.storage.schema import Base
 from beteiligung.workflow import process
 
 TABLES = {"alembic_version", "processes", "audit_events", "deadlines", "outbox",
-          "outbox_bodies", "users"}
+          "outbox_bodies", "users", "user_tokens"}
 
 
 def _config() -> Config:

@@ -28,7 +28,14 @@ from beteiligung.states.errors import Conflict, NotFound
 from beteiligung.states.lifecycle import Lifecycle
 from beteiligung.workflow.audit import GENESIS, chain
 from beteiligung.workflow.core import Env
-from beteiligung.workflow.ports import AuditEvent, ChainHead, NewEvent, ProcessSummary, User
+from beteiligung.workflow.ports import (
+    AuditEvent,
+    ChainHead,
+    NewEvent,
+    ProcessSummary,
+    Token,
+    User,
+)
 
 DEFINITION_PATH = HERE / "process_definition.toml"
 DISTRICTS = ("Mitte", "Linden-Limmer", "Nord")
@@ -59,6 +66,7 @@ class FakeStore:
     deadlines: dict[int, Deadline] = field(default_factory=dict)
     heads: dict[int, _Head] = field(default_factory=dict)
     users: dict[str, tuple[User, str]] = field(default_factory=dict)
+    tokens: dict[str, Token] = field(default_factory=dict)
     next_id: int = 1
     commits: int = 0
     rollbacks: int = 0
@@ -165,13 +173,17 @@ class FakeProcessRepository:
         self._heads[pid] = _Head(head.version, stored.seq, stored.hash, head.updated_at)
         self._seen[pid] = _Seen(seen.version, stored.seq, stored.hash)
 
-    def list(self, phase: str | None = None) -> list[ProcessSummary]:
+    def list(self, phase: str | None = None,
+             person: str | None = None) -> list[ProcessSummary]:
         ids = sorted(set(self.store.cases) | set(self._cases))
         rows = []
         for pid in ids:
             case, head = self._case(pid), self._head(pid)
             assert case is not None and head is not None
             if phase is not None and case.phase != phase:
+                continue
+            people = {p.email.lower() for p in (case.lead, case.deputy) if p}
+            if person is not None and person not in people:
                 continue
             rows.append(ProcessSummary(pid, case.title, case.department, case.phase,
                                        case.phase_entered_at or case.created_at,
@@ -304,6 +316,44 @@ class FakeUserRepository:
         self._staged = {}
 
 
+class FakeTokenRepository:
+    """``workflow.ports.TokenRepository`` on ``FakeStore.tokens``, staged until commit."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+        self._staged: dict[str, Token] = {}
+
+    def _current(self) -> dict[str, Token]:
+        return {**self.store.tokens, **self._staged}
+
+    def add(self, token: Token) -> int:
+        token_id = len(self._current()) + 1
+        self._staged[token.token_hash] = replace(token, id=token_id)
+        return token_id
+
+    def find(self, token_hash: str) -> Token | None:
+        return self._current().get(token_hash)
+
+    def revoke(self, token_hash: str, at: datetime) -> None:
+        token = self._current().get(token_hash)
+        if token is not None and token.revoked_at is None:
+            self._staged[token_hash] = replace(token, revoked_at=at)
+
+    def revoke_all(self, email: str, at: datetime) -> int:
+        live = [t for t in self._current().values() if t.email == email and t.revoked_at is None]
+        for token in live:
+            self._staged[token.token_hash] = replace(token, revoked_at=at)
+        return len(live)
+
+    def of(self, email: str, kind: str) -> list[Token]:
+        return sorted((t for t in self._current().values() if t.email == email
+                       and t.kind == kind), key=lambda t: -t.id)
+
+    def _apply(self) -> None:
+        self.store.tokens.update(self._staged)
+        self._staged = {}
+
+
 class FakeUnitOfWork:
     """``workflow.ports.UnitOfWork``: staged writes, applied by ``commit``, else rolled back."""
 
@@ -314,18 +364,21 @@ class FakeUnitOfWork:
         self.processes = FakeProcessRepository(self.store)
         self.deadlines = FakeDeadlineRepository(self.store)
         self.users = FakeUserRepository(self.store)
+        self.tokens = FakeTokenRepository(self.store)
         return self
 
     def commit(self) -> None:
         self.processes._apply()
         self.deadlines._apply()
         self.users._apply()
+        self.tokens._apply()
         self.store.commits += 1
 
     def rollback(self) -> None:
         self.processes._discard()
         self.deadlines._staged = {}
         self.users._staged = {}
+        self.tokens._staged = {}
 
     def __exit__(self, *exc: object) -> None:
         if self.processes._cases or self.processes._events or self.processes._heads:
@@ -333,6 +386,7 @@ class FakeUnitOfWork:
         self.processes._discard()
         self.deadlines._staged = {}
         self.users._staged = {}
+        self.tokens._staged = {}
 
 
 @dataclass

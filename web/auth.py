@@ -1,0 +1,162 @@
+"""Who is asking, and whether they may: sessions, the trusted header, API tokens and CSRF.
+
+- Staff pages: a session cookie from the sign-in form (local accounts), or, when the settings
+  name a ``trusted_header`` and the request comes from one of ``trusted_proxies``, the address
+  in that header (single sign-on at a reverse proxy). No identity: a redirect to sign-in.
+- The API: ``Authorization: Bearer <token>`` with a personal token (``beteiligung token
+  create``); no or a bad token is a 401. Cookies do not authorise API calls, so the API needs
+  no CSRF protection.
+- Forms: every POST carries ``csrf``, which must equal the ``btg_csrf`` cookie (double submit;
+  the cookie is HttpOnly and SameSite=Strict, so another site can neither read nor send it).
+
+Cookies are HttpOnly and SameSite; Secure when the request came over HTTPS (settings
+``secure_cookies``). What each route may do is then decided by ``workflow`` by e-mail address.
+Import rule: ``workflow``, ``config`` and FastAPI/Starlette.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import RedirectResponse
+
+from ..config.settings import WebSettings
+from ..workflow import sessions
+from ..workflow.core import Env
+from ..workflow.sessions import Identity
+from .pages import render
+
+SESSION_COOKIE = "btg_session"
+CSRF_COOKIE = "btg_csrf"
+LANG_COOKIE = "lang"
+LANGUAGES = ("de", "en")
+
+
+class SignInRequired(Exception):
+    """No identity where one is needed: pages redirect to the sign-in form, the API says 401."""
+
+
+class CsrfFailed(Exception):
+    """A form without the right CSRF token: 403."""
+
+
+def resolve(request: Request, env: Env, web: WebSettings) -> None:
+    """Set ``request.state`` ``identity``, ``session``, ``csrf`` and ``lang``."""
+    state = request.state
+    state.session = None
+    state.identity = None
+    state.new_csrf = request.cookies.get(CSRF_COOKIE) is None
+    state.csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+    asked = request.query_params.get("lang")
+    state.set_lang = asked if asked in LANGUAGES else None
+    cookie_lang = request.cookies.get(LANG_COOKIE)
+    state.lang = state.set_lang or (cookie_lang if cookie_lang in LANGUAGES else env.language)
+    if request.url.path.startswith("/api/"):
+        state.identity = _bearer(request, env)
+        return
+    secret = request.cookies.get(SESSION_COOKIE)
+    if secret:
+        state.identity = sessions.identify(env, sessions.SESSION, secret)
+        state.session = secret if state.identity else None
+    if state.identity is None and web.trusted_header:
+        value = request.headers.get(web.trusted_header)
+        client = request.client.host if request.client else ""
+        if value and client in _proxies(web):
+            state.identity = sessions.trusted(env, value)
+
+
+def finish(request: Request, response: Response, web: WebSettings) -> None:
+    """Set the cookies this request started: the CSRF cookie and a chosen language."""
+    secure = secure_cookies(request, web)
+    if request.state.new_csrf and response.headers.get("content-type", "").startswith(
+            "text/html"):
+        response.set_cookie(CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict",
+                            secure=secure, path="/")
+    if request.state.set_lang:
+        response.set_cookie(LANG_COOKIE, request.state.set_lang, max_age=365 * 86400,
+                            httponly=True, samesite="lax", secure=secure, path="/")
+
+
+def secure_cookies(request: Request, web: WebSettings) -> bool:
+    if web.secure_cookies != "auto":
+        return web.secure_cookies == "always"
+    return request.url.scheme == "https"
+
+
+def _proxies(web: WebSettings) -> set[str]:
+    return {p.strip() for p in web.trusted_proxies.split(",") if p.strip()}
+
+
+def _bearer(request: Request, env: Env) -> Identity | None:
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    return sessions.identify(env, sessions.API, secret.strip())
+
+
+def staff(request: Request) -> Identity:
+    """Dependency: the signed-in person, or ``SignInRequired``."""
+    if request.state.identity is None:
+        raise SignInRequired()
+    return request.state.identity
+
+
+def check_csrf(request: Request, token: str | None) -> None:
+    """``CsrfFailed`` unless ``token`` is this browser's CSRF token."""
+    cookie = request.cookies.get(CSRF_COOKIE)
+    if not cookie or not token or not hmac.compare_digest(cookie, token):
+        raise CsrfFailed()
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go on to after signing in (never another site)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/intern"
+    return target
+
+
+def router(env: Env, web: WebSettings) -> APIRouter:
+    """``/anmelden`` (GET form, POST sign-in) and ``/abmelden`` (POST)."""
+    routes = APIRouter(include_in_schema=False)
+
+    @routes.get("/anmelden")
+    def sign_in_form(request: Request, next: str | None = None):
+        if request.state.identity is not None:
+            return RedirectResponse(safe_next(next), status_code=303)
+        return render(request, "sign_in.html", next=safe_next(next), failed=False,
+                      email="")
+
+    @routes.post("/anmelden")
+    def sign_in(request: Request, email: str = Form("", max_length=320),
+                password: str = Form("", max_length=1024), csrf: str = Form(""),
+                next: str = Form("/intern")):
+        check_csrf(request, csrf)
+        found = sessions.sign_in(env, email, password, web.session_hours) if email else None
+        if found is None:
+            return render(request, "sign_in.html", status=401, next=safe_next(next),
+                          failed=True, email=email)
+        secret, _ = found
+        response = RedirectResponse(safe_next(next), status_code=303)
+        response.set_cookie(SESSION_COOKIE, secret, max_age=web.session_hours * 3600,
+                            httponly=True, samesite="lax", secure=secure_cookies(request, web),
+                            path="/")
+        return response
+
+    @routes.post("/abmelden")
+    def sign_out(request: Request, csrf: str = Form("")):
+        check_csrf(request, csrf)
+        if request.state.session:
+            sessions.sign_out(env, request.state.session)
+        response = RedirectResponse("/", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    return routes
+
+
+def sign_in_url(request: Request) -> str:
+    """The sign-in form, coming back to this page."""
+    return "/anmelden?next=" + quote(request.url.path)
