@@ -1,0 +1,163 @@
+"""The process leads' pages under ``/intern``: their processes, a new process, the page of one
+process with its next steps, and the step itself.
+
+- ``GET /intern``: the processes the signed-in person leads or deputises (a coordinator: all),
+  optionally in one phase;
+- ``GET|POST /intern/neu``: create a process; ``GET|POST /intern/verfahren/{id}/bearbeiten``:
+  change its basic data (a refused form comes back with its one-line reason and the input);
+- ``GET /intern/verfahren/{id}``: the process page (``web.staff_page``);
+- ``POST /intern/verfahren/{id}/weiter``: take a step; a refused step shows the page again
+  with every reason (422), a step taken redirects back with a confirmation;
+- the deadline forms are in ``web.staff_deadlines``, registered from here.
+
+Who may do what is decided in ``workflow`` (``NotPermitted`` becomes a 403 page); every POST
+checks the CSRF token first.
+Import rule: ``states``, ``workflow``, ``config``, the sibling ``web`` modules and FastAPI.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from ..config.settings import WebSettings
+from ..states.case import ORIGINS, Case, Person
+from ..states.errors import BadInput, NotPermitted, TransitionRefused
+from ..workflow import process
+from ..workflow import staff as staff_views
+from ..workflow.core import Env
+from . import staff_deadlines, staff_page
+from .auth import check_csrf
+from .pages import render
+from .staff_page import Field, Me
+from .staff_texts import ORIGINS as ORIGIN_WORDS
+from .staff_texts import TEXTS, word
+
+FIELDS = ("title", "subject", "department", "directorate", "origin", "lead_name",
+          "lead_email", "deputy_name", "deputy_email")
+
+
+def process_fields(title: Field = "", subject: Field = "", department: Field = "",
+                   directorate: Field = "", origin: Field = "administration",
+                   lead_name: Field = "", lead_email: Field = "", deputy_name: Field = "",
+                   deputy_email: Field = "",
+                   districts: Annotated[list[str] | None, Form()] = None) -> dict[str, Any]:
+    """Dependency: the fields of the process form as entered."""
+    return {"title": title, "subject": subject, "department": department,
+            "directorate": directorate, "origin": origin, "lead_name": lead_name,
+            "lead_email": lead_email, "deputy_name": deputy_name, "deputy_email": deputy_email,
+            "districts": list(districts or [])}
+
+
+Values = Annotated[dict, Depends(process_fields)]
+
+
+def router(env: Env, web: WebSettings) -> APIRouter:
+    """The staff routes (``/intern``)."""
+    routes = APIRouter(include_in_schema=False)
+
+    @routes.get("/intern", response_class=HTMLResponse)
+    def processes(request: Request, me: Me, phase: str = ""):
+        chosen = phase or None
+        rows = staff_views.visible_processes(env, me, chosen)
+        lang = request.state.lang
+        labels = {n: p.label(lang) for n, p in env.lifecycle.definition.phases.items()}
+        return render(request, "staff/list.html", texts=TEXTS, rows=rows, phases=labels,
+                      chosen=chosen)
+
+    @routes.get("/intern/neu", response_class=HTMLResponse)
+    def new_form(request: Request, me: Me):
+        values = dict.fromkeys(FIELDS, "") | {"origin": "administration", "districts": [],
+                                              "lead_name": me.name, "lead_email": me.email}
+        return _form(request, env, values, "/intern/neu")
+
+    @routes.post("/intern/neu", response_class=HTMLResponse)
+    def create(request: Request, me: Me, values: Values, csrf: Field = ""):
+        check_csrf(request, csrf)
+        try:
+            case = process.create_process(env, me.email, to_input(values))
+        except (BadInput, NotPermitted) as error:
+            return _form(request, env, values, "/intern/neu", error)
+        return _back(case.id, "process_created")
+
+    @routes.get("/intern/verfahren/{process_id}", response_class=HTMLResponse)
+    def process_page(request: Request, me: Me, process_id: int):
+        return staff_page.show(request, env, me, process_id)
+
+    @routes.post("/intern/verfahren/{process_id}/weiter", response_class=HTMLResponse)
+    def advance(request: Request, me: Me, process_id: int, trigger: Field = "",
+                reason: Field = "", csrf: Field = ""):
+        check_csrf(request, csrf)
+        try:
+            process.advance(env, me.email, process_id, trigger, reason)
+        except TransitionRefused as error:
+            phases = env.lifecycle.definition.phases
+            refusal = staff_page.refusal(error, phases, request.state.lang)
+            return staff_page.show(request, env, me, process_id, status=422, refusal=refusal)
+        return _back(process_id, trigger)
+
+    @routes.get("/intern/verfahren/{process_id}/bearbeiten", response_class=HTMLResponse)
+    def edit_form(request: Request, me: Me, process_id: int):
+        case = process.get_process(env, process_id)
+        staff_views.require_access(env, me, case)
+        return _form(request, env, values_of(case), _edit_url(process_id), case_id=process_id)
+
+    @routes.post("/intern/verfahren/{process_id}/bearbeiten", response_class=HTMLResponse)
+    def edit(request: Request, me: Me, process_id: int, values: Values, csrf: Field = ""):
+        check_csrf(request, csrf)
+        data = to_input(values)
+        changes = {name: getattr(data, name) for name in process.EDITABLE}
+        try:
+            process.edit_process(env, me.email, process_id, changes)
+        except BadInput as error:
+            return _form(request, env, values, _edit_url(process_id), error, process_id)
+        return _back(process_id, "process_edited")
+
+    staff_deadlines.register(routes, env)
+    return routes
+
+
+def to_input(values: dict[str, Any]) -> process.ProcessInput:
+    """The form's fields as the use case's input (a person left blank is no person)."""
+    return process.ProcessInput(
+        title=values["title"], subject=values["subject"], department=values["department"],
+        directorate=values["directorate"], districts=tuple(values["districts"]),
+        origin=values["origin"], lead=_person(values["lead_name"], values["lead_email"]),
+        deputy=_person(values["deputy_name"], values["deputy_email"]))
+
+
+def _person(name: str, email: str) -> Person | None:
+    if not name.strip() and not email.strip():
+        return None
+    return Person(name.strip(), email.strip())
+
+
+def values_of(case: Case) -> dict[str, Any]:
+    """The form's fields filled from a stored case."""
+    lead, deputy = case.lead, case.deputy
+    return {"title": case.title, "subject": case.subject, "department": case.department,
+            "directorate": case.directorate, "origin": case.origin,
+            "districts": list(case.districts),
+            "lead_name": lead.name if lead else "", "lead_email": lead.email if lead else "",
+            "deputy_name": deputy.name if deputy else "",
+            "deputy_email": deputy.email if deputy else ""}
+
+
+def _form(request: Request, env: Env, values: dict[str, Any], action: str,
+          error: Exception | None = None, case_id: int | None = None) -> HTMLResponse:
+    lang = request.state.lang
+    origins = [(key, word(ORIGIN_WORDS, key, lang)) for key in ORIGINS]
+    status = 200 if error is None else 403 if isinstance(error, NotPermitted) else 400
+    return render(request, "staff/form.html", texts=TEXTS, status=status, values=values,
+                  action=action, error=str(error) if error else None, case_id=case_id,
+                  districts=env.districts, origins=origins)
+
+
+def _edit_url(process_id: int) -> str:
+    return f"/intern/verfahren/{process_id}/bearbeiten"
+
+
+def _back(process_id: int, done: str) -> RedirectResponse:
+    return RedirectResponse(f"/intern/verfahren/{process_id}?ok={done}", status_code=303)
