@@ -3,7 +3,7 @@
 states -> standard library and ``transitions`` only; workflow -> states; storage -> states,
 workflow, SQLAlchemy, Alembic; notifications -> states, workflow (and the template and mail
 libraries it is built on); config -> everything but cli and web; cli -> anything; web ->
-everything but cli (and FastAPI).
+everything but cli (and FastAPI with pydantic).
 Relative imports (``from ..states.case import X``) count as the package they name; imports
 inside functions count too.
 """
@@ -35,7 +35,7 @@ ALLOWED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                frozenset({"*"})),
     "cli": (frozenset(INTERNAL), frozenset({"*"})),
     "web": (frozenset({"states", "workflow", "storage", "notifications", "config", "web"}),
-            frozenset({"fastapi", "starlette", "uvicorn", "argon2", "jinja2"})),
+            frozenset({"fastapi", "starlette", "pydantic", "uvicorn", "argon2", "jinja2"})),
 }
 
 

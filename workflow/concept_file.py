@@ -32,6 +32,29 @@ def parse_concept(text: str, source: str = "concept file") -> Concept:
         raise BadInput(f"{source}: {exc}") from None
 
 
+def concept_from_plain(raw: Any, source: str = "concept") -> Concept:
+    """The concept in plain data (JSON, as ``states.codec.to_plain`` writes it: goal dates as
+    ISO text); refused with the same ``BadInput`` as a file with the same content."""
+    if not isinstance(raw, dict):
+        raise BadInput(f"{source}: must be an object with the fields of a concept")
+    goals = raw.get("goals")
+    if isinstance(goals, list):
+        raw = raw | {"goals": [_iso_due(g) for g in goals]}
+    try:
+        return _concept(raw)
+    except _FieldError as exc:
+        raise BadInput(f"{source}: {exc}") from None
+
+
+def _iso_due(goal: Any) -> Any:
+    if isinstance(goal, dict) and isinstance(goal.get("due"), str):
+        try:
+            return goal | {"due": date.fromisoformat(goal["due"])}
+        except ValueError:
+            pass  # left as text, which _goals refuses with the file's message
+    return goal
+
+
 class _FieldError(Exception):
     pass
 
