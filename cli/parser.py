@@ -126,6 +126,10 @@ def build_parser() -> Parser:
              "and the scheduler of 'run', until SIGTERM or Ctrl-C")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+    p.add_argument("--demo", action="store_true", help="first fill a new demo database (with "
+                   "demo accounts) and serve that")
+    p.add_argument("--dir", help="with --demo: folder for the demo database (default: a new "
+                   "temp folder)")
 
     grp = _group(sub, "user", "local accounts for the staff pages (coordinators)")
     p = _cmd(grp, "add", "accounts:user_add", "add an account; the password comes from "
@@ -134,6 +138,16 @@ def build_parser() -> Parser:
     p.add_argument("--name", required=True)
     p.add_argument("--role", choices=("lead", "coordinator"), default="lead")
     p = _cmd(grp, "disable", "accounts:user_disable", "disable an account", actor=True)
+    p.add_argument("email")
+
+    grp = _group(sub, "token", "personal tokens for the JSON API (/api/v1)")
+    p = _cmd(grp, "create", "tokens:token_create", "a new API token; its secret is shown "
+             "only once", actor=True)
+    p.add_argument("email", help="whose token (yours; a coordinator may name anyone)")
+    p.add_argument("--label", required=True, help="what the token is for")
+    p.add_argument("--days", type=int, default=365, help="how long it lives (365)")
+    p = _cmd(grp, "revoke", "tokens:token_revoke", "revoke every API token and session of "
+             "an account", actor=True)
     p.add_argument("email")
 
     p = _cmd(sub, "demo", "demo:demo", "walk a realistic process through every phase")

@@ -52,8 +52,10 @@ def serve(args: argparse.Namespace) -> int:
     from ..web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    settings = load_settings()
-    app = create_app(build_env(settings), settings.web)
+    for chatty in ("alembic", "transitions", "apscheduler"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    settings = demo_settings(args) if args.demo else load_settings()
+    app = create_app(build_env(settings), settings.web, settings.oversight)
     scheduler = build_scheduler(reminder_jobs(settings), background=True)
     # uvicorn stops gracefully on SIGTERM and SIGINT, then raises the signal again for the
     # handler it found: let that be one that only logs, so the scheduler stops cleanly too
@@ -61,9 +63,38 @@ def serve(args: argparse.Namespace) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda number, _frame: log.info("signal %s: shutting down", number))
     scheduler.start()
+    if args.demo:
+        print(f"Demo: http://{args.host}:{args.port}/", flush=True)
     try:
         uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     finally:
         scheduler.shutdown(wait=True)
         log.info("stopped")
     return 0
+
+
+def demo_settings(args: argparse.Namespace) -> Settings:
+    """A new demo database (``--dir`` or a temp folder) filled by ``cli.demo_site``, with its
+    accounts printed; mail goes to files beside it."""
+    import dataclasses
+    import tempfile
+    from pathlib import Path
+
+    from ..config.settings import MailSettings
+    from . import demo_site
+
+    folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="beteiligung-demo-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("demo.db*"):
+        stale.unlink()
+    base = load_settings({})
+    settings = dataclasses.replace(
+        base, database_url=f"sqlite:///{folder / 'demo.db'}", embedded=True,
+        coordinators=frozenset({demo_site.COORDINATOR}),
+        mail=MailSettings(folder=str(folder / "mail"), sender="beteiligung@hannover-stadt.de",
+                          base_url=f"http://{args.host}:{args.port}"))
+    people = demo_site.build(folder, settings)
+    print(f"Demo-Datenbank: {folder / 'demo.db'}; E-Mails in {folder / 'mail'}")
+    for email, role in people:
+        print(f"  Anmeldung als {role}: {email} / Passwort: {demo_site.PASSWORD}")
+    return settings

@@ -16,6 +16,7 @@ Import rule: ``states``, ``workflow``, ``storage``, ``notifications``, ``config`
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -23,10 +24,11 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..config.settings import WebSettings
+from ..config.settings import OversightSettings, WebSettings
 from ..states.errors import StorageError
 from ..workflow.core import Env
-from . import auth, errors, public
+from ..workflow.oversight import Limits
+from . import api, auth, coordination, errors, public, staff, staff_content, staff_outcome
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
@@ -39,9 +41,12 @@ SECURITY_HEADERS = {
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(env: Env, web: WebSettings | None = None) -> FastAPI:
-    """The application for ``env`` (its units of work, clock, lifecycle and language)."""
+def create_app(env: Env, web: WebSettings | None = None,
+               oversight: OversightSettings | None = None) -> FastAPI:
+    """The application for ``env`` (its units of work, clock, lifecycle and language), with
+    the ``[web]`` and ``[oversight]`` settings (defaults when not given)."""
     web = web or WebSettings()
+    limits = Limits(**dataclasses.asdict(oversight or OversightSettings()))
     app = FastAPI(title="beteiligung", version="1", docs_url=None, redoc_url=None,
                   openapi_url="/api/v1/openapi.json")
     app.state.env, app.state.web = env, web
@@ -69,25 +74,12 @@ def create_app(env: Env, web: WebSettings | None = None) -> FastAPI:
 
     app.include_router(public.router(env, web))
     app.include_router(auth.router(env, web))
-    for name in ("staff", "coordination", "api"):
-        module = _optional(name)
-        if module is not None:
-            app.include_router(module.router(env, web))
+    for area in (staff, staff_content, staff_outcome, api):
+        app.include_router(area.router(env, web))
+    app.include_router(coordination.router(env, web, limits))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=web.max_body_kb * 1024)
     return app
-
-
-def _optional(name: str):
-    """The route module ``web.<name>``, while the areas are being built one by one."""
-    import importlib
-
-    try:
-        return importlib.import_module(f"{__package__}.{name}")
-    except ModuleNotFoundError as error:
-        if error.name != f"{__package__}.{name}":
-            raise
-        return None
 
 
 class BodyLimit:

@@ -163,7 +163,7 @@ def test_concurrent_change_is_a_conflict_with_exit_code_5(cli, db_url):
     tx = conn.begin()
     conn.execute(text("UPDATE processes SET version = version + 1, title = 'other' "
                       "WHERE id = :id"), {"id": pid})
-    release = threading.Timer(1.0, tx.commit)
+    release = threading.Timer(5.0, tx.commit)  # the CLI starts in ~1 s, slower under load
     release.start()
     started = time.monotonic()
     done = cli("process", "edit", str(pid), "--title", "mine", check=5)

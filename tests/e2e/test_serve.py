@@ -68,3 +68,50 @@ def test_serve_answers_sweeps_at_once_and_stops_cleanly(cli):
     assert "sweep: queued 0" in output and "deliver:" in output
     assert f"127.0.0.1:{port}" in output and "stopped" in output
     assert "Traceback" not in output
+
+
+def test_serve_demo_shows_a_living_system_to_sign_in_to(tmp_path, cli):
+    import http.cookiejar
+    import json
+    import re
+    import urllib.parse
+
+    port = free_port()
+    server = subprocess.Popen([SCRIPT, "serve", "--demo", "--dir", str(tmp_path / "demo"),
+                               "--port", str(port)], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, env=cli.environ)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
+    reader.start()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline, status = time.monotonic() + 90, None
+        while time.monotonic() < deadline and status is None:
+            try:
+                status = get(f"{base}/healthz")[0]
+            except OSError:
+                time.sleep(0.2)
+        assert status == 200, "".join(lines)
+        listing = json.loads(get(f"{base}/api/v1/public/processes")[2])["processes"]
+        phases = {p["phase"] for p in listing}
+        assert {"closed", "concept", "dialogue", "interim_results"} <= phases, phases
+
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        form = opener.open(f"{base}/anmelden", timeout=5).read().decode()
+        token = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+        data = urllib.parse.urlencode({"email": "anna.lehmann@hannover-stadt.de",
+                                       "password": "beteiligung-demo", "csrf": token,
+                                       "next": "/intern"}).encode()
+        opener.open(f"{base}/anmelden", data=data, timeout=10)
+        assert "btg_session" in {c.name for c in jar}
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+        reader.join(timeout=10)
+        server.stdout.close()
+    output = "".join(lines)
+    assert server.returncode == 0, output
+    assert "anna.lehmann@hannover-stadt.de / Passwort: beteiligung-demo" in output
+    assert (tmp_path / "demo" / "demo.db").exists()
+    assert "Traceback" not in output
