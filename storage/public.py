@@ -32,14 +32,27 @@ def decode(row) -> Case:
 
 class SqlPublicProcesses:
     """``workflow.public.PublicProcesses`` on one connection (inside a unit of work, so the
-    whole export reads one snapshot)."""
+    whole export reads one snapshot); optionally only one ``phase`` or ``department``, and a
+    window of ``limit`` processes after ``offset`` (the pages of the Vorhabenliste), in SQL."""
 
-    def __init__(self, connection: Connection, batch: int = BATCH) -> None:
+    def __init__(self, connection: Connection, batch: int = BATCH, *, phase: str | None = None,
+                 department: str | None = None, offset: int = 0,
+                 limit: int | None = None) -> None:
         self.conn = connection
         self.batch = batch
+        query = _ALL
+        if phase is not None:
+            query = query.where(_c.phase == phase)
+        if department is not None:
+            query = query.where(_c.department == department)
+        if offset:
+            query = query.offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        self.query = query
 
     def cases(self) -> Iterator[Case]:
-        result = self.conn.execution_options(yield_per=self.batch).execute(_ALL)
+        result = self.conn.execution_options(yield_per=self.batch).execute(self.query)
         try:
             for row in result:
                 yield decode(row)

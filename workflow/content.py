@@ -9,6 +9,7 @@ Import rule: ``states`` and the standard library only.
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from typing import Any
 
 from ..states.case import (
@@ -180,23 +181,35 @@ def add_suggestion(env: Env, actor: str, pid: int, target: str, text: str,
     text = need("text", text)
 
     def apply(case: Case) -> dict[str, Any]:
-        now = env.clock()
-        if target == "concept":
-            if case.published_concept is None:
-                raise BadInput("the concept is not published yet: there is nothing to comment on")
-            phase_in(case, ("concept", "pre_reporting", "dialogue", "interim_results"),
-                      "a suggestion on the concept")
-        else:
-            results = case.current_interim_results()
-            if (case.paused_phase or case.phase) != "interim_results" or results is None:
-                raise BadInput("no interim results are open for comments in this phase")
-            if now > results.comment_deadline:
-                raise BadInput("the comment period on the interim results has ended")
-        number = max((s.number for s in case.suggestions), default=0) + 1
-        case.suggestions.append(Suggestion(number, target, text, now, author.strip()))
-        return {"number": number, "on": target, "text": text, "author": author.strip()}
+        return append_suggestion(case, target, text, author, env.clock())
 
     return change(env, actor, pid, "suggestion_received", apply)
+
+
+def check_open_for_comments(case: Case, target: str, now: datetime) -> None:
+    """``BadInput`` unless ``target`` of ``case`` takes suggestions at ``now``: the published
+    concept until the interim results phase, the current round's interim results until their
+    comment deadline (also ``workflow.participation``'s rule for the public form)."""
+    if target == "concept":
+        if case.published_concept is None:
+            raise BadInput("the concept is not published yet: there is nothing to comment on")
+        phase_in(case, ("concept", "pre_reporting", "dialogue", "interim_results"),
+                 "a suggestion on the concept")
+    else:
+        results = case.current_interim_results()
+        if (case.paused_phase or case.phase) != "interim_results" or results is None:
+            raise BadInput("no interim results are open for comments in this phase")
+        if now > results.comment_deadline:
+            raise BadInput("the comment period on the interim results has ended")
+
+
+def append_suggestion(case: Case, target: str, text: str, author: str,
+                      now: datetime) -> dict[str, Any]:
+    """Check the comment period, add the suggestion as the next number, return the payload."""
+    check_open_for_comments(case, target, now)
+    number = max((s.number for s in case.suggestions), default=0) + 1
+    case.suggestions.append(Suggestion(number, target, text, now, author.strip()))
+    return {"number": number, "on": target, "text": text, "author": author.strip()}
 
 
 def answer_suggestion(env: Env, actor: str, pid: int, number: int, answer: str,

@@ -121,6 +121,14 @@ def change(env: Env, actor: str, process_id: int, action: str,
 def _apply_and_save(env: Env, uow: UnitOfWork, case: Case, actor: str, action: str,
                     apply: Callable[[Case], dict[str, Any]], document: bool) -> None:
     authorise(env, uow, case, actor, action)
+    save_change(env, uow, case, actor, action, apply, document)
+
+
+def save_change(env: Env, uow: UnitOfWork, case: Case, actor: str, action: str,
+                apply: Callable[[Case], dict[str, Any]], document: bool = True) -> None:
+    """``change`` after its permission check: apply, keep the phase's entry conditions, store
+    the case with its audit event and commit. Only for a caller that has decided on its own
+    who may act (the public suggestion form, ``workflow.participation``)."""
     if not env.lifecycle.definition.is_open(case.phase):
         raise BadInput(f"process {case.id} is {case.phase}: it can no longer be changed")
     ctx = GuardContext(env.clock())

@@ -1,0 +1,71 @@
+"""The public form's rate limit: a sliding window per client address, in memory.
+
+``SlidingWindow`` implements ``workflow.participation.Limiter``; it keeps, per key, the times
+of the submissions it admitted within the last window, on the injected clock (``env.clock``,
+so tests move time by hand). A restart forgets every count, which is acceptable for a spam
+brake; several worker processes each count on their own (run one, or put a limit at the
+proxy as well). ``client_key`` is the address the limit is counted for.
+Import rule: ``config``, the standard library and Starlette.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from fastapi import Request
+
+from ..config.settings import WebSettings
+
+# Keys without a submission inside the window are dropped once this many keys are held.
+SWEEP_AT = 10_000
+
+
+class SlidingWindow:
+    """At most ``limit`` admissions per key within any ``window``."""
+
+    def __init__(self, limit: int, clock: Callable[[], datetime],
+                 window: timedelta = timedelta(hours=1)) -> None:
+        self.limit, self.clock, self.window = limit, clock, window
+        self._seen: dict[str, deque[datetime]] = {}
+        self._lock = threading.Lock()
+
+    def admit(self, key: str) -> bool:
+        """Count one submission for ``key``, unless it has had ``limit`` within the window."""
+        now = self.clock()
+        with self._lock:
+            times = self._seen.setdefault(key, deque())
+            _expire(times, now - self.window)
+            if len(times) >= self.limit:
+                return False
+            times.append(now)
+            if len(self._seen) > SWEEP_AT:
+                self._sweep(now - self.window)
+            return True
+
+    def _sweep(self, since: datetime) -> None:
+        for key in list(self._seen):
+            _expire(self._seen[key], since)
+            if not self._seen[key]:
+                del self._seen[key]
+
+
+def _expire(times: deque[datetime], since: datetime) -> None:
+    while times and times[0] <= since:
+        times.popleft()
+
+
+def client_key(request: Request, web: WebSettings) -> str:
+    """The client's address; behind one of ``trusted_proxies``, the last address in
+    ``X-Forwarded-For`` that is not itself a trusted proxy (what the proxy saw)."""
+    peer = request.client.host if request.client else ""
+    proxies = {p.strip() for p in web.trusted_proxies.split(",") if p.strip()}
+    if peer not in proxies:
+        return peer
+    forwarded = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",")]
+    for address in reversed(forwarded):
+        if address and address not in proxies:
+            return address
+    return peer

@@ -1,0 +1,87 @@
+"""The page of one process for residents, and its suggestion form.
+
+- ``GET /vorhaben/{id}``: what ``workflow.public.public_view`` exposes of the process; a
+  process without a published concept is a 404 exactly like a missing (or malformed) id.
+  While a comment period is open (``workflow.participation.comment_period``) the page holds
+  the suggestion form.
+- ``POST /vorhaben/{id}/anregung``: CSRF first; then ``participation.submit_suggestion``.
+  Answers: the receipt page (200, with ``B-<id>-<number>``); the page again with the input
+  and each problem (400); a closed period: an error page saying so, **409** (the request is
+  fine but conflicts with the process's state now; 403 would say "you may not", which is not
+  the case); too many from this address within the hour: 429. A filled-in honeypot field
+  (``website``) is answered like a success, but nothing is written.
+Import rule: ``states``, ``workflow``, ``config``, the sibling ``web`` modules and FastAPI.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+
+from ..config.settings import WebSettings
+from ..states.errors import Conflict, NotFound
+from ..workflow import participation
+from ..workflow.core import Env
+from .auth import check_csrf
+from .errors import TooManyRequests
+from .limits import SlidingWindow, client_key
+from .pages import render, translator
+from .public_texts import TEXTS
+
+MAX_ID_DIGITS = 18
+HONEYPOT = "website"
+
+
+def add_routes(routes: APIRouter, env: Env, web: WebSettings) -> None:
+    """Register the process page and the form on ``routes``."""
+    limiter = SlidingWindow(web.suggestions_per_hour, env.clock)
+
+    @routes.get("/vorhaben/{process_id}", response_class=HTMLResponse, include_in_schema=False)
+    def process_page(request: Request, process_id: str):
+        return _show(request, env, web, _id(request, process_id))
+
+    @routes.post("/vorhaben/{process_id}/anregung", response_class=HTMLResponse,
+                 include_in_schema=False)
+    def suggest(request: Request, process_id: str, text: str = Form(""),
+                email: str = Form(""), website: str = Form(""), csrf: str = Form("")):
+        check_csrf(request, csrf)
+        pid = _id(request, process_id)
+        t = translator(request.state.lang, TEXTS)
+        try:
+            receipt = participation.submit_suggestion(
+                env, pid, text, email, client_key(request, web),
+                max_chars=web.suggestion_max_chars, limiter=limiter, discard=bool(website))
+        except participation.InvalidSubmission as error:
+            problem = t(error.code).format(n=web.suggestion_max_chars)
+            return _show(request, env, web, pid, status=400, problems=[problem],
+                         form={"text": text, "email": email})
+        except participation.OverLimit:
+            raise TooManyRequests(t("too_many").format(n=web.suggestions_per_hour)) from None
+        except participation.PeriodClosed:
+            raise Conflict(t("period_closed")) from None
+        except NotFound:
+            raise NotFound(t("not_found")) from None
+        return render(request, "public/received.html", texts=TEXTS, receipt=receipt)
+
+
+def _id(request: Request, text: str) -> int:
+    """The id in the path; anything else is the same 404 as an unknown id."""
+    if not text.isascii() or not text.isdigit() or len(text) > MAX_ID_DIGITS:
+        raise NotFound(translator(request.state.lang, TEXTS)("not_found"))
+    return int(text)
+
+
+def _show(request: Request, env: Env, web: WebSettings, pid: int, status: int = 200,
+          problems: list[str] | None = None, form: dict[str, str] | None = None):
+    try:
+        view, period = participation.public_process(env, pid)
+    except NotFound:
+        raise NotFound(translator(request.state.lang, TEXTS)("not_found")) from None
+    lang = request.state.lang
+    phases = {n: p.label(lang) for n, p in env.lifecycle.definition.phases.items()}
+    deadline = (view.interim_results[-1].comment_deadline
+                if period == "interim_results" and view.interim_results else None)
+    return render(request, "public/process.html", texts=TEXTS, status=status, p=view,
+                  period=period, deadline=deadline, phases=phases, problems=problems or [],
+                  form=form or {"text": "", "email": ""}, max_chars=web.suggestion_max_chars,
+                  honeypot=HONEYPOT)

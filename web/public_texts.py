@@ -1,0 +1,141 @@
+"""The texts of the public pages (Vorhabenliste, process page, suggestion form), German and
+English; ``t(key)`` in the templates looks them up (``web.pages.translator``).
+Import rule: standard library only.
+"""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # the list
+    "list_title": ("Vorhabenliste: Beteiligungsverfahren in Hannover",
+                   "List of projects: participation processes in Hannover"),
+    "list_intro": ("Hier steht, was zu jedem Beteiligungsverfahren der Landeshauptstadt "
+                   "Hannover veröffentlicht ist. Wählen Sie ein Verfahren, um mehr zu lesen "
+                   "und – solange Anregungen möglich sind – Ihre Anregung zu senden.",
+                   "What has been published about each participation process of the City "
+                   "of Hannover. Choose a process to read more and, while comments are "
+                   "open, to send a suggestion."),
+    "filter": ("Filter", "Filter"),
+    "district": ("Stadtbezirk", "District"),
+    "department": ("Fachbereich", "Department"),
+    "phase": ("Phase", "Phase"),
+    "all": ("alle", "all"),
+    "apply_filter": ("Filter anwenden", "Apply filter"),
+    "reset_filter": ("Filter zurücksetzen", "Reset filter"),
+    "process": ("Vorhaben", "Project"),
+    "districts": ("Stadtbezirke", "Districts"),
+    "since": ("seit", "since"),
+    "paused_in": ("angehalten in der Phase", "paused in phase"),
+    "no_page_yet": ("Konzept noch nicht veröffentlicht", "concept not published yet"),
+    "count": ("Verfahren auf dieser Seite", "Processes on this page"),
+    "pages": ("Seiten der Vorhabenliste", "Pages of the list"),
+    "page": ("Seite", "Page"),
+    "previous_page": ("Vorherige Seite", "Previous page"),
+    "next_page": ("Nächste Seite", "Next page"),
+    "empty": ("Keine Verfahren gefunden.", "No processes found."),
+    "none": ("–", "–"),
+    # the process page
+    "number": ("Nr.", "No."),
+    "subject": ("Gegenstand", "Subject"),
+    "started": ("Begonnen am", "Started on"),
+    "contact": ("Ansprechperson", "Contact"),
+    "cancel_reason": ("Abgebrochen, weil", "Cancelled because"),
+    "concept": ("Beteiligungskonzept", "Participation concept"),
+    "version": ("Version", "version"),
+    "published_on": ("veröffentlicht am", "published on"),
+    "first_published": ("erstmals veröffentlicht am", "first published on"),
+    "change_note": ("Änderung", "What changed"),
+    "summary": ("Zusammenfassung", "Summary"),
+    "easy_language": ("In Leichter Sprache", "In easy language"),
+    "project_goal": ("Ziel des Vorhabens", "Goal of the project"),
+    "participation_goal": ("Ziel der Beteiligung", "Goal of the participation"),
+    "goals": ("Ziele (SMART)", "Goals (SMART)"),
+    "goal": ("Ziel", "Goal"),
+    "description": ("Beschreibung", "Description"),
+    "indicator": ("Indikator", "Indicator"),
+    "target": ("Zielwert", "Target"),
+    "due": ("Termin", "Due"),
+    "pre_report": ("Vorbericht", "Pre-report"),
+    "post_report": ("Nachbericht", "Post-report"),
+    "interim_results": ("Zwischenergebnisse", "Interim results"),
+    "round": ("Runde", "Round"),
+    "comment_deadline": ("Anregungen bis", "Comments until"),
+    "decision_when": ("Entscheidung wann", "Decision when"),
+    "decision_where": ("Entscheidung wo", "Decision where"),
+    "decision_by": ("Entscheidung durch", "Decision by"),
+    "suggestions": ("Anregungen und ihre Beantwortung", "Suggestions and their answers"),
+    "suggestion": ("Anregung", "Suggestion"),
+    "answer": ("Antwort", "Answer"),
+    "justification": ("Begründung", "Justification"),
+    "on_concept": ("zum Konzept", "on the concept"),
+    "on_interim_results": ("zu den Zwischenergebnissen", "on the interim results"),
+    "accepted": ("angenommen", "accepted"),
+    "partly_accepted": ("teilweise angenommen", "partly accepted"),
+    "rejected": ("abgelehnt", "rejected"),
+    "decision": ("Entscheidung", "Decision"),
+    "decided_by": ("Entschieden durch", "Decided by"),
+    "decided_on": ("am", "on"),
+    "follows_results": ("Folgt den Ergebnissen der Beteiligung",
+                        "Follows the results of the participation"),
+    "yes": ("ja", "yes"),
+    "no": ("nein", "no"),
+    "implementation": ("Verantwortlich für die Umsetzung", "Responsible for implementation"),
+    "evaluation": ("Evaluation", "Evaluation"),
+    "rating": ("Bewertung", "Rating"),
+    "evidence": ("Beleg", "Evidence"),
+    "lessons": ("Erkenntnisse", "Lessons learned"),
+    "met": ("erreicht", "met"),
+    "partly": ("teilweise erreicht", "partly met"),
+    "not_met": ("nicht erreicht", "not met"),
+    "to_list": ("Zurück zur Vorhabenliste", "Back to the list of projects"),
+    "not_found": ("Dieses Vorhaben gibt es nicht (oder noch nicht öffentlich).",
+                  "There is no such project (or it is not public yet)."),
+    # the suggestion form
+    "form_title": ("Ihre Anregung", "Your suggestion"),
+    "form_on_concept": ("Sie können jetzt Anregungen zum Beteiligungskonzept geben.",
+                        "You can now comment on the participation concept."),
+    "form_on_interim_results": ("Sie können jetzt Anregungen zu den Zwischenergebnissen "
+                                "geben, bis", "You can now comment on the interim results, "
+                                "until"),
+    "form_privacy": ("Ihre Anregung wird erst veröffentlicht, wenn sie beantwortet ist – mit "
+                     "der Antwort, aber ohne Ihren Namen und ohne Ihre E-Mail-Adresse. Die "
+                     "E-Mail-Adresse ist freiwillig; sie dient nur für Rückfragen der "
+                     "Verwaltung.",
+                     "Your suggestion is published once it has been answered, with the "
+                     "answer, but without your name or e-mail address. The address is "
+                     "optional; the administration uses it only to ask you back."),
+    "text_label": ("Ihre Anregung (Pflichtfeld, höchstens {n} Zeichen)",
+                   "Your suggestion (required, at most {n} characters)"),
+    "email_label": ("E-Mail-Adresse (freiwillig)", "E-mail address (optional)"),
+    "hp_label": ("Dieses Feld bitte leer lassen", "Please leave this field empty"),
+    "send": ("Anregung absenden", "Send suggestion"),
+    "form_errors": ("Die Anregung wurde nicht gesendet:", "The suggestion was not sent:"),
+    "text_missing": ("Bitte schreiben Sie Ihre Anregung in das Textfeld.",
+                     "Please write your suggestion in the text field."),
+    "text_too_long": ("Die Anregung ist zu lang: höchstens {n} Zeichen.",
+                      "The suggestion is too long: at most {n} characters."),
+    "email_invalid": ("Die E-Mail-Adresse ist nicht gültig. Lassen Sie das Feld leer oder "
+                      "geben Sie eine vollständige Adresse an.",
+                      "The e-mail address is not valid. Leave the field empty or enter a "
+                      "complete address."),
+    "period_closed": ("Für dieses Vorhaben können zurzeit keine Anregungen gegeben werden: "
+                      "die Frist ist abgelaufen oder noch nicht eröffnet. Ihre Anregung wurde "
+                      "nicht gespeichert.",
+                      "This project does not take suggestions at the moment: the period has "
+                      "ended or has not opened yet. Your suggestion was not saved."),
+    "too_many": ("Von Ihrem Anschluss kamen in der letzten Stunde schon {n} Anregungen; mehr "
+                 "sind nicht möglich. Bitte versuchen Sie es später noch einmal. Ihre "
+                 "Anregung wurde nicht gespeichert.",
+                 "{n} suggestions came from your connection within the last hour; no more "
+                 "are possible. Please try again later. Your suggestion was not saved."),
+    # the receipt
+    "thanks": ("Vielen Dank für Ihre Anregung", "Thank you for your suggestion"),
+    "receipt": ("Ihre Eingangsnummer", "Your receipt number"),
+    "receipt_note": ("Bitte notieren Sie die Nummer. Sobald Ihre Anregung beantwortet ist, "
+                     "steht sie mit der Antwort auf der Seite des Vorhabens, unter der Nummer "
+                     "nach dem letzten Bindestrich.",
+                     "Please note the number. Once your suggestion is answered, it appears "
+                     "with the answer on the project's page, under the number after the last "
+                     "hyphen."),
+    "to_process": ("Zurück zum Vorhaben", "Back to the project"),
+}
