@@ -66,7 +66,8 @@ def serve(args: argparse.Namespace) -> int:
     if args.demo:
         print(f"Demo: http://{args.host}:{args.port}/", flush=True)
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        # the app decides which proxy to believe ([web] trusted_proxies), not uvicorn
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=False)
     finally:
         scheduler.shutdown(wait=True)
         log.info("stopped")

@@ -44,6 +44,8 @@ class SqlDeadlineRepository:
         return [_deadline(r) for r in self.conn.execute(_FOR_PROCESS, {"pid": process_id})]
 
     def get(self, deadline_id: int) -> Deadline | None:
+        if not 1 <= deadline_id <= 2**31 - 1:   # beyond the column: none, not a driver error
+            return None
         row = self.conn.execute(_GET, {"did": deadline_id}).one_or_none()
         return _deadline(row) if row else None
 

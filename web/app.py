@@ -29,15 +29,8 @@ from ..states.errors import StorageError
 from ..workflow.core import Env
 from ..workflow.oversight import Limits
 from . import api, auth, coordination, errors, public, staff, staff_content, staff_outcome
+from .errors import SECURITY_HEADERS
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
 STATIC = Path(__file__).parent / "static"
 
 
@@ -56,7 +49,8 @@ def create_app(env: Env, web: WebSettings | None = None,
         try:
             auth.resolve(request, env, web)
         except StorageError as error:
-            response = JSONResponse({"error": str(error)}, status_code=503)
+            errors.log.error("database: %s", error)
+            response = JSONResponse({"error": errors.UNAVAILABLE}, status_code=503)
         else:
             response = await call_next(request)
             auth.finish(request, response, web)

@@ -6,8 +6,16 @@
 - The API: ``Authorization: Bearer <token>`` with a personal token (``beteiligung token
   create``); no or a bad token is a 401. Cookies do not authorise API calls, so the API needs
   no CSRF protection.
-- Forms: every POST carries ``csrf``, which must equal the ``btg_csrf`` cookie (double submit;
-  the cookie is HttpOnly and SameSite=Strict, so another site can neither read nor send it).
+- Forms: every POST carries ``csrf``. With a session it must be the session's own token
+  (``workflow.sessions.csrf_token``, derived from the session secret, so it changes at every
+  sign-in and a cookie planted by a neighbouring host cannot match it); without one (sign-in,
+  the public form, single sign-on) it must equal the ``btg_csrf`` cookie (double submit; the
+  cookie is HttpOnly and SameSite=Strict).
+- Sign-in attempts are limited per client address and per account (``SIGN_IN_LIMIT`` within
+  ``SIGN_IN_WINDOW``): a 429 after that, so passwords cannot be guessed at speed.
+- Behind one of ``trusted_proxies``, ``X-Forwarded-Proto`` says whether the visitor used
+  HTTPS (``serve`` runs uvicorn without its own proxy-header handling, so the app sees the
+  proxy's address and decides what to believe).
 
 Cookies are HttpOnly and SameSite; Secure when the request came over HTTPS (settings
 ``secure_cookies``). What each route may do is then decided by ``workflow`` by e-mail address.
@@ -18,6 +26,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from datetime import timedelta
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request, Response
@@ -27,8 +36,11 @@ from ..config.settings import WebSettings
 from ..workflow import sessions
 from ..workflow.core import Env
 from ..workflow.sessions import Identity
+from .limits import SlidingWindow, TooManyRequests, client_key
 from .pages import render
 
+SIGN_IN_LIMIT = 10
+SIGN_IN_WINDOW = timedelta(minutes=15)
 SESSION_COOKIE = "btg_session"
 CSRF_COOKIE = "btg_csrf"
 LANG_COOKIE = "lang"
@@ -61,11 +73,12 @@ def resolve(request: Request, env: Env, web: WebSettings) -> None:
     if secret:
         state.identity = sessions.identify(env, sessions.SESSION, secret)
         state.session = secret if state.identity else None
-    if state.identity is None and web.trusted_header:
-        value = request.headers.get(web.trusted_header)
-        client = request.client.host if request.client else ""
-        if value and client in _proxies(web):
-            state.identity = sessions.trusted(env, value)
+        if state.session:
+            state.csrf = sessions.csrf_token(secret)
+    if state.identity is None and web.trusted_header and _from_proxy(request, web):
+        values = request.headers.getlist(web.trusted_header)
+        if len(values) == 1:   # two lines: someone besides the proxy set one
+            state.identity = sessions.trusted(env, values[0])
 
 
 def finish(request: Request, response: Response, web: WebSettings) -> None:
@@ -83,11 +96,15 @@ def finish(request: Request, response: Response, web: WebSettings) -> None:
 def secure_cookies(request: Request, web: WebSettings) -> bool:
     if web.secure_cookies != "auto":
         return web.secure_cookies == "always"
-    return request.url.scheme == "https"
+    if request.url.scheme == "https":
+        return True
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[-1].strip()
+    return forwarded == "https" and _from_proxy(request, web)
 
 
-def _proxies(web: WebSettings) -> set[str]:
-    return {p.strip() for p in web.trusted_proxies.split(",") if p.strip()}
+def _from_proxy(request: Request, web: WebSettings) -> bool:
+    client = request.client.host if request.client else ""
+    return client in {p.strip() for p in web.trusted_proxies.split(",") if p.strip()}
 
 
 def _bearer(request: Request, env: Env) -> Identity | None:
@@ -105,9 +122,11 @@ def staff(request: Request) -> Identity:
 
 
 def check_csrf(request: Request, token: str | None) -> None:
-    """``CsrfFailed`` unless ``token`` is this browser's CSRF token."""
-    cookie = request.cookies.get(CSRF_COOKIE)
-    if not cookie or not token or not hmac.compare_digest(cookie, token):
+    """``CsrfFailed`` unless ``token`` is this session's (or, without a session, this
+    browser's) CSRF token."""
+    session = getattr(request.state, "session", None)
+    expected = sessions.csrf_token(session) if session else request.cookies.get(CSRF_COOKIE)
+    if not expected or not token or not hmac.compare_digest(expected, token):
         raise CsrfFailed()
 
 
@@ -121,6 +140,8 @@ def safe_next(target: str | None) -> str:
 def router(env: Env, web: WebSettings) -> APIRouter:
     """``/anmelden`` (GET form, POST sign-in) and ``/abmelden`` (POST)."""
     routes = APIRouter(include_in_schema=False)
+    by_address = SlidingWindow(SIGN_IN_LIMIT, env.clock, SIGN_IN_WINDOW)
+    by_account = SlidingWindow(SIGN_IN_LIMIT, env.clock, SIGN_IN_WINDOW)
 
     @routes.get("/anmelden")
     def sign_in_form(request: Request, next: str | None = None):
@@ -134,11 +155,17 @@ def router(env: Env, web: WebSettings) -> APIRouter:
                 password: str = Form("", max_length=1024), csrf: str = Form(""),
                 next: str = Form("/intern")):
         check_csrf(request, csrf)
+        if not (by_address.admit(client_key(request, web))
+                and by_account.admit(email.strip().lower())):
+            raise TooManyRequests("too many sign-in attempts: wait a quarter of an hour and "
+                                  "try again")
         found = sessions.sign_in(env, email, password, web.session_hours) if email else None
         if found is None:
             return render(request, "sign_in.html", status=401, next=safe_next(next),
                           failed=True, email=email)
         secret, _ = found
+        if request.state.session:   # a new sign-in replaces the session this browser had
+            sessions.sign_out(env, request.state.session)
         response = RedirectResponse(safe_next(next), status_code=303)
         response.set_cookie(SESSION_COOKIE, secret, max_age=web.session_hours * 3600,
                             httponly=True, samesite="lax", secure=secure_cookies(request, web),

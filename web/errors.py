@@ -23,6 +23,7 @@ Import rule: ``states``, ``workflow`` and FastAPI/Starlette.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -40,14 +41,21 @@ from ..states.errors import (
     TransitionRefused,
 )
 from .auth import CsrfFailed, SignInRequired, sign_in_url
+from .limits import TooManyRequests
 from .pages import render, translator
 
+log = logging.getLogger(__name__)
+UNAVAILABLE = "the database is unavailable at the moment; please try again later"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
 STATUS = {BadInput: 400, NotPermitted: 403, NotFound: 404, Conflict: 409,
           TransitionRefused: 422, StorageError: 503}
-
-
-class TooManyRequests(BeteiligungError):
-    """A client sent more than its share (the public suggestion form): 429."""
 
 
 STATUS[TooManyRequests] = 429
@@ -85,7 +93,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(BeteiligungError)
     async def domain(request: Request, error: BeteiligungError) -> Response:
+        if isinstance(error, StorageError):   # the detail may name hosts and users: log it
+            log.error("database: %s", error)
+            return answer(request, 503, {"error": UNAVAILABLE})
         return answer(request, status_of(error), body_of(error, request.state.lang))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse({"error": "internal error: it is logged; please try again later"},
+                            status_code=500, headers=SECURITY_HEADERS)
 
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, error: RequestValidationError) -> Response:

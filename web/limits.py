@@ -5,11 +5,12 @@ of the submissions it admitted within the last window, on the injected clock (``
 so tests move time by hand). A restart forgets every count, which is acceptable for a spam
 brake; several worker processes each count on their own (run one, or put a limit at the
 proxy as well). ``client_key`` is the address the limit is counted for.
-Import rule: ``config``, the standard library and Starlette.
+Import rule: ``states``, ``config``, the standard library and Starlette.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -18,9 +19,14 @@ from datetime import datetime, timedelta
 from fastapi import Request
 
 from ..config.settings import WebSettings
+from ..states.errors import BeteiligungError
 
 # Keys without a submission inside the window are dropped once this many keys are held.
 SWEEP_AT = 10_000
+
+
+class TooManyRequests(BeteiligungError):
+    """A client sent more than its share (suggestions, sign-in attempts): 429."""
 
 
 class SlidingWindow:
@@ -59,13 +65,25 @@ def _expire(times: deque[datetime], since: datetime) -> None:
 
 def client_key(request: Request, web: WebSettings) -> str:
     """The client's address; behind one of ``trusted_proxies``, the last address in
-    ``X-Forwarded-For`` that is not itself a trusted proxy (what the proxy saw)."""
+    ``X-Forwarded-For`` (all its lines) that is not itself a trusted proxy (what the proxy
+    saw); an IPv6 address counts as its /64."""
     peer = request.client.host if request.client else ""
     proxies = {p.strip() for p in web.trusted_proxies.split(",") if p.strip()}
     if peer not in proxies:
-        return peer
-    forwarded = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",")]
-    for address in reversed(forwarded):
+        return _network(peer)
+    lines = ",".join(request.headers.getlist("x-forwarded-for"))  # every line, the proxy's last
+    for address in reversed([a.strip() for a in lines.split(",")]):
         if address and address not in proxies:
-            return address
-    return peer
+            return _network(address)
+    return _network(peer)
+
+
+def _network(address: str) -> str:
+    """An IPv6 address stands for its /64 (one household gets a whole /64 to rotate in)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return address

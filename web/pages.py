@@ -95,9 +95,10 @@ def translator(lang: str, texts: Texts | None = None):
 
 
 def switch_url(request: Request, lang: str) -> str:
-    """This page in the other language."""
+    """This page in the other language: a relative link (only a query), so a path like
+    ``//elsewhere`` can never make it point to another site."""
     query = dict(request.query_params) | {"lang": lang}
-    return request.url.path + "?" + urlencode(query)
+    return "?" + urlencode(query)
 
 
 def render(request: Request, name: str, texts: Texts | None = None, status: int = 200,

@@ -86,7 +86,8 @@ def _listing(env: Env, language: str, filters: dict[str, str | None]) -> Streami
     definition = env.lifecycle.definition
     phases = {name: p.label(language) for name, p in definition.phases.items()}
     generated_at = env.clock()
-
+    with env.uow():   # an unreachable database is a 503 now, not a broken stream later
+        pass
     pieces = render_export("json", _chosen(env, filters), language=language, phases=phases,
                     generated_at=generated_at)
     return StreamingResponse(buffered(pieces), media_type=MEDIA["json"])

@@ -23,8 +23,7 @@ from ..states.errors import Conflict, NotFound
 from ..workflow import participation
 from ..workflow.core import Env
 from .auth import check_csrf
-from .errors import TooManyRequests
-from .limits import SlidingWindow, client_key
+from .limits import SlidingWindow, TooManyRequests, client_key
 from .pages import render, translator
 from .public_texts import TEXTS
 
