@@ -14,7 +14,6 @@ import contextlib
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from ..config.bootstrap import build_env, system_clock
 from ..config.settings import HERE, Settings
@@ -39,7 +38,7 @@ class _Clock:
         return self.now
 
 
-def build(folder: Path, settings: Settings) -> list[tuple[str, str]]:
+def build(settings: Settings) -> list[tuple[str, str]]:
     """Fill ``settings``'s (empty, migrated) database; return the demo accounts."""
     with contextlib.redirect_stdout(io.StringIO()):
         story_env = build_env(settings, clock=demo.StoryClock())

@@ -94,7 +94,7 @@ def demo_settings(args: argparse.Namespace) -> Settings:
         coordinators=frozenset({demo_site.COORDINATOR}),
         mail=MailSettings(folder=str(folder / "mail"), sender="beteiligung@hannover-stadt.de",
                           base_url=f"http://{args.host}:{args.port}"))
-    people = demo_site.build(folder, settings)
+    people = demo_site.build(settings)
     print(f"Demo-Datenbank: {folder / 'demo.db'}; E-Mails in {folder / 'mail'}")
     for email, role in people:
         print(f"  Anmeldung als {role}: {email} / Passwort: {demo_site.PASSWORD}")
