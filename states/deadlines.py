@@ -92,11 +92,19 @@ def _phase(case: Case, definition: Definition) -> Expected | None:
                     f"Phase {phase.label_de}", entered + timedelta(days=phase.dwell_days))
 
 
-def _concept_comments(case: Case, rules: DeadlineRules) -> Expected | None:
+def concept_comments_end(case: Case, rules: DeadlineRules) -> datetime | None:
+    """When the public comment period on the concept ends: the end of the day
+    ``concept_comment_days`` after the first publication; ``None`` before it."""
     first = case.concept_versions[0] if case.concept_versions else None
-    if first is None or (case.paused_phase or case.phase) != "concept":
+    if first is None:
         return None
-    due = end_of_day(first.published_at + timedelta(days=rules.concept_comment_days))
+    return end_of_day(first.published_at + timedelta(days=rules.concept_comment_days))
+
+
+def _concept_comments(case: Case, rules: DeadlineRules) -> Expected | None:
+    due = concept_comments_end(case, rules)
+    if due is None or (case.paused_phase or case.phase) != "concept":
+        return None
     return Expected("concept_comments", "concept", "Kommentierungsfrist zum Konzept", due)
 
 
