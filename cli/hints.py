@@ -27,6 +27,8 @@ COMMANDS: dict[str, str] = {
     "activities_missing": "beteiligung dialogue add ID --format F --mode online|on_site",
     "interim_results_missing": "beteiligung interim publish ID --summary S --comment-deadline D",
     "decision_missing": "beteiligung decision record ID ...",
+    "decision_in_future": "beteiligung decision record ID --decided-on DATE ...",
+    "decision_before_interim_results": "beteiligung decision record ID --decided-on DATE ...",
     "decision_maker_not_named": "beteiligung decision record ID --decided-by BODY ...",
     "deviation_unjustified": "beteiligung decision record ID --deviates --justification TEXT",
     "decision_unpublished": "beteiligung decision publish ID",

@@ -77,6 +77,12 @@ class Definition:
         """Whether a process in ``phase`` is still running (not closed or cancelled)."""
         return not self.phases[phase].terminal
 
+    def needs_confirmation(self, transition: Transition) -> bool:
+        """Whether taking ``transition`` ends a process before its time and cannot be undone
+        (a step from every open phase into a terminal one, like ``cancel``): the entrypoints
+        ask before they take it."""
+        return transition.wildcard and self.phases[transition.dest].terminal
+
     def transitions_from(self, phase: str) -> list[Transition]:
         """The transitions leaving ``phase``, in file order."""
         return [t for t in self.transitions if t.source == phase]

@@ -7,7 +7,7 @@ Import rule: standard library only.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 LANGUAGES = ("de", "en")
@@ -103,6 +103,30 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The comment period on the interim results runs until {deadline}: "
         "wait until it has ended.",
     },
+    "concept_comment_period_open": {
+        "de": "Die Kommentierungsfrist zum Konzept läuft noch bis {deadline}: "
+        "das Ende der Frist abwarten.",
+        "en": "The comment period on the concept runs until {deadline}: "
+        "wait until it has ended.",
+    },
+    "activities_not_yet_held": {
+        "de": "Die Dialogaktivitäten der Runde {round} haben noch nicht stattgefunden "
+        "(die erste am {first}): weitergehen, sobald die erste stattgefunden hat.",
+        "en": "The dialogue activities of round {round} have not taken place yet "
+        "(the first on {first}): go on once the first has taken place.",
+    },
+    "decision_in_future": {
+        "de": "Die Entscheidung ist auf den {decided_on} datiert, der noch in der Zukunft "
+        "liegt: die Entscheidung erst erfassen, wenn sie gefallen ist.",
+        "en": "The decision is dated {decided_on}, which is still in the future: record the "
+        "decision once it has been taken.",
+    },
+    "decision_before_interim_results": {
+        "de": "Die Entscheidung ist auf den {decided_on} datiert, vor die Veröffentlichung "
+        "der Zwischenergebnisse am {published}: das Datum der Entscheidung berichtigen.",
+        "en": "The decision is dated {decided_on}, before the interim results were published "
+        "on {published}: correct the date of the decision.",
+    },
     "decision_missing": {
         "de": "Die Entscheidung ist nicht erfasst: die Entscheidung eintragen.",
         "en": "The decision is not recorded: record the decision.",
@@ -161,6 +185,7 @@ TARGET_NAMES = {
     "interim_results": {"de": "zu den Zwischenergebnissen", "en": "on the interim results"},
 }
 DATE_FORMATS = {"de": "%d.%m.%Y %H:%M", "en": "%Y-%m-%d %H:%M"}
+DAY_FORMATS = {"de": "%d.%m.%Y", "en": "%Y-%m-%d"}
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -173,6 +198,8 @@ def render(code: str, params: dict[str, object], lang: str = "de") -> str:
     for key, value in values.items():
         if isinstance(value, datetime):
             values[key] = local_time(value, lang)
+        elif isinstance(value, date):
+            values[key] = value.strftime(DAY_FORMATS.get(lang, DAY_FORMATS["de"]))
     return entry.get(lang, entry["de"]).format(**values)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -14,7 +14,9 @@ from beteiligung.states.messages import LANGUAGES, TEXTS, render
 SAMPLE = {"section": "Ablauf (procedure)", "goal": "Z1", "missing": "indicator, due",
           "count": 2, "target": "concept", "numbers": "1, 3", "round": 2,
           "deadline": "30.09.2026 23:59", "decided_by": "Rat", "makers": "Bezirksrat",
-          "phase": "dialogue", "trigger": "go_to_decision", "allowed": "hold, cancel"}
+          "phase": "dialogue", "trigger": "go_to_decision", "allowed": "hold, cancel",
+          "first": date(2026, 5, 9), "decided_on": date(2026, 9, 24),
+          "published": datetime(2026, 6, 1, 10, 0, tzinfo=UTC)}
 
 
 def _placeholders(text: str) -> set[str]:
