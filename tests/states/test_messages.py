@@ -9,7 +9,7 @@ import pytest
 
 from beteiligung.states.case import Case
 from beteiligung.states.guards import GUARDS, GuardContext
-from beteiligung.states.messages import LANGUAGES, TEXTS, render
+from beteiligung.states.messages import LANGUAGES, TEXTS, local_time, render
 
 SAMPLE = {"section": "Ablauf (procedure)", "goal": "Z1", "missing": "indicator, due",
           "count": 2, "target": "concept", "numbers": "1, 3", "round": 2,
@@ -34,7 +34,16 @@ def test_message_renders(code, lang):
     text = render(code, {n: SAMPLE[n] for n in names}, lang)
     assert text.strip() and "{" not in text and "}" not in text
     for name in names - {"target"}:
-        assert str(SAMPLE[name]) in text
+        assert shown(SAMPLE[name], lang) in text
+
+
+def shown(value: object, lang: str) -> str:
+    """How a parameter appears in a text: dates and times as people here read them."""
+    if isinstance(value, datetime):
+        return local_time(value, lang)
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d")
+    return str(value)
 
 
 @pytest.mark.parametrize("code", sorted(TEXTS))
