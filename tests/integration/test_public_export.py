@@ -53,9 +53,11 @@ MARKERS = {
 }
 
 
-def export(env, fmt: str, language: str = "de") -> str:
+def export(env, fmt: str, language: str = "de", csv_dialect: str = "plain") -> str:
+    """The export as text; a CSV in the plain dialect (the field codes as header) unless
+    ``csv_dialect`` says otherwise."""
     sink = io.BytesIO()
-    write_public(env, fmt, language, sink)
+    write_public(env, fmt, language, sink, csv_dialect)
     return sink.getvalue().decode("utf-8")
 
 
@@ -300,6 +302,12 @@ def test_language_changes_labels_but_not_the_csv_header_or_the_codes(env, kit):
     csv_de, csv_en = export(env, "csv"), export(env, "csv", "en")
     assert csv_de.splitlines()[0] == csv_en.splitlines()[0] == ",".join(HEADER)
     assert parse_csv(csv_en)[0]["phase_label"] == "Initiation"
+    excel = export(env, "csv", csv_dialect="excel-de")
+    excel_en = export(env, "csv", "en", csv_dialect="excel-de")
+    assert excel.startswith("\ufeffNr.;Titel;") and excel_en.startswith("\ufeffNo.;Title;")
+    rows = list(csv.reader(io.StringIO(excel.removeprefix("\ufeff"), newline=""),
+                           delimiter=";"))
+    assert len(rows[0]) == len(HEADER) and rows[1] == list(parse_csv(csv_de)[0].values())
     page_de = parse_html(export(env, "html")).seen
     page_en = parse_html(export(env, "html", "en")).seen
     assert page_de[0] == ("html", {"lang": "de"}) and page_en[0] == ("html", {"lang": "en"})
