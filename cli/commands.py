@@ -54,7 +54,10 @@ def process_create(args: argparse.Namespace) -> int:
 
 def process_edit(args: argparse.Namespace) -> int:
     case = process.edit_process(wired(), args.actor, args.id, _fields(args))
-    print(f"{label('process', lang(args))} {case.id}: {case.title}")
+    if args.json:
+        print_json(to_plain(case))
+    else:
+        print(f"{label('process', lang(args))} {case.id}: {case.title}")
     return 0
 
 
@@ -105,7 +108,12 @@ def process_show(args: argparse.Namespace) -> int:
 
 
 def process_list(args: argparse.Namespace) -> int:
-    summaries = process.list_processes(wired(), args.state)
+    from ..states.vocabulary import phase_words, resolve_word
+
+    env = wired()
+    phase = args.state and resolve_word(phase_words(env.lifecycle.definition), args.state,
+                                        "--state")
+    summaries = process.list_processes(env, phase)
     if args.json:
         print_json([to_plain(s) for s in summaries])
         return 0
@@ -117,9 +125,14 @@ def process_list(args: argparse.Namespace) -> int:
 
 
 def advance(args: argparse.Namespace) -> int:
-    case = process.advance(wired(), args.actor, args.id, args.trigger, args.reason)
+    from .confirm import confirmed
+
+    env = wired()
+    if not confirmed(env, args, lang(args)):
+        return 1
+    case = process.advance(env, args.actor, args.id, args.trigger, args.reason)
     if args.json:
-        print_json({"id": case.id, "phase": case.phase})
+        print_json({"id": case.id, "trigger": args.trigger, "phase": case.phase})
     else:
         print(f"{label('process', lang(args))} {case.id}: {case.phase}")
     return 0

@@ -56,5 +56,8 @@ def list_(args: argparse.Namespace) -> int:
 
 def retry(args: argparse.Namespace) -> int:
     outbox.retry_message(build_env(load_settings()), args.actor, args.id)
+    if args.json:
+        print_json({"id": args.id, "status": "queued"})
+        return 0
     print(f"message {args.id} queued again")
     return 0
