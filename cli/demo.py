@@ -10,10 +10,8 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from ..config.bootstrap import build_composer, build_env, build_sender
 from ..config.settings import HERE, MailSettings, Settings, load_settings
@@ -23,6 +21,7 @@ from ..states.errors import TransitionRefused
 from ..workflow import content, outcome, process
 from ..workflow.concept_file import parse_concept
 from ..workflow.reminders import queue_digest, sweep
+from . import demo_folder
 from .commands import print_history
 from .render import lang, local, unmet_lines
 
@@ -45,13 +44,9 @@ class StoryClock:
 
 
 def demo(args: argparse.Namespace) -> int:
-    folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="beteiligung-demo-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = demo_folder.prepare(args.dir)
     db = folder / "demo.db"
-    for stale in folder.glob("demo.db*"):
-        stale.unlink()
     mail_folder = folder / "mail"
-    shutil.rmtree(mail_folder, ignore_errors=True)
     base = load_settings({})
     settings = Settings(f"sqlite:///{db}", frozenset({COORDINATOR}), base.districts,
                         base.language, base.definition,
