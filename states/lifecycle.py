@@ -99,6 +99,10 @@ class Lifecycle:
                     f"{self.definition.version} does not have (the process runs under "
                     f"{case.definition_version}): restore the phase in the definition file")
 
+    def all_triggers(self) -> list[str]:
+        """Every trigger of the definition, in file order, each once."""
+        return list(dict.fromkeys(t.trigger for t in self.definition.transitions))
+
     def triggers(self, phase: str) -> list[str]:
         """The triggers defined from ``phase``, in definition order, each once."""
         return list(dict.fromkeys(t.trigger for t in self.definition.transitions_from(phase)))

@@ -62,6 +62,29 @@ def test_create_prints_id_and_json_prints_the_process(cli):
     assert json.loads(cli("process", "list", "--state", "closed", "--json").stdout) == []
 
 
+def test_unknown_trigger_is_bad_input_and_writes_nothing(cli):
+    pid = create(cli)
+    before = json.loads(cli("history", str(pid), "--json").stdout)
+    done = cli("advance", str(pid), "weiter", check=2)
+    assert done.stderr.count("\n") == 1 and "'weiter'" in done.stderr
+    assert "set_up_begleitgruppe" in done.stderr
+    assert json.loads(cli("history", str(pid), "--json").stdout) == before
+
+
+def test_every_cli_event_records_the_operating_system_user(cli):
+    import getpass
+
+    pid = create(cli)
+    cli("advance", str(pid), "set_up_begleitgruppe", check=3)  # refused: no deputy
+    cli("advance", str(pid), "hold", "--as", "mallory@example.org", "--reason", "x", check=6)
+    events = json.loads(cli("history", str(pid), "--json").stdout)
+    assert [e["action"] for e in events] == ["process_created", "transition_refused",
+                                             "permission_refused"]
+    assert {e["payload"]["os_user"] for e in events} == {getpass.getuser()}
+    assert f"{LEAD} ({getpass.getuser()})" in cli("history", str(pid)).stdout
+    assert cli("audit", "verify").returncode == 0
+
+
 def test_refused_step_lists_every_reason_and_is_audited(cli):
     pid = create(cli)
     cli("advance", str(pid), "set_up_begleitgruppe", "--reason", "x", check=None)
