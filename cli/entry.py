@@ -166,7 +166,10 @@ def decision_record(args: argparse.Namespace) -> int:
     decision = Decision(args.decided_by, parse_date("--decided-on", args.decided_on),
                         args.summary, not args.deviates, args.justification,
                         args.implementation_by)
-    outcome.record_decision(wired(), args.actor, args.id, decision)
+    case = outcome.record_decision(wired(), args.actor, args.id, decision)
+    if case.decision.published_at is not None:
+        return _done(args, "decision corrected; the correction is published at once, as the "
+                     "decision was")
     return _done(args, "decision recorded (publish it with 'decision publish')")
 
 

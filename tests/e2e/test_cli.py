@@ -161,9 +161,11 @@ def test_concept_versions_through_the_command_line(cli):
     assert "nothing to publish" in again.stderr
     shown = json.loads(cli("concept", "show", str(pid), "--version", "1", "--json").stdout)
     assert shown["concept"]["goals"][0]["id"] == "Z1"
-    cli("advance", str(pid), "start_pre_reporting")
-    assert json.loads(cli("process", "show", str(pid), "--json").stdout)["phase"] == \
-        "pre_reporting"
+    # the public comment period on the concept runs 28 days: not before its end
+    refused = cli("advance", str(pid), "start_pre_reporting", check=3)
+    ends = (datetime.now(BERLIN) + timedelta(days=28)).strftime("%d.%m.%Y")
+    assert f"Die Kommentierungsfrist zum Konzept läuft noch bis {ends} 23:59" in refused.stderr
+    assert json.loads(cli("process", "show", str(pid), "--json").stdout)["phase"] == "concept"
 
 
 def test_audit_verify_reports_a_tampered_event(cli, db_url, unguarded):

@@ -48,7 +48,7 @@ def test_create_process_stores_the_case_and_its_first_event(env, store, clock):
     assert (case.phase, case.phase_entered_at, case.created_at) == ("initiated", clock.now,
                                                                     clock.now)
     assert case.title == "Lindener Platz"
-    assert case.definition_version == "2026.1"
+    assert case.definition_version == "2026.2"
     stored = store.cases[case.id]
     assert stored.lead == LEAD and stored.districts == ["Mitte"]
     (event,) = store.events[case.id]
