@@ -58,7 +58,7 @@ def _more_processes(env, clock: _Clock) -> None:
     today = clock.now
     plans = [
         ("Radverkehrskonzept Südstadt", "Sichere Radwege zu den Schulen", "Südstadt-Bult",
-         "Tiefbau (66)", "concept", 40),
+         "Tiefbau (66)", "concept", 20),
         ("Umgestaltung des Klagesmarkts", "Platz, Bäume und Marktstände", "Mitte",
          "Stadtplanung (61)", "interim_results", 120),
         ("Stadtteilpark Bothfeld", "Ein Park für alle Generationen", "Bothfeld-Vahrenheide",
@@ -93,6 +93,7 @@ def _bring_to(env, clock: _Clock, title: str, subject: str, district: str, depar
         content.add_suggestion(env, actor, pid, "concept", "Bitte die Querung an der "
                                "Hildesheimer Straße mitdenken.")
         return
+    clock.now += timedelta(days=29)  # the public comment period on the concept ends first
     process.advance(env, actor, pid, "start_pre_reporting")
     clock.now += timedelta(days=7)
     outcome.publish_report(env, actor, pid, "pre", f"Ankündigung: {title}.")

@@ -216,9 +216,12 @@ def decision_record(args: argparse.Namespace) -> int:
     decision = Decision(args.decided_by, parse_date("--decided-on", args.decided_on),
                         args.summary, not args.deviates, args.justification,
                         args.implementation_by)
-    outcome.record_decision(wired(), args.actor, args.id, decision)
+    case = outcome.record_decision(wired(), args.actor, args.id, decision)
+    if case.decision.published_at is not None:
+        return _done(args, "decision corrected; the correction is published at once, as the "
+                     "decision was", decision=case.decision)
     return _done(args, "decision recorded (publish it with 'decision publish')",
-                 decision=decision)
+                 decision=case.decision)
 
 
 def decision_publish(args: argparse.Namespace) -> int:

@@ -72,7 +72,8 @@ def test_the_table_shows_severity_days_process_next_step_and_who(cli, two):
     english = cli("audit", "stuck", "--as-of", as_of, "--lang", "en").stdout
     assert english.splitlines()[0].split() == ["SEVERITY", "DAYS", "FINDING", "PROCESS"]
     assert "warning      61  phase too long            #" in english
-    assert "In phase 'Initiation' for 61 days; the definition allows 60 days." in english
+    assert ("In phase 'Initiation' for 61 days (pauses not counted); the definition allows "
+            "60 days.") in english
     assert english.splitlines()[-1].endswith(": 0 critical, 2 warning(s), 1 info.")
 
 

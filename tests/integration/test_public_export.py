@@ -180,6 +180,7 @@ def test_nothing_unpublished_leaks_at_any_step_of_a_whole_walk(env, clock):
     w.publish("MK-draft-two", "MK-note-two")
     step("version 2", content.publish_concept, pid, "Zusammenfassung MK-note-two")
 
+    clock.advance(days=29)  # the public comment period on the concept (28 days)
     step("pre_reporting", process.advance, pid, "start_pre_reporting")
     w.publish("MK-pre-report")
     step("pre-report", outcome.publish_report, pid, "pre", "Vorbericht MK-pre-report")
@@ -198,6 +199,7 @@ def test_nothing_unpublished_leaks_at_any_step_of_a_whole_walk(env, clock):
              clock() + timedelta(days=21), "Herbst 2026", "Freizeitheim Linden",
              "Stadtbezirksrat Linden-Limmer")
         if round_ == 1:
+            clock.advance(days=22)  # the comment period on the interim results
             step("round 2", process.advance, pid, "start_another_round")
     step("suggestion 3", content.add_suggestion, pid, "interim_results", "MK-sugg-three",
          "MK-author-three")
@@ -212,7 +214,7 @@ def test_nothing_unpublished_leaks_at_any_step_of_a_whole_walk(env, clock):
     step("new lead", process.edit_process, pid, {"lead": NEW_LEAD})
 
     step("decision recorded", outcome.record_decision, pid, Decision(
-        "Stadtbezirksrat Linden-Limmer", date(2026, 9, 24), "Entwurf B MK-decision-text",
+        "Stadtbezirksrat Linden-Limmer", clock().date(), "Entwurf B MK-decision-text",
         False, "Folgekosten MK-decision-why", "MK-implementer"))
     w.publish("MK-decision-text", "MK-decision-why", "MK-implementer")
     step("decision published", outcome.publish_decision, pid)

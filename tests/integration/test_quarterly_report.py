@@ -9,6 +9,7 @@ import importlib.util
 import io
 import re
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -36,6 +37,13 @@ def _journey():
 JOURNEY = _journey()
 COORDINATOR = JOURNEY.COORDINATOR
 Q3 = Quarter(2026, 3)
+
+
+@pytest.fixture
+def env(env):
+    """The scenario's processes stay 5 to 20 days in the concept phase: with a comment
+    period of one day on their concepts (the setting ``concept_comment_days``)."""
+    return replace(env, deadline_rules=replace(env.deadline_rules, concept_comment_days=1))
 
 
 def utc(text: str) -> datetime:
