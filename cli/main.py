@@ -34,7 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_refusal(refused, args)
         return refused.exit_code
     except BeteiligungError as error:
-        print(f"beteiligung: error: {error}", file=sys.stderr)
+        from .render import lang
+
+        print(f"beteiligung: error: {error.text(lang(args))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("beteiligung: interrupted", file=sys.stderr)

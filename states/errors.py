@@ -20,9 +20,23 @@ from __future__ import annotations
 
 
 class BeteiligungError(Exception):
-    """Base of every error a user can cause or meet; ``exit_code`` is the CLI's exit status."""
+    """Base of every error a user can cause or meet; ``exit_code`` is the CLI's exit status.
+
+    An error made by ``states.error_texts.refuse`` also carries a message ``code`` and its
+    ``params``, so that an entrypoint can say it in its user's language (``text``).
+    """
 
     exit_code = 1
+    code = ""
+    params: dict = {}
+
+    def text(self, lang: str = "de") -> str:
+        """The message in ``lang`` when the error has a code, else the message as raised."""
+        if not self.code:
+            return str(self)
+        from .error_texts import render_error
+
+        return render_error(self.code, self.params, lang)
 
 
 class BadInput(BeteiligungError):
