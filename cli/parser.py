@@ -46,8 +46,11 @@ def _group(sub, name: str, help_: str):
 def _process_fields(parser: argparse.ArgumentParser, create: bool) -> None:
     parser.add_argument("--title", required=create)
     parser.add_argument("--subject", help="Beteiligungsgegenstand in one sentence")
-    parser.add_argument("--department", help="responsible department (Fachbereich)")
-    parser.add_argument("--directorate", help="directorate (Dezernat)")
+    parser.add_argument("--department", help="responsible department (Fachbereich) from the "
+                        "register: 67, 'FB 67', its name or 'Name (67)' (see 'department "
+                        "list')")
+    parser.add_argument("--directorate", help="directorate (Dezernat); follows from the "
+                        "department, needed only for one outside the register")
     parser.add_argument("--district", action="append", metavar="NAME",
                         help="a Stadtbezirk; repeat for several")
     parser.add_argument("--origin", help="administration, district_council_motion, "
@@ -70,6 +73,8 @@ def build_parser() -> Parser:
     p = _cmd(proc, "create", "commands:process_create", "create a process; prints its id",
              json=True, actor=True)
     _process_fields(p, create=True)
+    p.add_argument("--yes", action="store_true", help="create it even when its department "
+                   "already has a process with this title")
     p = _cmd(proc, "show", "commands:process_show", "a process and what each next step lacks",
              json=True)
     p.add_argument("id", type=int)
@@ -78,6 +83,10 @@ def build_parser() -> Parser:
     p = _cmd(proc, "edit", "commands:process_edit", "change a process's basic data", actor=True)
     p.add_argument("id", type=int)
     _process_fields(p, create=False)
+
+    grp = _group(sub, "department", "the register of departments (Fachbereiche)")
+    _cmd(grp, "list", "commands:department_list", "every department a process may name",
+         json=True)
 
     p = _cmd(sub, "advance", "commands:advance", "take a step (trigger) if its rules hold",
              actor=True, json=True)
@@ -99,7 +108,8 @@ def build_parser() -> Parser:
     p = _cmd(aud, "stuck", "oversight:stuck", "every open process that is stuck, overdue or "
              "breaking a rule, most severe first", json=True)
     p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: today)")
-    p.add_argument("--department", metavar="D", help="only this department")
+    p.add_argument("--department", metavar="D", help="only this department (67, 'FB 67', "
+                   "its name or 'Name (67)')")
     p.add_argument("--district", metavar="X", help="only processes in this Stadtbezirk")
     p.add_argument("--csv", action="store_true", help="CSV with every field")
     p.add_argument("--fail-on", choices=("info", "warning", "critical"),

@@ -37,6 +37,8 @@ LABELS = {
     "suggestions": ("Anregungen", "Suggestions"),
     "open": ("offen", "open"),
     "cancel_reason": ("Abbruchgrund", "Cancelled because"),
+    "not_in_register": (" (nicht im Fachbereichsverzeichnis)", " (not in the register)"),
+    "stored_as": (" (eingetragen als „{text}“)", " (entered as '{text}')"),
 }
 
 
