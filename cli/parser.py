@@ -198,7 +198,13 @@ def _entry_commands(sub) -> None:
              actor=True)
     p.add_argument("id", type=int)
     p.add_argument("--note", default="", help="what changed since the last version")
-    p = _cmd(grp, "show", "entry:concept_show", "the draft or a published version", json=True)
+    p = _cmd(grp, "template", "concept:concept_template", "a commented concept file with every "
+             "section, filled with the draft, to fill in and load")
+    p.add_argument("id", type=int)
+    p.add_argument("--out", metavar="FILE", help="write to FILE, which must not exist yet "
+                   "(default: standard output)")
+    p = _cmd(grp, "show", "entry:concept_show", "the draft or a published version, "
+             "section by section", json=True)
     p.add_argument("id", type=int)
     p.add_argument("--version", type=int, help="a published version (default: the draft)")
 

@@ -39,6 +39,12 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "(process {existing}, 'beteiligung process show {first}'); nothing was created: if it "
         "is a separate process, repeat the command with --yes",
     },
+    "concept_none": {
+        "de": "Prozess {id} hat noch kein Beteiligungskonzept: eine Vorlage zum Ausfüllen "
+        "schreibt 'beteiligung concept template {id} --out konzept-{id}.toml'",
+        "en": "process {id} has no participation concept yet: 'beteiligung concept template "
+        "{id} --out konzept-{id}.toml' writes a template to fill in",
+    },
     "template_exists": {
         "de": "--out: {path} gibt es schon, es wurde nicht überschrieben; eine ausgefüllte "
         "Datei laden mit 'beteiligung concept load {id} {path}' oder einen anderen "
