@@ -13,6 +13,7 @@ from ..states.error_texts import refuse
 from ..states.errors import BadInput
 from ..workflow import audit, process
 from ..workflow.departments import DuplicateTitle
+from .hints import commands_for
 from .render import label, lang, local, print_json, table, unmet_lines
 
 
@@ -99,11 +100,7 @@ def process_show(args: argparse.Namespace) -> int:
     print(f"  {say('definition')}: {case.definition_version}")
     print(f"{say('next')}:")
     for verdict in verdicts or []:
-        state = say("ready") if verdict.allowed else say("lacks") + ":"
-        print(f"  {verdict.transition.trigger} -> {verdict.transition.dest}: {state}")
-        for line in unmet_lines(list(verdict.unmet), language, case.id,
-                                verdict.transition.trigger):
-            print("  " + line)
+        print_step(verdict, phases, language, case.id)
     if not verdicts:
         print(f"  {say('none')}")
     return 0
@@ -121,6 +118,22 @@ def department_text(register, case, language: str) -> str:
         shown, directorate = case.department, case.directorate
         note = label("not_in_register", language) if register and shown.strip() else ""
     return f"{shown or '-'}{note} / {label('directorate', language)}: {directorate or '-'}"
+
+
+def print_step(verdict, phases, language: str, process_id: int) -> None:
+    """One possible step of ``process show``: ready, possible with a reason (``hold`` and
+    ``cancel``, which is not something missing), or what it still lacks and how to fix it."""
+    step, say = verdict.transition, lambda key: label(key, language)  # noqa: E731
+    dest = phases[step.dest].label(language) if step.dest in phases else step.dest
+    unmet = list(verdict.unmet)
+    if unmet and all(u.code == "reason_missing" for u in unmet):
+        print(f"  {step.trigger} -> {dest}: {say('with_reason')}")
+        for command in commands_for("reason_missing", {}, process_id, step.trigger):
+            print(f"        {command}")
+        return
+    print(f"  {step.trigger} -> {dest}: {say('ready') if verdict.allowed else say('lacks') + ':'}")
+    for line in unmet_lines(unmet, language, process_id, step.trigger):
+        print("  " + line)
 
 
 def process_list(args: argparse.Namespace) -> int:
