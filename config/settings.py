@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..states.departments import Department
 from ..states.errors import BadInput
+from . import department_register
 
 HERE = Path(__file__).parent
 KEYS = ("database_url", "coordinators", "districts", "departments", "language", "definition",
@@ -202,31 +203,9 @@ def _coordinators(key: str, value: object) -> None:
                            f"(like name@hannover-stadt.de)")
 
 
-def _departments(key: str, value: object) -> None:
-    example = f'[[{key}]] with code = "67", name = "Umwelt und Stadtgrün", directorate = ' \
-              '"Dezernat V"'
-    if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
-        raise BadInput(f"{key} must be a non-empty list of tables ({example})")
-    for number, entry in enumerate(value, start=1):
-        fields = set(entry)
-        if fields != {"code", "name", "directorate"}:
-            raise BadInput(f"{key} entry {number}: needs exactly code, name and directorate "
-                           f"(has {', '.join(sorted(fields)) or 'nothing'})")
-        for name in ("code", "name", "directorate"):
-            if not isinstance(entry[name], str) or not entry[name].strip():
-                raise BadInput(f"{key} entry {number}: {name} must be a non-empty string")
-        if any(c in entry["code"] for c in " ()"):
-            raise BadInput(f"{key} entry {number}: code {entry['code']!r} must be one word "
-                           "without brackets, like \"67\"")
-    for name in ("code", "name"):
-        seen = [" ".join(e[name].split()).casefold() for e in value]
-        twice = next((v for v in seen if seen.count(v) > 1), None)
-        if twice is not None:
-            raise BadInput(f"{key}: the {name} {twice!r} is listed twice")
-
-
 CHECKS = {"database_url": _text, "definition": _text, "language": _language,
-          "districts": _districts, "departments": _departments, "coordinators": _coordinators}
+          "districts": _districts, "departments": department_register.check,
+          "coordinators": _coordinators}
 
 
 def _read_files(env: Mapping[str, str]) -> dict:
@@ -273,9 +252,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         embedded=not url,
         coordinators=_coordinators_from(env, data),
         districts=tuple(data["districts"]),
-        departments=tuple(Department(d["code"].strip(), " ".join(d["name"].split()),
-                                     d["directorate"].strip())
-                          for d in data.get("departments", ())),
+        departments=department_register.entries(data.get("departments", [])),
         language=_language_from(env, data),
         definition=Path(definition) if definition else HERE / "process_definition.toml",
     )
