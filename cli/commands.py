@@ -11,8 +11,11 @@ from ..config.bootstrap import build_env, upgrade_database
 from ..config.settings import Settings, load_settings
 from ..states.case import Person
 from ..states.codec import to_plain
+from ..states.error_texts import refuse
 from ..states.errors import BadInput
 from ..workflow import audit, process
+from ..workflow.departments import DuplicateTitle
+from .hints import commands_for
 from .render import label, lang, local, print_json, table, unmet_lines
 
 
@@ -55,7 +58,11 @@ def _fields(args: argparse.Namespace) -> dict[str, Any]:
 
 def process_create(args: argparse.Namespace) -> int:
     env = wired()
-    case = process.create_process(env, args.actor, process.ProcessInput(**_fields(args)))
+    data = process.ProcessInput(**_fields(args))
+    try:
+        case = process.create_process(env, args.actor, data, confirm_duplicate=args.yes)
+    except DuplicateTitle as twice:
+        raise refuse("duplicate_title_cli", **twice.params) from None
     if args.json:
         print_json(to_plain(case))
     else:
@@ -94,8 +101,7 @@ def process_show(args: argparse.Namespace) -> int:
         print(f"  {say('paused_in')}: {case.paused_phase}")
     if case.cancel_reason:
         print(f"  {say('cancel_reason')}: {case.cancel_reason}")
-    print(f"  {say('department')}: {case.department or '-'} / {say('directorate')}: "
-          f"{case.directorate or '-'}")
+    print(f"  {say('department')}: {department_text(env.departments, case, language)}")
     print(f"  {say('districts')}: {', '.join(case.districts) or '-'}; {say('origin')}: "
           f"{case.origin}")
     for role in ("lead", "deputy"):
@@ -108,14 +114,40 @@ def process_show(args: argparse.Namespace) -> int:
     print(f"  {say('definition')}: {case.definition_version}")
     print(f"{say('next')}:")
     for verdict in verdicts or []:
-        state = say("ready") if verdict.allowed else say("lacks") + ":"
-        print(f"  {verdict.transition.trigger} -> {verdict.transition.dest}: {state}")
-        for line in unmet_lines(list(verdict.unmet), language, case.id,
-                                verdict.transition.trigger):
-            print("  " + line)
+        print_step(verdict, phases, language, case.id)
     if not verdicts:
         print(f"  {say('none')}")
     return 0
+
+
+def department_text(register, case, language: str) -> str:
+    """Department and directorate as the register has them; a free-text department stored
+    before the register is shown as stored, and said so."""
+    entry = register.resolve(case.department) if register else None
+    if entry is not None:
+        shown, directorate = entry.label, entry.directorate
+        note = "" if shown == case.department else label("stored_as", language).format(
+            text=case.department)
+    else:
+        shown, directorate = case.department, case.directorate
+        note = label("not_in_register", language) if register and shown.strip() else ""
+    return f"{shown or '-'}{note} / {label('directorate', language)}: {directorate or '-'}"
+
+
+def print_step(verdict, phases, language: str, process_id: int) -> None:
+    """One possible step of ``process show``: ready, possible with a reason (``hold`` and
+    ``cancel``, which is not something missing), or what it still lacks and how to fix it."""
+    step, say = verdict.transition, lambda key: label(key, language)  # noqa: E731
+    dest = phases[step.dest].label(language) if step.dest in phases else step.dest
+    unmet = list(verdict.unmet)
+    if unmet and all(u.code == "reason_missing" for u in unmet):
+        print(f"  {step.trigger} -> {dest}: {say('with_reason')}")
+        for command in commands_for("reason_missing", {}, process_id, step.trigger):
+            print(f"        {command}")
+        return
+    print(f"  {step.trigger} -> {dest}: {say('ready') if verdict.allowed else say('lacks') + ':'}")
+    for line in unmet_lines(unmet, language, process_id, step.trigger):
+        print("  " + line)
 
 
 def process_list(args: argparse.Namespace) -> int:
@@ -128,10 +160,23 @@ def process_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json([to_plain(s) for s in summaries])
         return 0
-    rows = [[str(s.id), s.phase, local(s.phase_entered_at), s.department, s.lead_email,
-             s.title] for s in summaries]
+    rows = [[str(s.id), s.phase, local(s.phase_entered_at),
+             env.departments.canonical(s.department, "")[0], s.lead_email, s.title]
+            for s in summaries]
     table(rows, ["ID", "PHASE", "SEIT" if lang(args) == "de" else "SINCE", "FACHBEREICH"
                  if lang(args) == "de" else "DEPARTMENT", "LEAD", "TITLE"])
+    return 0
+
+
+def department_list(args: argparse.Namespace) -> int:
+    register = load_settings().departments
+    if args.json:
+        print_json([to_plain(d) | {"label": d.label} for d in register])
+        return 0
+    de = lang(args) == "de"
+    table([[d.code, d.name, d.directorate] for d in register],
+          ["KENNZAHL", "FACHBEREICH", "DEZERNAT"] if de else ["CODE", "DEPARTMENT",
+                                                              "DIRECTORATE"])
     return 0
 
 

@@ -77,7 +77,7 @@ def _bring_to(env, clock: _Clock, title: str, subject: str, district: str, depar
               lead: Person, phase: str, today: datetime) -> None:
     actor = COORDINATOR
     pid = process.create_process(env, actor, process.ProcessInput(
-        title, subject, department, "Dezernat VI", (district,), "administration", lead,
+        title, subject, department, "", (district,), "administration", lead,
         DEPUTY)).id
     process.advance(env, actor, pid, "set_up_begleitgruppe")
     if phase == "begleitgruppe":

@@ -148,7 +148,10 @@ def concept_publish(args: argparse.Namespace) -> int:
 
 
 def concept_show(args: argparse.Namespace) -> int:
+    from .concept import concept_lines, no_draft
+
     case = get_process(wired(), args.id)
+    no_draft(case, args.version)
     version = content.concept_version(case, args.version)
     if version is None:
         concept, stamp = case.concept_draft, label("draft", lang(args))
@@ -161,8 +164,8 @@ def concept_show(args: argparse.Namespace) -> int:
                     "concept": to_plain(concept)})
         return 0
     print(f"{label('concept', lang(args))} ({stamp})")
-    for key, value in to_plain(concept).items():
-        print(f"  {key}: {value}")
+    for line in concept_lines(concept, lang(args)):
+        print(line)
     return 0
 
 

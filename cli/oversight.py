@@ -26,8 +26,9 @@ from ..states.codec import to_plain
 from ..states.definition import Definition
 from ..states.errors import BadInput
 from ..storage.oversight import SqlOversightReader
+from ..workflow import departments
 from ..workflow.core import Env
-from ..workflow.oversight import Finding, Limits, at_least, counts, find_stuck
+from ..workflow.oversight import Finding, Limits, at_least, counts
 from ..workflow.oversight_texts import phase_label, words
 from .entry import parse_date
 from .render import BERLIN, lang, print_json
@@ -50,8 +51,9 @@ def collect(env: Env, limits: Limits, as_of: date, *, department: str | None = N
     """Every finding as of ``as_of``: what ``audit stuck`` prints (the benchmark times this)."""
     with env.uow() as uow:
         reader = SqlOversightReader(uow.conn)
-        return find_stuck(reader, env.lifecycle, as_of, limits, department=department,
-                          district=district, known_districts=env.districts)
+        return departments.find_stuck(reader, env.lifecycle, as_of, limits, env.departments,
+                                      department=department, district=district,
+                                      known_districts=env.districts)
 
 
 def stuck(args: argparse.Namespace) -> int:

@@ -23,8 +23,11 @@ from .arguments import word as _word
 def _process_fields(parser: argparse.ArgumentParser, create: bool) -> None:
     parser.add_argument("--title", required=create)
     parser.add_argument("--subject", help="Beteiligungsgegenstand in one sentence")
-    parser.add_argument("--department", help="responsible department (Fachbereich)")
-    parser.add_argument("--directorate", help="directorate (Dezernat)")
+    parser.add_argument("--department", help="responsible department (Fachbereich) from the "
+                        "register: 67, 'FB 67', its name or 'Name (67)' (see 'department "
+                        "list')")
+    parser.add_argument("--directorate", help="directorate (Dezernat); follows from the "
+                        "department, needed only for one outside the register")
     parser.add_argument("--district", action="append", metavar="NAME",
                         help="a Stadtbezirk; repeat for several")
     _word(parser, "--origin", "origin", "why the process exists")
@@ -46,6 +49,8 @@ def build_parser() -> Parser:
     p = _cmd(proc, "create", "commands:process_create", "create a process; prints its id",
              json=True, actor=True)
     _process_fields(p, create=True)
+    p.add_argument("--yes", action="store_true", help="create it even when its department "
+                   "already has a process with this title")
     p = _cmd(proc, "show", "commands:process_show", "a process and what each next step lacks",
              json=True)
     p.add_argument("id", type=int)
@@ -56,6 +61,10 @@ def build_parser() -> Parser:
              json=True)
     p.add_argument("id", type=int)
     _process_fields(p, create=False)
+
+    grp = _group(sub, "department", "the register of departments (Fachbereiche)")
+    _cmd(grp, "list", "commands:department_list", "every department a process may name",
+         json=True)
 
     p = _cmd(sub, "advance", "commands:advance", "take a step (trigger) if its rules hold",
              actor=True, json=True, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -80,7 +89,8 @@ def build_parser() -> Parser:
     p = _cmd(aud, "stuck", "oversight:stuck", "every open process that is stuck, overdue or "
              "breaking a rule, most severe first", json=True)
     p.add_argument("--as-of", metavar="DATE", help=f"{DATE} (default: today)")
-    p.add_argument("--department", metavar="D", help="only this department")
+    p.add_argument("--department", metavar="D", help="only this department (67, 'FB 67', "
+                   "its name or 'Name (67)')")
     p.add_argument("--district", metavar="X", help="only processes in this Stadtbezirk")
     p.add_argument("--csv", action="store_true", help="CSV with every field")
     _csv_dialect(p)
@@ -174,7 +184,13 @@ def _entry_commands(sub) -> None:
              actor=True, json=True)
     p.add_argument("id", type=int)
     p.add_argument("--note", default="", help="what changed since the last version")
-    p = _cmd(grp, "show", "entry:concept_show", "the draft or a published version", json=True)
+    p = _cmd(grp, "template", "concept:concept_template", "a commented concept file with every "
+             "section, filled with the draft, to fill in and load")
+    p.add_argument("id", type=int)
+    p.add_argument("--out", metavar="FILE", help="write to FILE, which must not exist yet "
+                   "(default: standard output)")
+    p = _cmd(grp, "show", "entry:concept_show", "the draft or a published version, "
+             "section by section", json=True)
     p.add_argument("id", type=int)
     p.add_argument("--version", type=int, help="a published version (default: the draft)")
 

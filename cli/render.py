@@ -28,15 +28,20 @@ LABELS = {
     "next": ("Mögliche nächste Schritte", "Possible next steps"),
     "ready": ("bereit", "ready"),
     "lacks": ("es fehlt", "lacks"),
+    "with_reason": ("möglich mit Begründung", "possible with a reason"),
     "refused": ("abgelehnt", "refused"),
     "none": ("keine", "none"),
     "round": ("Dialogrunde", "Dialogue round"),
     "concept": ("Konzept", "Concept"),
     "version": ("Version", "version"),
     "draft": ("Entwurf", "draft"),
+    "yes": ("ja", "yes"),
+    "no": ("nein", "no"),
     "suggestions": ("Anregungen", "Suggestions"),
     "open": ("offen", "open"),
     "cancel_reason": ("Abbruchgrund", "Cancelled because"),
+    "not_in_register": (" (nicht im Fachbereichsverzeichnis)", " (not in the register)"),
+    "stored_as": (" (eingetragen als „{text}“)", " (entered as '{text}')"),
 }
 
 
@@ -84,17 +89,14 @@ def table(rows: list[list[str]], header: list[str]) -> None:
 
 def unmet_lines(unmet: list, language: str, process_id: int | None,
                 trigger: str = "") -> list[str]:
-    """One line per unmet condition: the sentence, then the command that fixes it."""
-    from .hints import COMMANDS
+    """One line per unmet condition, each followed by the commands that fix it (a command
+    that fixes several comes once, after the last of them: ``cli.hints.fixes``)."""
+    from .hints import fixes
 
     lines = []
-    for item in unmet:
+    for item, commands in zip(unmet, fixes(unmet, process_id, trigger), strict=True):
         lines.append(f"  - {item.text(language)}")
-        command = COMMANDS.get(item.code)
-        if command:
-            shown = command.replace(" ID", f" {process_id}") if process_id else command
-            shown = shown.replace("TRIGGER", trigger) if trigger else shown
-            lines.append(f"      {shown}")
+        lines += [f"      {command}" for command in commands]
     return lines
 
 

@@ -32,7 +32,7 @@ def build(env: Env, quarter: Quarter,
 
     with env.uow() as uow:
         return quarterly_report(SqlQuarterlyReader(uow.conn), quarter,
-                                env.lifecycle.definition, env.clock(), stuck)
+                                env.lifecycle.definition, env.clock(), stuck, env.departments)
 
 
 def stuck_counts(env: Env, quarter: Quarter, limits: Limits) -> dict[str, int]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..states.deadlines import DeadlineRules
 from ..states.definition import load_definition
+from ..states.departments import Register
 from ..states.errors import StorageError
 from ..states.lifecycle import Lifecycle
 from ..states.reminders import Policy
@@ -69,6 +70,7 @@ def build_env(settings: Settings, clock: Clock = system_clock, engine=None,
     reminders = settings.reminders
     return Env(uow=lambda: SqlUnitOfWork(engine), clock=clock, lifecycle=lifecycle,
                coordinators=settings.coordinators, districts=settings.districts,
+               departments=Register(settings.departments),
                deadline_rules=DeadlineRules(reminders.answer_days,
                                             reminders.concept_comment_days,
                                             reminders.evaluation_days),

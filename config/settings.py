@@ -17,11 +17,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..states.departments import Department
 from ..states.errors import BadInput
+from . import department_register
 
 HERE = Path(__file__).parent
-KEYS = ("database_url", "coordinators", "districts", "language", "definition", "mail",
-        "reminders", "oversight", "web")
+KEYS = ("database_url", "coordinators", "districts", "departments", "language", "definition",
+        "mail", "reminders", "oversight", "web")
 LANGUAGES = ("de", "en")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # as workflow.core.EMAIL
 
@@ -111,6 +113,8 @@ class Settings:
     """The database is the embedded default (nothing configured): it creates and migrates
     itself on first use. A configured database must exist and be migrated with
     ``beteiligung db upgrade``, so that a mistyped URL is not a silent new database."""
+    departments: tuple[Department, ...] = ()
+    """The register of departments (Fachbereiche); empty: departments are free text."""
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -202,7 +206,8 @@ def _coordinators(key: str, value: object) -> None:
 
 
 CHECKS = {"database_url": _text, "definition": _text, "language": _language,
-          "districts": _districts, "coordinators": _coordinators}
+          "districts": _districts, "departments": department_register.check,
+          "coordinators": _coordinators}
 
 
 def _read_files(env: Mapping[str, str]) -> dict:
@@ -249,6 +254,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         embedded=not url,
         coordinators=_coordinators_from(env, data),
         districts=tuple(data["districts"]),
+        departments=department_register.entries(data.get("departments", [])),
         language=_language_from(env, data),
         definition=Path(definition) if definition else HERE / "process_definition.toml",
     )

@@ -26,16 +26,28 @@ from collections.abc import Mapping
 
 
 class BeteiligungError(Exception):
-    """Base of every error a user can cause or meet; ``exit_code`` is the CLI's exit status."""
+    """Base of every error a user can cause or meet; ``exit_code`` is the CLI's exit status.
+
+    An error made by ``states.error_texts.refuse`` carries a message ``code`` and its
+    ``params``; another may carry its message per language (``texts``). Either way an
+    entrypoint says it in its user's language with ``text``.
+    """
 
     exit_code = 1
+    code = ""
+    params: dict = {}
 
     def __init__(self, message: str = "", texts: Mapping[str, str] | None = None) -> None:
         self.texts = dict(texts or {})
         super().__init__(message or self.texts.get("en") or next(iter(self.texts.values()), ""))
 
     def text(self, lang: str = "de") -> str:
-        """The message in ``lang`` when it was given in that language, else the one there is."""
+        """The message in ``lang``: rendered from its ``code`` (``states.error_texts``), else
+        as given in that language (``texts``), else the message as raised."""
+        if self.code:
+            from .error_texts import render_error
+
+            return render_error(self.code, self.params, lang)
         return self.texts.get(lang) or str(self)
 
 

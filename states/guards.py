@@ -82,24 +82,12 @@ def begleitgruppe_installed(case: Case, ctx: GuardContext) -> list[Unmet]:
     return unmet
 
 
-# R6 sections by attribute path, with the name the lead sees (German, as in the concept file).
-REQUIRED_SECTIONS: tuple[tuple[str, str], ...] = (
-    ("topic", "Thema (topic)"),
-    ("subject_matter", "Beteiligungsgegenstand (subject_matter)"),
-    ("project_goal", "Ziel des Vorhabens (project_goal)"),
-    ("participation_goal", "Ziel der Beteiligung (participation_goal)"),
-    ("scope", "Gestaltungs- und Entscheidungsspielräume (scope)"),
-    ("limits", "Grenzen der Spielräume (limits)"),
-    ("procedure", "Ablauf (procedure)"),
-    ("handling_of_results", "Umgang mit den Ergebnissen (handling_of_results)"),
-    ("implementation", "Umsetzung (implementation)"),
-    ("responsibilities", "Verantwortlichkeiten (responsibilities)"),
-    ("structure", "Beteiligungs- und Entscheidungsstruktur (structure)"),
-    ("decision.who", "Wer entscheidet (decision.who)"),
-    ("decision.where", "Wo wird entschieden (decision.where)"),
-    ("decision.when", "Wann wird entschieden (decision.when)"),
-    ("decision.influence", "Einfluss der Beteiligung auf die Entscheidung (decision.influence)"),
-    ("budget.costs", "Kosten (budget.costs)"),
+# The R6 sections by their path in the concept file; their names for people are in
+# ``states.concept_sections`` (the messages name them in the reader's language).
+REQUIRED_SECTIONS: tuple[str, ...] = (
+    "topic", "subject_matter", "project_goal", "participation_goal", "scope", "limits",
+    "procedure", "handling_of_results", "implementation", "responsibilities", "structure",
+    "decision.who", "decision.where", "decision.when", "decision.influence", "budget.costs",
 )
 
 
@@ -116,11 +104,8 @@ def concept_complete(case: Case, ctx: GuardContext) -> list[Unmet]:
     concept = case.concept_draft
     if concept is None:
         return [Unmet("concept_missing")]
-    unmet = [
-        Unmet("concept_section_missing", {"section": label})
-        for path, label in REQUIRED_SECTIONS
-        if not str(_section(concept, path)).strip()
-    ]
+    unmet = [Unmet("concept_section_missing", {"section": path}) for path in REQUIRED_SECTIONS
+             if not str(_section(concept, path)).strip()]
     if not concept.decision_makers:
         unmet.append(Unmet("concept_section_missing", {"section": "decision_makers"}))
     if not concept.goals:

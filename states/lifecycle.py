@@ -8,6 +8,7 @@ Import rule: standard library and ``transitions`` only.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from transitions import Machine
@@ -126,8 +127,8 @@ class Lifecycle:
             chosen = next((t for t in candidates if t.dest == case.paused_phase), chosen)
             if chosen.dest != case.paused_phase:
                 return Verdict(chosen, (Unmet("not_paused_here", {"phase": chosen.dest}),))
-        unmet = tuple(u for name in chosen.guards for u in GUARDS[name](case, ctx))
-        return Verdict(chosen, unmet)
+        return Verdict(chosen, distinct(u for name in chosen.guards
+                                        for u in GUARDS[name](case, ctx)))
 
     def options(self, case: Case, ctx: GuardContext) -> list[Verdict]:
         """Every trigger available from the case's phase, with what each still lacks."""
@@ -168,6 +169,19 @@ class Lifecycle:
             case.dialogue_round += 1
         if self.definition.phases[transition.dest].terminal and "reason_given" in transition.guards:
             case.cancel_reason = ctx.reason
+
+
+def distinct(unmet: Iterable[Unmet]) -> tuple[Unmet, ...]:
+    """Each unmet condition once, in the order first met: several guards may find the same
+    (three concept guards all say "no concept yet")."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for item in unmet:
+        key = (item.code, repr(sorted(item.params.items())))
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return tuple(kept)
 
 
 def mermaid(definition: Definition, lang: str = "de") -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from .concept_sections import goal_field_label, section_label
+
 LANGUAGES = ("de", "en")
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -42,8 +44,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "add at least one internal member.",
     },
     "concept_missing": {
-        "de": "Es gibt noch kein Beteiligungskonzept: das Konzept aus einer TOML-Datei laden.",
-        "en": "There is no participation concept yet: load the concept from a TOML file.",
+        "de": "Es gibt noch kein Beteiligungskonzept: eine Vorlage schreiben, ausfüllen und "
+        "laden.",
+        "en": "There is no participation concept yet: write a template, fill it in and load "
+        "it.",
     },
     "concept_section_missing": {
         "de": "Im Beteiligungskonzept fehlt der Abschnitt „{section}“: ergänzen und neu laden.",
@@ -195,6 +199,11 @@ def render(code: str, params: dict[str, object], lang: str = "de") -> str:
     values = dict(params)
     if "target" in values:
         values["target"] = TARGET_NAMES.get(str(values["target"]), {}).get(lang, values["target"])
+    if "section" in values:
+        values["section"] = section_label(str(values["section"]), lang)
+    if code == "goal_incomplete":
+        values["missing"] = ", ".join(goal_field_label(name.strip(), lang)
+                                      for name in str(values["missing"]).split(","))
     for key, value in values.items():
         if isinstance(value, datetime):
             values[key] = local_time(value, lang)

@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from ..states.case import Case
@@ -51,6 +51,8 @@ _SUMMARY = select(_c.id, _c.title, _c.department, _c.phase, _c.phase_entered_at,
                   _c.updated_at)
 _LIST_ALL = _SUMMARY.order_by(_c.id)
 _LIST_PHASE = _SUMMARY.where(_c.phase == bindparam("phase")).order_by(_c.phase_entered_at, _c.id)
+_TITLED = (_SUMMARY.where(func.lower(_c.title) == func.lower(bindparam("title")))
+           .order_by(_c.id))
 _EVENTS = (select(audit_events).where(audit_events.c.process_id == bindparam("pid"))
            .order_by(audit_events.c.seq))
 
@@ -181,6 +183,9 @@ class SqlProcessRepository:
         else:
             rows = self.conn.execute(_LIST_PHASE, {"phase": phase})
         return [ProcessSummary(*row) for row in rows]
+
+    def titled(self, title: str) -> list[ProcessSummary]:
+        return [ProcessSummary(*row) for row in self.conn.execute(_TITLED, {"title": title})]
 
     def events(self, process_id: int) -> list[AuditEvent]:
         return [_event(row) for row in self.conn.execute(_EVENTS, {"pid": process_id})]

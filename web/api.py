@@ -34,6 +34,7 @@ from .api_models import (
     AdvanceBody,
     Advanced,
     DeadlineOut,
+    DepartmentOut,
     HistoryEvent,
     Me,
     OutboxMessage,
@@ -62,6 +63,12 @@ def _reads(routes: APIRouter, env: Env) -> None:
         """The processes the caller may see: all for a coordinator, else those they lead or
         deputise; ``phase`` keeps only those in one phase."""
         return [to_plain(s) for s in staff.visible_processes(env, me, phase)]
+
+    @routes.get("/departments", response_model=list[DepartmentOut], responses=LIST)
+    def departments(me: Me):
+        """The register of departments: a process's ``department`` names one of them (by
+        code, ``FB 67``, name or label); its directorate follows from it."""
+        return [to_plain(d) | {"label": d.label} for d in env.departments]
 
     @routes.get("/processes/{process_id}", response_model=ProcessView, responses=READ)
     def show(me: Me, process_id: ProcessId, request: Request):
@@ -92,7 +99,9 @@ def _writes(routes: APIRouter, env: Env) -> None:
             body.title, body.subject, body.department, body.directorate,
             tuple(body.districts), body.origin, body.lead and body.lead.person(),
             body.deputy and body.deputy.person())
-        return view(env, process.create_process(env, me.email, data), request.state.lang)
+        case = process.create_process(env, me.email, data,
+                                      confirm_duplicate=body.confirm_duplicate)
+        return view(env, case, request.state.lang)
 
     @routes.patch("/processes/{process_id}", response_model=ProcessView, responses=WRITE)
     def edit(me: Me, process_id: ProcessId, body: ProcessEdit, request: Request):

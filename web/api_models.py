@@ -124,6 +124,17 @@ class ProcessCreate(Body):
     origin: Short = "administration"
     lead: PersonBody | None = None
     deputy: PersonBody | None = None
+    confirm_duplicate: bool = Field(False, description="create it even when its department "
+                                    "already has a process with this title (else 400)")
+
+
+class DepartmentOut(BaseModel):
+    """One entry of the register of departments: ``label`` is what a process stores."""
+
+    code: str
+    name: str
+    directorate: str
+    label: str
 
 
 class ProcessEdit(Body):

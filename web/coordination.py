@@ -31,7 +31,7 @@ from ..notifications.quarterly import Words, csv_row, render_quarterly
 from ..states.errors import BadInput
 from ..storage.oversight import SqlOversightReader
 from ..storage.reporting import SqlQuarterlyReader
-from ..workflow import outbox
+from ..workflow import departments, outbox
 from ..workflow.accounts import require_coordinator
 from ..workflow.core import Env
 from ..workflow.links import ROUTES
@@ -42,7 +42,6 @@ from ..workflow.oversight import (
     Limits,
     at_least,
     counts,
-    find_stuck,
     stuck_per_department,
 )
 from ..workflow.oversight_texts import phase_label, words
@@ -147,8 +146,9 @@ def _today(env: Env) -> date:
 def _findings(env: Env, limits: Limits) -> list[Finding]:
     """What ``beteiligung audit stuck`` finds today, most severe first."""
     with env.uow() as uow:
-        return find_stuck(SqlOversightReader(uow.conn), env.lifecycle, _today(env), limits,
-                          known_districts=env.districts)
+        return departments.find_stuck(SqlOversightReader(uow.conn), env.lifecycle,
+                                      _today(env), limits, env.departments,
+                                      known_districts=env.districts)
 
 
 def _row(env: Env, finding: Finding, lang: str) -> dict:
@@ -212,5 +212,5 @@ def _report(env: Env, quarter: Quarter, limits: Limits):
         stuck = stuck_per_department(SqlOversightReader(uow.conn), env.lifecycle, as_of,
                                      limits)
         return quarterly_report(SqlQuarterlyReader(uow.conn), quarter,
-                                env.lifecycle.definition, env.clock(), stuck)
+                                env.lifecycle.definition, env.clock(), stuck, env.departments)
 

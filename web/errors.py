@@ -70,7 +70,7 @@ def status_of(error: BeteiligungError) -> int:
 
 def body_of(error: BeteiligungError, lang: str) -> dict[str, Any]:
     """The JSON body of an error: its message, and for a refusal every reason."""
-    body: dict[str, Any] = {"error": str(error)}
+    body: dict[str, Any] = {"error": error.text(lang)}
     if isinstance(error, TransitionRefused):
         body |= {"trigger": error.trigger, "phase": error.phase, "allowed": error.allowed,
                  "unmet": [{"code": u.code, "text": u.text(lang)} for u in error.unmet]}

@@ -24,14 +24,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..config.settings import WebSettings
 from ..states.case import ORIGINS, Case, Person
-from ..states.errors import BadInput, NotPermitted, TransitionRefused
+from ..states.errors import BadInput, BeteiligungError, NotPermitted, TransitionRefused
 from ..workflow import process
 from ..workflow import staff as staff_views
 from ..workflow.core import Env
+from ..workflow.departments import DuplicateTitle
 from ..workflow.links import ROUTES
 from . import staff_deadlines, staff_page
 from .auth import check_csrf
 from .pages import render
+from .staff_departments import TEXTS as DEPARTMENT_TEXTS
+from .staff_departments import choices
 from .staff_page import Field, Me
 from .staff_texts import ORIGINS as ORIGIN_WORDS
 from .staff_texts import TEXTS, word
@@ -44,12 +47,13 @@ def process_fields(title: Field = "", subject: Field = "", department: Field = "
                    directorate: Field = "", origin: Field = "administration",
                    lead_name: Field = "", lead_email: Field = "", deputy_name: Field = "",
                    deputy_email: Field = "",
-                   districts: Annotated[list[str] | None, Form()] = None) -> dict[str, Any]:
+                   districts: Annotated[list[str] | None, Form()] = None,
+                   confirm_duplicate: Field = "") -> dict[str, Any]:
     """Dependency: the fields of the process form as entered."""
     return {"title": title, "subject": subject, "department": department,
             "directorate": directorate, "origin": origin, "lead_name": lead_name,
             "lead_email": lead_email, "deputy_name": deputy_name, "deputy_email": deputy_email,
-            "districts": list(districts or [])}
+            "districts": list(districts or []), "confirm_duplicate": bool(confirm_duplicate)}
 
 
 Values = Annotated[dict, Depends(process_fields)]
@@ -78,7 +82,8 @@ def router(env: Env, web: WebSettings) -> APIRouter:
     def create(request: Request, me: Me, values: Values, csrf: Field = ""):
         check_csrf(request, csrf)
         try:
-            case = process.create_process(env, me.email, to_input(values))
+            case = process.create_process(env, me.email, to_input(values),
+                                          confirm_duplicate=values["confirm_duplicate"])
         except (BadInput, NotPermitted) as error:
             return _form(request, env, values, "/intern/neu", error)
         return _back(case.id, "process_created")
@@ -110,6 +115,8 @@ def router(env: Env, web: WebSettings) -> APIRouter:
         check_csrf(request, csrf)
         data = to_input(values)
         changes = {name: getattr(data, name) for name in process.EDITABLE}
+        if env.departments:  # the form has no directorate field: it follows from the register
+            del changes["directorate"]
         try:
             process.edit_process(env, me.email, process_id, changes)
         except BadInput as error:
@@ -151,9 +158,12 @@ def _form(request: Request, env: Env, values: dict[str, Any], action: str,
     lang = request.state.lang
     origins = [(key, word(ORIGIN_WORDS, key, lang)) for key in ORIGINS]
     status = 200 if error is None else 403 if isinstance(error, NotPermitted) else 400
-    return render(request, "staff/form.html", texts=TEXTS, status=status, values=values,
-                  action=action, error=str(error) if error else None, case_id=case_id,
-                  districts=env.districts, origins=origins)
+    return render(request, "staff/form.html", texts={**TEXTS, **DEPARTMENT_TEXTS},
+                  status=status, values=values, action=action,
+                  error=error.text(lang) if isinstance(error, BeteiligungError) else None,
+                  case_id=case_id, districts=env.districts, origins=origins,
+                  departments=choices(env.departments, values["department"]) if env.departments
+                  else None, duplicate=isinstance(error, DuplicateTitle))
 
 
 def _edit_url(process_id: int) -> str:

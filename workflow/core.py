@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
 from ..states.case import Case
 from ..states.deadlines import DeadlineRules
+from ..states.departments import Register
 from ..states.errors import BadInput, Busy, Conflict, NotPermitted
 from ..states.guards import GUARDS, GuardContext
 from ..states.lifecycle import Lifecycle
@@ -40,6 +41,7 @@ class Env:
     lifecycle: Lifecycle
     coordinators: frozenset[str] = frozenset()
     districts: tuple[str, ...] = ()
+    departments: Register = field(default_factory=Register)
     deadline_rules: DeadlineRules = DeadlineRules()
     policy: Policy = Policy()
     working_day: Callable[[date], bool] = weekday

@@ -93,6 +93,9 @@ class ProcessRepository(Protocol):
         """Processes by id; in ``phase``, the longest there first; with ``person`` (a
         lower-case address), only those it leads or deputises."""
 
+    def titled(self, title: str) -> list[ProcessSummary]:
+        """The processes whose title is ``title`` ignoring (at least ASCII) case, by id."""
+
     def events(self, process_id: int) -> list[AuditEvent]:
         """The audit trail of one process, in order."""
 

@@ -12,7 +12,7 @@ from ..states.case import ORIGINS, Case, ConceptVersion, Person
 from ..states.errors import BadInput, NotPermitted, TransitionRefused
 from ..states.guards import GuardContext
 from ..states.lifecycle import Verdict
-from . import audit, deadline_sync
+from . import audit, deadline_sync, departments
 from .core import (
     Env,
     authorise,
@@ -63,12 +63,20 @@ def _validate(env: Env, data: ProcessInput) -> None:
             check_email(f"{role}-email", person.email)
 
 
-def create_process(env: Env, actor: str, data: ProcessInput) -> Case:
-    """Create a process in its first phase; the actor must be its lead, deputy or a coordinator."""
+def create_process(env: Env, actor: str, data: ProcessInput, *,
+                   confirm_duplicate: bool = False) -> Case:
+    """Create a process in its first phase; the actor must be its lead, deputy or a coordinator.
+
+    The department is one of the register's (``workflow.departments``); a second process with
+    the same title in the same department is refused (``DuplicateTitle``) unless
+    ``confirm_duplicate``.
+    """
     actor = require_actor(actor)
     _validate(env, data)
+    department, directorate = departments.settle_new(env.departments, data.department,
+                                                     data.directorate)
     now = env.clock()
-    case = Case(None, data.title.strip(), data.subject, data.department, data.directorate,
+    case = Case(None, data.title.strip(), data.subject, department, directorate,
                 list(data.districts), data.origin, data.lead, data.deputy, now,
                 env.lifecycle.definition.version, env.lifecycle.definition.initial, now)
     named = {normalise_email(p.email) for p in (data.lead, data.deputy) if p}
@@ -78,6 +86,8 @@ def create_process(env: Env, actor: str, data: ProcessInput) -> Case:
     todo = deadline_sync.plan(env, case, [], now)
     payload = _snapshot(case) | ({"deadlines": todo.payload()} if todo.open else {})
     with env.uow() as uow:
+        if not confirm_duplicate:
+            departments.refuse_same_title(uow, env.departments, case)
         created = event(env, now, actor, "process_created", None, case.phase, "", payload)
         case.id = uow.processes.add(case, created)
         deadline_sync.carry_out(env, uow, case.id, todo, now)
@@ -109,14 +119,15 @@ def edit_process(env: Env, actor: str, process_id: int, changes: dict[str, Any])
         raise BadInput("nothing to change: give at least one field to edit")
 
     def apply(case: Case) -> dict[str, Any]:
-        merged = {name: getattr(case, name) for name in EDITABLE} | changes
+        settled = departments.settle_edit(env.departments, case, changes)
+        merged = {name: getattr(case, name) for name in EDITABLE} | settled
         merged["districts"] = tuple(merged["districts"])
         _validate(env, ProcessInput(**merged))
         before = _snapshot(case)
-        for name, value in changes.items():
+        for name, value in settled.items():
             setattr(case, name, list(value) if name == "districts" else value)
         after = _snapshot(case)
-        payload: dict[str, Any] = {k: {"from": before[k], "to": after[k]} for k in changes
+        payload: dict[str, Any] = {k: {"from": before[k], "to": after[k]} for k in settled
                                    if before[k] != after[k]}
         if {"lead", "deputy"} & set(payload):
             version = republish_contacts(env, case)

@@ -23,6 +23,7 @@ from typing import NamedTuple, Protocol
 
 from ..states.case import Activity, Decision
 from ..states.definition import Definition
+from ..states.departments import Register
 from ..states.errors import BadInput
 from .quarterly_model import (
     CATEGORIES,
@@ -105,12 +106,15 @@ class QuarterlyReader(Protocol):
 
 
 def quarterly_report(reader: QuarterlyReader, quarter: Quarter, definition: Definition,
-                     now: datetime, stuck: Mapping[str, int] | None = None) -> QuarterlyReport:
+                     now: datetime, stuck: Mapping[str, int] | None = None,
+                     departments: Register | None = None) -> QuarterlyReport:
     """The report on ``quarter`` as of its end (or as of ``now`` while it runs).
 
     Args:
         stuck: processes stuck per department name, from the coordinators' stuck list;
             shown when given.
+        departments: the register; a department whose stored text it resolves (``FB 67``)
+            is counted on its entry's line (``Umwelt und Stadtgrün (67)``, its directorate).
 
     Raises:
         BadInput: the quarter has not begun yet.
@@ -119,11 +123,14 @@ def quarterly_report(reader: QuarterlyReader, quarter: Quarter, definition: Defi
         raise BadInput(f"--quarter: {quarter} has not begun yet")
     moment = min(now, quarter.end)
     tally = Tally(quarter, moment)
+    register = departments or Register()
     for facts in reader.processes(moment):
-        tally.add(facts)
+        department, directorate = register.canonical(facts.department, facts.directorate)
+        tally.add(facts._replace(department=department, directorate=directorate))
     for count in reader.overdue(moment):
-        tally.line(count.directorate, count.department).overdue += count.overdue
-    return tally.report(definition, now, stuck)
+        department, directorate = register.canonical(count.department, count.directorate)
+        tally.line(directorate, department).overdue += count.overdue
+    return tally.report(definition, now, None if stuck is None else register.regroup(stuck))
 
 
 class _Walk(NamedTuple):

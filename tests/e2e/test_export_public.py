@@ -34,8 +34,8 @@ def test_the_three_formats_on_standard_output(cli):
     document = json.loads(cli("export", "public").stdout.decode("utf-8"))
     assert [p["id"] for p in document["processes"]] == [first, second]
     assert document["processes"][0]["title"] == "Grün für den Küchengarten <script>x</script>"
-    assert document["processes"][0]["contact"] == {"department": "Umwelt und Stadtgrün",
-                                                   "name": None}
+    assert document["processes"][0]["contact"] == {  # the register's entry, as stored
+        "department": "Umwelt und Stadtgrün (67)", "name": None}
 
     raw = cli("export", "public", "--format", "csv", "--csv-dialect", "plain").stdout
     assert raw.startswith(HEADER_START.encode()) and b"\r\n" in raw

@@ -80,10 +80,11 @@ def once(action: Callable[[], None]) -> Callable[[int], None]:
 
 
 def new_process(env: Env, title: str = "Neugestaltung des Lindener Marktplatzes") -> int:
-    """A process in 'initiated' with lead, deputy and department (ready to advance)."""
+    """A process in 'initiated' with lead, deputy and department (ready to advance); tests
+    make several of one title, so a second one is confirmed."""
     case = process.create_process(env, LEAD.email, process.ProcessInput(
         title, "Umgestaltung von Platz und Grün", "Umwelt und Stadtgrün (67)", "Dezernat V",
-        ("Linden-Limmer",), "district_council_motion", LEAD, DEPUTY))
+        ("Linden-Limmer",), "district_council_motion", LEAD, DEPUTY), confirm_duplicate=True)
     return case.id
 
 

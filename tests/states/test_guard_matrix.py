@@ -93,7 +93,7 @@ def _chain(*mutations: Callable[[Case], None]) -> Callable[[Case], None]:
     return mutate
 
 
-ALL_SECTIONS = [U("concept_section_missing", section=label) for _, label in REQUIRED_SECTIONS]
+ALL_SECTIONS = [U("concept_section_missing", section=path) for path in REQUIRED_SECTIONS]
 
 REFUSED = [
     # R1: lead and deputy (name and e-mail) and the department are named
@@ -138,8 +138,7 @@ REFUSED = [
                  [*ALL_SECTIONS, U("concept_section_missing", section="decision_makers"),
                   U("concept_no_goals")], id="R6-empty-concept-all-at-once"),
     pytest.param("R6", "concept_complete", _draft(scope=" ", decision_makers=[]),
-                 [U("concept_section_missing",
-                    section="Gestaltungs- und Entscheidungsspielräume (scope)"),
+                 [U("concept_section_missing", section="scope"),
                   U("concept_section_missing", section="decision_makers")],
                  id="R6-scope-and-makers-missing"),
     pytest.param("R6", "concept_complete", _set(concept_draft=None), [U("concept_missing")],
@@ -217,7 +216,7 @@ REFUSED = [
                  id="R15-no-resources-all-at-once"),
     pytest.param("R15", "concept_complete",
                  _draft(budget=Budget("Stelle", "", "Zeit")),
-                 [U("concept_section_missing", section="Kosten (budget.costs)")],
+                 [U("concept_section_missing", section="budget.costs")],
                  id="R15-costs-missing"),
     pytest.param("R15", "concept_resourced", _set(concept_draft=None), [U("concept_missing")],
                  id="R15-no-concept"),
@@ -355,6 +354,7 @@ def test_a_case_with_nothing_reports_every_unmet_condition_of_each_guard(make_ca
 
 
 def test_unmet_text_renders_its_parameters():
-    unmet = U("goal_incomplete", goal="Z7", missing="indicator")
-    assert "Z7" in unmet.text("de") and "indicator" in unmet.text("en")
+    unmet = U("goal_incomplete", goal="Z7", missing="indicator, due")
+    assert "„Z7“ fehlt: Indikator, Termin" in unmet.text("de")
+    assert "'Z7' lacks: Indicator, Due date" in unmet.text("en")
     assert unmet.text("de") != unmet.text("en")

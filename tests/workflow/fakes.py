@@ -193,6 +193,9 @@ class FakeProcessRepository:
             rows.sort(key=lambda r: (r.phase_entered_at, r.id))
         return rows
 
+    def titled(self, title: str) -> list[ProcessSummary]:
+        return [row for row in self.list() if row.title.casefold() == title.casefold()]
+
     def events(self, process_id: int) -> list[AuditEvent]:
         return list(self._trail(process_id))
 

@@ -46,13 +46,15 @@ def complete_concept() -> Concept:
 
 
 def new_process(env: Env, actor: str = LEAD.email, **changes: Any) -> Case:
-    """A process with lead, deputy and department: ready for ``set_up_begleitgruppe``."""
+    """A process with lead, deputy and department: ready for ``set_up_begleitgruppe``.
+
+    Many tests make several of one title, so a second one of a title is confirmed."""
     data = process.ProcessInput(**({"title": "Lindener Marktplatz", "subject": "Umgestaltung",
                                     "department": "FB 61 Stadtplanung",
                                     "directorate": "Dezernat VI",
                                     "districts": ("Linden-Limmer",), "lead": LEAD,
                                     "deputy": DEPUTY} | changes))
-    return process.create_process(env, actor, data)
+    return process.create_process(env, actor, data, confirm_duplicate=True)
 
 
 def current(env: Env, pid: int) -> Case:

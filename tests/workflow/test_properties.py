@@ -159,7 +159,7 @@ def machine_class(fakes, journey, clock_type):
             data = process.ProcessInput("Zweiter Platz", department="FB 61",
                                         lead=Person("Anna", LEAD) if lead else None)
             try:
-                case = process.create_process(self.env, actor, data)
+                case = process.create_process(self.env, actor, data, confirm_duplicate=True)
             except BeteiligungError:
                 return
             assert actor in (LEAD, COORDINATOR)

@@ -78,7 +78,7 @@ def test_incomplete_concept_after_the_concept_phase_is_refused_even_when_publish
     incomplete = replace(journey.complete_concept(), limits="", responsibilities="")
     _refused(store, pid, lambda: content.load_concept(env, LEAD, pid, incomplete, "gekürzt"),
              "dialogue", "Im Beteiligungskonzept fehlt der Abschnitt „Grenzen der Spielräume",
-             "Verantwortlichkeiten (responsibilities)")
+             "fehlt der Abschnitt „Zuständigkeiten“")
 
 
 def test_dropping_the_decision_maker_after_the_decision_is_refused(env, store, at_phase,

@@ -172,3 +172,33 @@ def test_a_missing_or_broken_file_is_refused_naming_it(tmp_path: Path):
         _load(broken)
     with pytest.raises(BadInput, match="cannot be read"):
         _load(tmp_path)  # a directory
+
+
+def test_a_settings_file_replaces_the_register_of_departments(tmp_path: Path):
+    settings = _load(_write(tmp_path, '[[departments]]\ncode = "18"\nname = "  Personal  und '
+                            'Organisation"\ndirectorate = "Dezernat I"\n'))
+    assert [(d.code, d.name, d.directorate) for d in settings.departments] == [
+        ("18", "Personal und Organisation", "Dezernat I")]
+    assert len(load_settings({}).departments) >= 4  # the default register
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("departments = []", "departments must be a non-empty list of tables"),
+    ('departments = ["67"]', "departments must be a non-empty list of tables"),
+    ('[[departments]]\ncode = "67"\nname = "Umwelt"\n', "entry 1: needs exactly code, name "
+     "and directorate (has code, name)"),
+    ('[[departments]]\ncode = "67"\nname = ""\ndirectorate = "V"\n', "entry 1: name must be a "
+     "non-empty string"),
+    ('[[departments]]\ncode = "6 7"\nname = "U"\ndirectorate = "V"\n', "entry 1: code '6 7' "
+     "must be one word"),
+    ('[[departments]]\ncode = "67"\nname = "U"\ndirectorate = "V"\n[[departments]]\ncode = '
+     '"67"\nname = "W"\ndirectorate = "V"\n', "the code '67' is listed twice"),
+    ('[[departments]]\ncode = "67"\nname = "U"\ndirectorate = "V"\n[[departments]]\ncode = '
+     '"68"\nname = "u"\ndirectorate = "V"\n', "the name 'u' is listed twice"),
+])
+def test_a_bad_register_of_departments_is_refused_naming_the_entry(tmp_path: Path, text, says):
+    path = _write(tmp_path, text)
+    with pytest.raises(BadInput) as refused:
+        _load(path)
+    assert str(refused.value).startswith(f"settings file {path}: departments")
+    assert says in str(refused.value)
