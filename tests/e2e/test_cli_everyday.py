@@ -171,6 +171,6 @@ def test_cancel_without_a_terminal_needs_yes_and_writes_nothing_without_it(cli):
     cancelled = json.loads(cli("advance", str(pid), "cancel", "--reason", "zurückgezogen",
                                "--yes", "--json").stdout)
     assert cancelled["phase"] == "cancelled"
-    held = create(cli)
+    held = create(cli, "--yes")  # a second process of the same title, on purpose
     assert json.loads(cli("advance", str(held), "hold", "--reason", "Haushalt",
                           "--json").stdout)["phase"] == "on_hold"
