@@ -262,7 +262,8 @@ def _deadline_findings(ctx: _Context, fact: ProcessFacts,
         numbers = ", ".join(d.ref for d in sorted(answers, key=_number))
         found.append(_finding(fact, "suggestions_unanswered", ctx.overdue(days), days,
                               answers[0].due_at, deadline_ids=tuple(d.id for d in answers),
-                              params={"count": len(answers), "numbers": numbers}))
+                              params={"count": len(answers), "numbers": numbers,
+                                      "first": numbers.split(", ")[0]}))
     for item in items:
         days = ctx.age(item.due_at)
         if item.kind == "interim_comments":

@@ -35,9 +35,9 @@ TEXTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("Seit {days} Tagen pausiert (in der Phase „{paused}“); mehr als {limit} Tage.",
          "On hold for {days} days (paused in '{paused}'); more than {limit} days."),
         ("Fortsetzen („beteiligung advance {id} resume“) oder mit Begründung abbrechen "
-         "(„beteiligung advance {id} cancel --reason …“).",
+         "(„beteiligung advance {id} cancel --reason TEXT --yes“).",
          "Resume it ('beteiligung advance {id} resume') or cancel it with a reason "
-         "('beteiligung advance {id} cancel --reason ...')."),
+         "('beteiligung advance {id} cancel --reason TEXT --yes')."),
     ),
     "holds_repeated": (
         ("mehrfach pausiert", "paused repeatedly"),
@@ -64,9 +64,9 @@ TEXTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("Die Frist „{deadline}“ ist seit {days} Tagen abgelaufen (fällig am {since}).",
          "Deadline '{deadline}' passed {days} days ago (due on {since})."),
         ("Erledigen, was die Frist verlangt, oder sie mit Begründung verschieben („beteiligung "
-         "deadline move {id} {deadline_id} --due … --reason …“).",
+         "deadline move {id} {deadline_id} --due DATE --reason TEXT“).",
          "Do what the deadline asks, or move it with a reason ('beteiligung deadline move "
-         "{id} {deadline_id} --due ... --reason ...')."),
+         "{id} {deadline_id} --due DATE --reason TEXT')."),
     ),
     "suggestions_unanswered": (
         ("Anregungen offen", "suggestions unanswered"),
@@ -74,10 +74,10 @@ TEXTS: dict[str, tuple[tuple[str, str], ...]] = {
          "Tagen.",
          "{count} suggestion(s) past the answer deadline (no. {numbers}), the oldest by "
          "{days} days."),
-        ("Jede beantworten: „beteiligung suggestion answer {id} NR accepted|partly_accepted|"
-         "rejected“ (eine Ablehnung mit Begründung).",
-         "Answer each: 'beteiligung suggestion answer {id} NO accepted|partly_accepted|"
-         "rejected' (a rejection with a justification)."),
+        ("Jede beantworten, die erste so: „beteiligung suggestion answer {id} {first} "
+         "accepted“ (oder partly_accepted; rejected mit --justification TEXT).",
+         "Answer each, the first like this: 'beteiligung suggestion answer {id} {first} "
+         "accepted' (or partly_accepted; rejected with --justification TEXT)."),
     ),
     "interim_stalled": (
         ("Entscheidung steht aus", "decision pending"),
@@ -95,19 +95,19 @@ TEXTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("Die federführende Ansprechperson hat keine E-Mail-Adresse: Erinnerungen gehen an die "
          "Koordinierungsstelle.",
          "The lead has no e-mail address: reminders go to the coordinators."),
-        ("Name und E-Mail-Adresse eintragen: „beteiligung process edit {id} --lead-name … "
-         "--lead-email …“.",
-         "Enter name and e-mail address: 'beteiligung process edit {id} --lead-name ... "
-         "--lead-email ...'."),
+        ("Name und E-Mail-Adresse eintragen: „beteiligung process edit {id} --lead-name NAME "
+         "--lead-email EMAIL“.",
+         "Enter name and e-mail address: 'beteiligung process edit {id} --lead-name NAME "
+         "--lead-email EMAIL'."),
     ),
     "deputy_email_missing": (
         ("Vertretung ohne E-Mail", "deputy without e-mail"),
         ("Die Vertretung hat keine E-Mail-Adresse: Eskalationen erreichen sie nicht.",
          "The deputy has no e-mail address: escalations do not reach them."),
-        ("Name und E-Mail-Adresse eintragen: „beteiligung process edit {id} --deputy-name … "
-         "--deputy-email …“.",
-         "Enter name and e-mail address: 'beteiligung process edit {id} --deputy-name ... "
-         "--deputy-email ...'."),
+        ("Name und E-Mail-Adresse eintragen: „beteiligung process edit {id} --deputy-name NAME "
+         "--deputy-email EMAIL“.",
+         "Enter name and e-mail address: 'beteiligung process edit {id} --deputy-name NAME "
+         "--deputy-email EMAIL'."),
     ),
     "reminder_failed": (
         ("E-Mail gescheitert", "e-mail failed"),

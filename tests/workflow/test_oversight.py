@@ -5,6 +5,7 @@ the limits and the severities are tested without a database."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -278,7 +279,8 @@ def test_unanswered_suggestions_are_one_finding_per_process(lifecycle):
     [finding] = run(FakeReader([facts(updated=0)], items), lifecycle)
     assert (finding.code, finding.severity, finding.days) == ("suggestions_unanswered",
                                                               "critical", 40)
-    assert finding.deadline_ids == (2, 1) and finding.params == {"count": 2, "numbers": "2, 10"}
+    assert finding.deadline_ids == (2, 1) and finding.params == {"count": 2, "numbers": "2, 10",
+                                                                   "first": "2"}
     assert "(Nr. 2, 10)" in words(finding, lifecycle.definition, "de").detail
 
 
@@ -405,6 +407,34 @@ def test_every_code_has_its_texts_in_both_languages(lifecycle):
             assert "{" not in said.detail + said.next_step, (finding.code, language)
             assert said.severity in (("Hinweis", "Warnung", "kritisch") if language == "de"
                                      else SEVERITIES)
+
+
+COMMAND = re.compile(r"[„'](beteiligung [^“']+)[“']")
+
+
+def test_every_command_a_finding_names_runs_as_printed(lifecycle):
+    import shlex
+
+    from beteiligung.cli.parser import build_parser
+
+    rows = [facts(1, "dialogue", 200, 200, lead_email="", deputy_email=""),
+            facts(2, "on_hold", 100, 0, paused_phase="concept"),
+            facts(3, "interim_results", 10, 0), facts(4, "moderation", 5, 0)]
+    items = [deadline(1, "custom", due_days_ago(3)),
+             deadline(2, "suggestion_answer", due_days_ago(3), ref="4"),
+             deadline(3, "interim_comments", due_days_ago(40), pid=3, ref="round 1")]
+    failed = [FailedMessage(1, 1, ago(2), "Erinnerung", "550")]
+    findings = run(FakeReader(rows, items, failed, holds={3: [ago(20), ago(12)]}), lifecycle)
+    parser, seen = build_parser(), set()
+    for finding in findings:
+        for language in ("de", "en"):
+            said = words(finding, lifecycle.definition, language)
+            for command in COMMAND.findall(said.next_step):
+                assert "…" not in command and "..." not in command and "|" not in command
+                parser.parse_args(shlex.split(command)[1:])  # exits 2 on a usage error
+                seen.add(command.split()[1])
+    assert seen >= {"advance", "deadline", "suggestion", "process", "outbox", "history",
+                    "definition"}
 
 
 def test_the_oversight_settings_are_the_limits(tmp_path):
