@@ -7,7 +7,10 @@ process with its next steps, and the step itself.
   change its basic data (a refused form comes back with its one-line reason and the input);
 - ``GET /intern/verfahren/{id}``: the process page (``web.staff_page``);
 - ``POST /intern/verfahren/{id}/weiter``: take a step; a refused step shows the page again
-  with every reason (422), a step taken redirects back with a confirmation;
+  with every reason (422), a step taken redirects back with a confirmation. A step that
+  cannot be undone (``cancel``) is taken only with ``confirmed=yes`` from its confirmation
+  page (``GET …/weiter?trigger=cancel``); posted without it, the confirmation page is shown
+  and nothing happens;
 - the deadline forms are in ``web.staff_deadlines``, registered from here.
 
 Who may do what is decided in ``workflow`` (``NotPermitted`` becomes a 403 page); every POST
@@ -28,6 +31,7 @@ from ..states.errors import BadInput, NotPermitted, TransitionRefused
 from ..workflow import process
 from ..workflow import staff as staff_views
 from ..workflow.core import Env
+from ..workflow.sessions import Identity
 from . import staff_deadlines, staff_page
 from .auth import check_csrf
 from .pages import render
@@ -86,15 +90,29 @@ def router(env: Env, web: WebSettings) -> APIRouter:
     def process_page(request: Request, me: Me, process_id: int):
         return staff_page.show(request, env, me, process_id)
 
+    @routes.get("/intern/verfahren/{process_id}/weiter", response_class=HTMLResponse)
+    def confirm_step(request: Request, me: Me, process_id: int, trigger: str = ""):
+        case = _visible(env, me, process_id)
+        if staff_page.needing_confirmation(env, case, trigger) is None:
+            return RedirectResponse(f"/intern/verfahren/{process_id}", status_code=303)
+        return staff_page.confirm(request, env, case, trigger)
+
     @routes.post("/intern/verfahren/{process_id}/weiter", response_class=HTMLResponse)
     def advance(request: Request, me: Me, process_id: int, trigger: Field = "",
-                reason: Field = "", csrf: Field = ""):
+                reason: Field = "", confirmed: Field = "", csrf: Field = ""):
         check_csrf(request, csrf)
+        case = process.get_process(env, process_id)   # the step decides; access comes next
+        final = staff_page.needing_confirmation(env, case, trigger) is not None
+        if final and confirmed != "yes":
+            staff_views.require_access(env, me, case)
+            return staff_page.confirm(request, env, case, trigger, reason)
         try:
             process.advance(env, me.email, process_id, trigger, reason)
         except TransitionRefused as error:
-            phases = env.lifecycle.definition.phases
-            refusal = staff_page.refusal(error, phases, request.state.lang)
+            refusal = staff_page.refusal(error, env.lifecycle.definition.phases,
+                                         request.state.lang)
+            if final:
+                return staff_page.confirm(request, env, case, trigger, reason, 422, refusal)
             return staff_page.show(request, env, me, process_id, status=422, refusal=refusal)
         return _back(process_id, trigger)
 
@@ -153,6 +171,13 @@ def _form(request: Request, env: Env, values: dict[str, Any], action: str,
     return render(request, "staff/form.html", texts=TEXTS, status=status, values=values,
                   action=action, error=str(error) if error else None, case_id=case_id,
                   districts=env.districts, origins=origins)
+
+
+def _visible(env: Env, me: Identity, process_id: int) -> Case:
+    """The process, if ``me`` may see it (else ``NotPermitted``; a missing one ``NotFound``)."""
+    case = process.get_process(env, process_id)
+    staff_views.require_access(env, me, case)
+    return case
 
 
 def _edit_url(process_id: int) -> str:

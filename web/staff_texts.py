@@ -82,6 +82,24 @@ TEXTS: Texts = {
     "deadline_moved": ("Die Frist wurde verschoben.", "The deadline was moved."),
     "deadline_waived": ("Die Frist entfällt.", "The deadline was waived."),
     "not_saved": ("Nicht gespeichert:", "Not saved:"),
+    "cannot_be_undone": ("Dieser Schritt kann nicht rückgängig gemacht werden.",
+                         "This step cannot be undone."),
+    "final_explained": ("Das Verfahren geht aus der Phase „{phase}“ in die Phase „{dest}“ "
+                        "und endet damit: Es kann danach weder fortgesetzt noch geändert "
+                        "werden, alle offenen Fristen entfallen, und die Begründung wird mit "
+                        "dem Verfahren veröffentlicht.",
+                        "The process goes from phase “{phase}” to phase “{dest}” and ends "
+                        "there: it can neither be resumed nor changed afterwards, every open "
+                        "deadline is waived, and the reason is published with the process."),
+    "pause_instead": ("Soll das Verfahren nur eine Zeit lang ruhen, pausieren Sie es "
+                      "stattdessen: Ein pausiertes Verfahren lässt sich fortsetzen.",
+                      "If the process is only to rest for a while, put it on hold instead: "
+                      "a process on hold can be resumed."),
+    "reason_published": ("Begründung (nötig, wird veröffentlicht)",
+                         "Reason (required, published)"),
+    "confirm_final": ("Endgültig: {step}", "For good: {step}"),
+    "back_without_step": ("Zurück zum Verfahren, ohne den Schritt auszuführen",
+                          "Back to the process without taking the step"),
     "required": ("Pflichtfeld", "required"),
 }
 
