@@ -123,6 +123,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "nicht gespeichert.",
                       "This project does not take suggestions at the moment: the period has "
                       "ended or has not opened yet. Your suggestion was not saved."),
+    "form_expired": ("Das Formular war abgelaufen; Ihre Anregung wurde nicht gespeichert. "
+                     "Ihr Text steht noch im Formular: Bitte senden Sie es noch einmal.",
+                     "The form had expired; your suggestion was not saved. Your text is "
+                     "still in the form: please send it again."),
+    "kept_text": ("Ihr Text, damit Sie ihn nicht verlieren (zum Kopieren)",
+                  "Your text, so that you do not lose it (to copy)"),
     "too_many": ("Von Ihrem Anschluss kamen in der letzten Stunde schon {n} Anregungen; mehr "
                  "sind nicht möglich. Bitte versuchen Sie es später noch einmal. Ihre "
                  "Anregung wurde nicht gespeichert.",
