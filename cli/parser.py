@@ -223,6 +223,8 @@ def _entry_commands(sub) -> None:
     p.add_argument("--mode", required=True, choices=("online", "on_site"))
     p.add_argument("--date", required=True, help="YYYY-MM-DD")
     p.add_argument("--place", required=True)
+    p.add_argument("--accessibility", default="", metavar="TEXT",
+                   help="what makes it accessible (published), e.g. stufenloser Zugang")
 
     grp = _group(sub, "interim", "interim results (R8)")
     p = _cmd(grp, "publish", "entry:interim_publish", "publish this round's interim results",

@@ -162,6 +162,7 @@ class ActivityBody(Body):
     mode: Short
     on: Day
     place: Line
+    accessibility: Line = ""
 
 
 class MemberBody(Body):

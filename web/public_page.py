@@ -2,8 +2,9 @@
 
 - ``GET /vorhaben/{id}``: what ``workflow.public.public_view`` exposes of the process; a
   process without a published concept is a 404 exactly like a missing (or malformed) id.
-  While a comment period is open (``workflow.participation.comment_period``) the page holds
-  the suggestion form.
+  The dialogue's events are split into upcoming (from today, Hannover's date) and past
+  (newest first). While a comment period is open (``workflow.participation.open_period``)
+  the page holds the suggestion form, saying until when (or that no end date is set).
 - ``POST /vorhaben/{id}/anregung``: CSRF first; then ``participation.submit_suggestion``.
   Answers: the receipt page (200, with ``B-<id>-<number>``); every refusal is the page again
   with the problem and the typed text and address kept in the form, so nothing a resident
@@ -26,7 +27,7 @@ from ..workflow import participation
 from ..workflow.core import Env
 from .auth import CsrfFailed, check_csrf
 from .limits import SlidingWindow, client_key
-from .pages import render, translator
+from .pages import BERLIN, render, translator
 from .public_texts import TEXTS
 
 MAX_ID_DIGITS = 18
@@ -86,9 +87,10 @@ def _show(request: Request, env: Env, web: WebSettings, pid: int, status: int = 
         raise NotFound(translator(request.state.lang, TEXTS)("not_found")) from None
     lang = request.state.lang
     phases = {n: p.label(lang) for n, p in env.lifecycle.definition.phases.items()}
-    deadline = (view.interim_results[-1].comment_deadline
-                if period == "interim_results" and view.interim_results else None)
+    today = env.clock().astimezone(BERLIN).date()
     return render(request, "public/process.html", texts=TEXTS, status=status, p=view,
-                  period=period, deadline=deadline, phases=phases, problems=problems or [],
+                  period=period, phases=phases, problems=problems or [],
                   form=form or {"text": "", "email": ""}, max_chars=web.suggestion_max_chars,
-                  honeypot=HONEYPOT)
+                  honeypot=HONEYPOT, today=today,
+                  upcoming=[a for a in view.activities if a.on >= today],
+                  past=[a for a in view.activities if a.on < today][::-1])
