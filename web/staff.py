@@ -1,8 +1,10 @@
 """The process leads' pages under ``/intern``: their processes, a new process, the page of one
 process with its next steps, and the step itself.
 
-- ``GET /intern``: the processes the signed-in person leads or deputises (a coordinator: all),
-  optionally in one phase;
+- ``GET /intern``: the start page: the processes the signed-in person leads or deputises (a
+  coordinator: all), optionally in one phase, 50 a page, each with what needs doing
+  (``workflow.staff.work_list``: overdue deadlines, unanswered suggestions, the next step and
+  what blocks it);
 - ``GET|POST /intern/neu``: create a process; ``GET|POST /intern/verfahren/{id}/bearbeiten``:
   change its basic data (a refused form comes back with its one-line reason and the input);
 - ``GET /intern/verfahren/{id}``: the process page (``web.staff_page``);
@@ -21,8 +23,9 @@ Import rule: ``states``, ``workflow``, ``config``, the sibling ``web`` modules a
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..config.settings import WebSettings
@@ -39,6 +42,7 @@ from .staff_page import Field, Me
 from .staff_texts import ORIGINS as ORIGIN_WORDS
 from .staff_texts import TEXTS, word
 
+PAGE_SIZE = 50   # as the Vorhabenliste: a coordinator sees every process
 FIELDS = ("title", "subject", "department", "directorate", "origin", "lead_name",
           "lead_email", "deputy_name", "deputy_email")
 
@@ -63,13 +67,17 @@ def router(env: Env, web: WebSettings) -> APIRouter:
     routes = APIRouter(include_in_schema=False)
 
     @routes.get("/intern", response_class=HTMLResponse)
-    def processes(request: Request, me: Me, phase: str = ""):
+    def processes(request: Request, me: Me, phase: str = "",
+                  page: int = Query(1, ge=1, le=100_000)):
         chosen = phase or None
-        rows = staff_views.visible_processes(env, me, chosen)
+        work = staff_views.work_list(env, me, chosen, page, PAGE_SIZE)
         lang = request.state.lang
         labels = {n: p.label(lang) for n, p in env.lifecycle.definition.phases.items()}
-        return render(request, "staff/list.html", texts=TEXTS, rows=rows, phases=labels,
-                      chosen=chosen)
+        return render(request, "staff/list.html", texts=TEXTS, work=work, phases=labels,
+                      chosen=chosen, items=[staff_page.work_item(i, env, lang)
+                                            for i in work.items],
+                      previous=_list_url(chosen, page - 1) if page > 1 else None,
+                      next=_list_url(chosen, page + 1) if page < work.pages else None)
 
     @routes.get("/intern/neu", response_class=HTMLResponse)
     def new_form(request: Request, me: Me):
@@ -178,6 +186,12 @@ def _visible(env: Env, me: Identity, process_id: int) -> Case:
     case = process.get_process(env, process_id)
     staff_views.require_access(env, me, case)
     return case
+
+
+def _list_url(phase: str | None, page: int) -> str:
+    query = {"phase": phase} if phase else {}
+    query |= {"page": str(page)} if page > 1 else {}
+    return "/intern" + ("?" + urlencode(query) if query else "")
 
 
 def _edit_url(process_id: int) -> str:

@@ -106,6 +106,16 @@ def unmet_text(unmet: Unmet, lang: str) -> str:
     return unmet.text(lang)
 
 
+def work_item(item: staff_views.WorkItem, env: Env, lang: str) -> dict[str, Any]:
+    """One process of the start page in words: what is overdue, unanswered, and next."""
+    phases = env.lifecycle.definition.phases
+    step = option(item.next_step, phases, lang) if item.next_step else None
+    return {"summary": item.summary, "step": step, "unanswered": item.unanswered,
+            "paused_in": item.case.paused_phase,
+            "overdue": [{"title": deadline_title(d, env, lang), "due_at": d.due_at}
+                        for d in item.overdue]}
+
+
 def deadline(item: Deadline, env: Env, lang: str) -> dict[str, Any]:
     """One deadline in words: its state, and whether it is overdue."""
     overdue = item.status == "open" and item.due_at < env.clock()
