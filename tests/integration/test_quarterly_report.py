@@ -218,7 +218,7 @@ def test_the_html_is_one_self_contained_accessible_file(env, made):
         ticks = re.findall(r'text-anchor="middle">([^<]+)</text>', counts)
         assert ticks and all(re.fullmatch(r"\d+", tick) for tick in ticks), ticks
     # every table scrolls inside its own box, which the keyboard reaches and which is named
-    assert html.count("<table>") == html.count('<div class="scroll" role="region" '
+    assert html.count("<table>") == html.count('<div class="scroll" role="group" '
                                                'tabindex="0" aria-label="')
     assert "übersteigen den &lt;Haushalt&gt; &amp; mehr." in html    # escaped, not markup
     assert "<Haushalt>" not in html

@@ -174,7 +174,7 @@ def test_the_quarterly_report_renders_in_the_site_and_as_downloads(coordinator, 
     assert "FB 61 Stadtplanung" in page.text and "<style" not in page.text
     # each table scrolls inside its own named box that the keyboard reaches
     assert page.text.count("<table>") == page.text.count(
-        '<div class="coord-scroll" tabindex="0" role="region" aria-labelledby="') >= 4
+        '<div class="coord-scroll" tabindex="0" role="group" aria-labelledby="') >= 4
     times = page.text.split('<h2 id="times">', 1)[1]
     assert "<td class=\"coord-num\">1</td>" in times   # the stay still running counts
 
