@@ -64,7 +64,7 @@ import time
 import tracemalloc
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -178,13 +178,15 @@ def build_templates(folder: Path) -> dict[str, Template]:
     concept.stakeholders.target_groups.append("Jugendliche")
     content.load_concept(env, ACTOR, pid, concept)
     content.publish_concept(env, ACTOR, pid, "Jugendliche als Zielgruppe ergänzt (Anregung 1)")
+    clock.days(24)  # the public comment period on the concept (28 days) ends first
     step(pid, "start_pre_reporting")
     clock.days(10)
     outcome.publish_report(env, ACTOR, pid, "pre", "Ankündigung in der Stadtteilzeitung und "
                            "auf hannover.de: Auftakt am 14. März.")
     step(pid, "open_dialogue")
-    for round_, start in ((1, date(2025, 3, 14)), (2, date(2025, 5, 9))):
+    for round_ in (1, 2):
         clock.days(20)
+        start = clock().date() - timedelta(days=10)  # held before the step is taken
         outcome.add_activity(env, ACTOR, pid, "Planungswerkstatt", "on_site", start,
                              "Freizeitheim Linden")
         outcome.add_activity(env, ACTOR, pid, "Online-Dialog", "online",
@@ -195,6 +197,7 @@ def build_templates(folder: Path) -> dict[str, Template]:
             clock() + timedelta(days=21), "Herbst 2025", "Sitzung im Freizeitheim Linden",
             "Stadtbezirksrat Linden-Limmer")
         if round_ == 1:
+            clock.days(22)  # the comment period on the interim results ends first
             step(pid, "start_another_round")
     content.add_suggestion(env, ACTOR, pid, "interim_results", "Bitte Trinkbrunnen vorsehen.",
                            "Seniorentreff")
@@ -203,7 +206,8 @@ def build_templates(folder: Path) -> dict[str, Template]:
     step(pid, "go_to_decision")
     clock.days(60)
     outcome.record_decision(env, ACTOR, pid, Decision(
-        "Stadtbezirksrat Linden-Limmer", date(2025, 9, 24), "Entwurf B mit Wasserspiel", False,
+        "Stadtbezirksrat Linden-Limmer", clock().date() - timedelta(days=2),
+        "Entwurf B mit Wasserspiel", False,
         "Das Wasserspiel wird kleiner als gewünscht, weil die Folgekosten den "
         "Unterhaltungshaushalt übersteigen.", "Fachbereich Umwelt und Stadtgrün, 67.3"))
     outcome.publish_decision(env, ACTOR, pid)

@@ -16,7 +16,7 @@ import os
 from ..states.errors import BadInput
 from ..workflow import accounts
 from .commands import wired
-from .render import lang, local
+from .render import lang, local, print_json
 
 PASSWORD_VARIABLE = "BETEILIGUNG_NEW_PASSWORD"
 
@@ -40,6 +40,9 @@ def user_add(args: argparse.Namespace) -> int:
     accounts.require_coordinator(env, args.actor, "add users")  # before asking for a password
     password = read_new_password()
     user = accounts.add_user(env, args.actor, args.email, args.name, password, args.role)
+    if args.json:
+        print_json({"id": user.id, "email": user.email, "role": user.role})
+        return 0
     print(f"user {user.email} ({user.role}) added")
     return 0
 
@@ -47,5 +50,9 @@ def user_add(args: argparse.Namespace) -> int:
 def user_disable(args: argparse.Namespace) -> int:
     env = wired()
     user = accounts.disable_user(env, args.actor, args.email)
+    if args.json:
+        print_json({"id": user.id, "email": user.email,
+                    "disabled_at": user.disabled_at and user.disabled_at.isoformat()})
+        return 0
     print(f"user {user.email} disabled since {local(user.disabled_at, lang(args))}")
     return 0

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 from typing import Any
 
 from ..config.bootstrap import build_env, upgrade_database
-from ..config.settings import load_settings
+from ..config.settings import Settings, load_settings
 from ..states.case import Person
 from ..states.codec import to_plain
 from ..states.errors import BadInput
@@ -14,9 +16,18 @@ from ..workflow import audit, process
 from .render import label, lang, local, print_json, table, unmet_lines
 
 
-def wired():
-    """The use cases' wiring from the settings."""
-    return build_env(load_settings())
+def wired(settings: Settings | None = None):
+    """The use cases' wiring from the settings, for a run by this operating-system user."""
+    return build_env(settings or load_settings(), os_user=operator())
+
+
+def operator() -> str:
+    """Who runs this command on the operating system: ``--as`` only declares who acts, so
+    every audit event of the command line records this beside it."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a uid without a name (some containers)
+        return f"uid {os.getuid()}"
 
 
 def _person(args: argparse.Namespace, role: str) -> Person | None:
@@ -54,7 +65,10 @@ def process_create(args: argparse.Namespace) -> int:
 
 def process_edit(args: argparse.Namespace) -> int:
     case = process.edit_process(wired(), args.actor, args.id, _fields(args))
-    print(f"{label('process', lang(args))} {case.id}: {case.title}")
+    if args.json:
+        print_json(to_plain(case))
+    else:
+        print(f"{label('process', lang(args))} {case.id}: {case.title}")
     return 0
 
 
@@ -105,7 +119,12 @@ def process_show(args: argparse.Namespace) -> int:
 
 
 def process_list(args: argparse.Namespace) -> int:
-    summaries = process.list_processes(wired(), args.state)
+    from ..states.vocabulary import phase_words, resolve_word
+
+    env = wired()
+    phase = args.state and resolve_word(phase_words(env.lifecycle.definition), args.state,
+                                        "--state")
+    summaries = process.list_processes(env, phase)
     if args.json:
         print_json([to_plain(s) for s in summaries])
         return 0
@@ -117,9 +136,14 @@ def process_list(args: argparse.Namespace) -> int:
 
 
 def advance(args: argparse.Namespace) -> int:
-    case = process.advance(wired(), args.actor, args.id, args.trigger, args.reason)
+    from .confirm import confirmed
+
+    env = wired()
+    if not confirmed(env, args, lang(args)):
+        return 1
+    case = process.advance(env, args.actor, args.id, args.trigger, args.reason)
     if args.json:
-        print_json({"id": case.id, "phase": case.phase})
+        print_json({"id": case.id, "trigger": args.trigger, "phase": case.phase})
     else:
         print(f"{label('process', lang(args))} {case.id}: {case.phase}")
     return 0
@@ -148,7 +172,8 @@ def print_history(events: list) -> None:
         if e.action == "transition_refused":
             move = f"{e.from_phase} x {e.payload.get('trigger')}"
             detail += " [" + ", ".join(e.payload.get("unmet", [])) + "]"
-        print(f"{e.seq:>4}  {local(e.at)}  {e.actor:<32} {e.action:<30} {move}{detail}")
+        who = e.actor + (f" ({e.payload['os_user']})" if e.payload.get("os_user") else "")
+        print(f"{e.seq:>4}  {local(e.at)}  {who:<32} {e.action:<30} {move}{detail}")
 
 
 def audit_verify(args: argparse.Namespace) -> int:

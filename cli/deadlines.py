@@ -26,7 +26,10 @@ def list_(args: argparse.Namespace) -> int:
 def add(args: argparse.Namespace) -> int:
     due = parse_deadline("--due", args.due)
     did = deadlines.add_deadline(wired(), args.actor, args.id, args.title, due)
-    print(did)
+    if args.json:
+        print_json({"id": args.id, "deadline": did, "due_at": to_plain(due)})
+    else:
+        print(did)
     return 0
 
 
@@ -34,6 +37,9 @@ def move(args: argparse.Namespace) -> int:
     due = parse_deadline("--due", args.due)
     moved = deadlines.move_deadline(wired(), args.actor, args.id, args.deadline, due,
                                     args.reason)
+    if args.json:
+        print_json({"id": args.id, "deadline": to_plain(moved)})
+        return 0
     print(f"{label('process', lang(args))} {args.id}: deadline {moved.id} due "
           f"{local(moved.due_at, lang(args))}")
     return 0
@@ -41,5 +47,8 @@ def move(args: argparse.Namespace) -> int:
 
 def waive(args: argparse.Namespace) -> int:
     waived = deadlines.waive_deadline(wired(), args.actor, args.id, args.deadline, args.reason)
+    if args.json:
+        print_json({"id": args.id, "deadline": to_plain(waived)})
+        return 0
     print(f"{label('process', lang(args))} {args.id}: deadline {waived.id} waived")
     return 0

@@ -10,10 +10,8 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
 from ..config.bootstrap import build_composer, build_env, build_sender
 from ..config.settings import HERE, MailSettings, Settings, load_settings
@@ -23,6 +21,7 @@ from ..states.errors import TransitionRefused
 from ..workflow import content, outcome, process
 from ..workflow.concept_file import parse_concept
 from ..workflow.reminders import queue_digest, sweep
+from . import demo_folder
 from .commands import print_history
 from .render import lang, local, unmet_lines
 
@@ -35,7 +34,7 @@ DEPUTY = Person("Jonas Weber", "jonas.weber@hannover-stadt.de")
 class StoryClock:
     """Simulated time: the story moves it forward day by day."""
 
-    now: datetime = field(default_factory=lambda: datetime(2026, 2, 2, 8, 30, tzinfo=UTC))
+    now: datetime = field(default_factory=lambda: datetime(2026, 1, 5, 8, 30, tzinfo=UTC))
 
     def __call__(self) -> datetime:
         return self.now
@@ -45,13 +44,9 @@ class StoryClock:
 
 
 def demo(args: argparse.Namespace) -> int:
-    folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="beteiligung-demo-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = demo_folder.prepare(args.dir)
     db = folder / "demo.db"
-    for stale in folder.glob("demo.db*"):
-        stale.unlink()
     mail_folder = folder / "mail"
-    shutil.rmtree(mail_folder, ignore_errors=True)
     base = load_settings({})
     settings = Settings(f"sqlite:///{db}", frozenset({COORDINATOR}), base.districts,
                         base.language, base.definition,
@@ -105,6 +100,14 @@ class _Story:
 
     def say(self, text: str) -> None:
         print(f"[{local(self.clock())}] {text}")
+
+    def refused(self, trigger: str) -> None:
+        """Try ``trigger`` too early and show what the process lead is told."""
+        try:
+            process.advance(self.env, self.actor, self.pid, trigger)
+        except TransitionRefused as refused:
+            for line in unmet_lines(refused.unmet, self.language, self.pid, trigger):
+                print("   " + line)
 
     def step(self, trigger: str, reason: str = "") -> None:
         case = process.advance(self.env, self.actor, self.pid, trigger, reason)
@@ -168,6 +171,9 @@ class _Story:
         content.publish_concept(env, actor, pid, "Jugendliche als Zielgruppe ergänzt "
                                 "(Anregung 1)")
         self.say("Anregungen beantwortet; Konzept Version 2 mit Änderungsnotiz veröffentlicht.")
+        self.say("Versuch, vor Ende der Kommentierungsfrist weiterzugehen:")
+        self.refused("start_pre_reporting")
+        self.clock.days(24)
         self.step("start_pre_reporting")
         self.clock.days(10)
         outcome.publish_report(env, actor, pid, "pre", "Ankündigung in der Stadtteilzeitung und "
@@ -176,14 +182,15 @@ class _Story:
 
     def dialogue_phases(self) -> None:
         env, actor, pid = self.env, self.actor, self.pid
-        for round_, (start, extra) in enumerate(((date(2026, 3, 14), "Auftakt vor Ort"),
-                                                 (date(2026, 5, 9), "Planungswerkstatt")), 1):
-            self.clock.days(20)
+        for round_, extra in enumerate(("Auftakt vor Ort", "Planungswerkstatt"), 1):
+            start = self.clock().date() + timedelta(days=4)
             outcome.add_activity(env, actor, pid, extra, "on_site", start,
                                  "Freizeitheim Linden")
             outcome.add_activity(env, actor, pid, "Online-Dialog", "online",
                                  start + timedelta(days=1), "hannover.de/beteiligung")
-            self.say(f"Dialogrunde {round_}: Aktivitäten vor Ort und online erfasst.")
+            self.say(f"Dialogrunde {round_}: Aktivitäten vor Ort und online angekündigt "
+                     f"(ab {start:%d.%m.%Y}).")
+            self.clock.days(20)
             self.step("present_interim_results")
             outcome.publish_interim_results(
                 env, actor, pid, f"Ergebnisse der Runde {round_}: mehr Schatten, Wasserspiel",
@@ -191,15 +198,12 @@ class _Story:
                 "Sitzung im Freizeitheim Linden", "Stadtbezirksrat Linden-Limmer")
             self.say("Zwischenergebnisse veröffentlicht, Kommentierungsfrist 21 Tage.")
             if round_ == 1:
+                self.clock.days(22)
                 self.step("start_another_round")
         content.add_suggestion(env, actor, pid, "interim_results", "Bitte Trinkbrunnen "
                                "vorsehen.", "Seniorentreff")
         self.say("Versuch, vor Ende der Kommentierungsfrist zur Entscheidung zu gehen:")
-        try:
-            process.advance(env, actor, pid, "go_to_decision")
-        except TransitionRefused as refused:
-            for line in unmet_lines(refused.unmet, self.language, pid):
-                print("   " + line)
+        self.refused("go_to_decision")
         content.answer_suggestion(env, actor, pid, 3, "partly_accepted")
         self.clock.days(8)
         self.mailing.run()
@@ -209,8 +213,9 @@ class _Story:
     def decision_phase(self) -> None:
         env, actor, pid = self.env, self.actor, self.pid
         self.clock.days(60)
+        session = self.clock().date() - timedelta(days=2)  # the council met two days ago
         outcome.record_decision(env, actor, pid, Decision(
-            "Stadtbezirksrat Linden-Limmer", date(2026, 9, 24), "Entwurf B mit Wasserspiel",
+            "Stadtbezirksrat Linden-Limmer", session, "Entwurf B mit Wasserspiel",
             False, "Das Wasserspiel wird kleiner als gewünscht, weil die Folgekosten den "
             "Unterhaltungshaushalt übersteigen.", "Fachbereich Umwelt und Stadtgrün, 67.3"))
         outcome.publish_decision(env, actor, pid)

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from ..config.bootstrap import build_env, system_clock
-from ..config.settings import HERE, Settings
+from ..config.settings import Settings
 from ..states.case import Member, Person
 from ..workflow import accounts, content, outcome, process
-from ..workflow.concept_file import parse_concept
 from . import demo
+from .demo_texts import concept_for
 
 PASSWORD = "beteiligung-demo"
 COORDINATOR = demo.COORDINATOR
@@ -58,7 +58,7 @@ def _more_processes(env, clock: _Clock) -> None:
     today = clock.now
     plans = [
         ("Radverkehrskonzept Südstadt", "Sichere Radwege zu den Schulen", "Südstadt-Bult",
-         "Tiefbau (66)", "concept", 40),
+         "Tiefbau (66)", "concept", 20),
         ("Umgestaltung des Klagesmarkts", "Platz, Bäume und Marktstände", "Mitte",
          "Stadtplanung (61)", "interim_results", 120),
         ("Stadtteilpark Bothfeld", "Ein Park für alle Generationen", "Bothfeld-Vahrenheide",
@@ -87,15 +87,13 @@ def _bring_to(env, clock: _Clock, title: str, subject: str, district: str, depar
     content.add_member(env, actor, pid, Member("Ömer Yılmaz", "Stadtteilrunde", "external"))
     process.advance(env, actor, pid, "draft_concept")
     clock.now += timedelta(days=7)
-    text = (HERE / "example_concept.toml").read_text(encoding="utf-8")
-    concept = parse_concept(text, "example_concept.toml")
-    concept.topic = title
-    content.load_concept(env, actor, pid, concept)
+    content.load_concept(env, actor, pid, concept_for(title))
     content.publish_concept(env, actor, pid, "")
     if phase == "concept":
         content.add_suggestion(env, actor, pid, "concept", "Bitte die Querung an der "
                                "Hildesheimer Straße mitdenken.")
         return
+    clock.now += timedelta(days=29)  # the public comment period on the concept ends first
     process.advance(env, actor, pid, "start_pre_reporting")
     clock.now += timedelta(days=7)
     outcome.publish_report(env, actor, pid, "pre", f"Ankündigung: {title}.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -16,67 +17,109 @@ from .commands import wired
 from .render import BERLIN, label, lang, local, print_json, table
 
 
-def _done(args: argparse.Namespace, what: str) -> int:
-    print(f"{label('process', lang(args))} {args.id}: {what}")
+def _done(args: argparse.Namespace, what: str, **data: object) -> int:
+    """The one line saying what was done, or with ``--json`` the process id and ``data``."""
+    if getattr(args, "json", False):
+        print_json({"id": args.id} | to_plain(data))
+    else:
+        print(f"{label('process', lang(args))} {args.id}: {what}")
     return 0
 
 
-def parse_date(option: str, text: str) -> date:
-    """A calendar date from 1900 to 2999, or ``BadInput`` naming the option (years far out
-    are typing mistakes, and date arithmetic would overflow near year 1 or 9999)."""
+GERMAN = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?:\s*Uhr)?)?")
+DATE_FORMS = {"de": "13.02.2027 oder 2027-02-13", "en": "13.02.2027 or 2027-02-13"}
+TIME_FORMS = {"de": "13.02.2027 18:00 oder 2027-02-13T18:00",
+              "en": "13.02.2027 18:00 or 2027-02-13T18:00"}
+
+
+def _not_a(option: str, text: str, time_too: bool) -> BadInput:
+    forms = {lang: (f"{DATE_FORMS[lang]}, {'mit Uhrzeit' if lang == 'de' else 'with a time'} "
+                    f"{TIME_FORMS[lang]}" if time_too else DATE_FORMS[lang])
+             for lang in ("de", "en")}
+    return BadInput(texts={
+        "de": f"{option}: „{text}“ ist kein Datum; so schreiben: {forms['de']}",
+        "en": f"{option}: {text!r} is not a date; write it like {forms['en']}"})
+
+
+def _read(option: str, text: str, time_too: bool) -> date | datetime:
+    """A date, or (``time_too``) a date with a time: German ``13.02.2027 18:00`` or ISO."""
+    german = GERMAN.fullmatch(text.strip())
     try:
-        day = date.fromisoformat(text)
+        if german:
+            day, month, year, hour, minute = german.groups()
+            if hour is None:
+                return date(int(year), int(month), int(day))
+            if time_too:
+                return datetime(int(year), int(month), int(day), int(hour), int(minute))
+        elif time_too and ("T" in text or " " in text.strip()):
+            return datetime.fromisoformat(text.strip())
+        elif "T" not in text:
+            return date.fromisoformat(text.strip())
     except ValueError:
-        raise BadInput(f"{option}: {text!r} is not a date like 2026-05-31") from None
+        pass
+    raise _not_a(option, text, time_too)
+
+
+def _in_range(option: str, text: str, day: date) -> None:
+    # years far out are typing mistakes, and date arithmetic would overflow near 1 or 9999
     if not 1900 <= day.year <= 2999:
-        raise BadInput(f"{option}: {text!r} is out of range; give a date from 1900 to 2999")
+        raise BadInput(texts={
+            "de": f"{option}: „{text}“ liegt außerhalb des Möglichen; ein Datum von 1900 bis "
+                  "2999 angeben",
+            "en": f"{option}: {text!r} is out of range; give a date from 1900 to 2999"})
+
+
+def parse_date(option: str, text: str) -> date:
+    """A calendar date from 1900 to 2999 (``13.02.2027`` or ``2027-02-13``), or
+    ``BadInput`` naming the option."""
+    day = _read(option, text, time_too=False)
+    _in_range(option, text, day)
     return day
 
 
 def parse_deadline(option: str, text: str) -> datetime:
     """A deadline in Europe/Berlin: a bare date means the end of that day."""
-    try:
-        if "T" in text or " " in text:
-            moment = datetime.fromisoformat(text)
-            return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise BadInput(f"{option}: {text!r} is not a date like 2026-05-31 or a time like "
-                       "2026-05-31T18:00") from None
-    end = datetime.combine(day, time(23, 59, 59), tzinfo=BERLIN)
+    moment = _read(option, text, time_too=True)
+    if isinstance(moment, datetime):
+        _in_range(option, text, moment.date())
+        return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
+    _in_range(option, text, moment)
+    end = datetime.combine(moment, time(23, 59, 59), tzinfo=BERLIN)
     return end + timedelta(microseconds=999999)
 
 
 def parse_moment(option: str, text: str | None) -> datetime | None:
-    """An ISO time (Europe/Berlin when it has no offset); ``None`` when not given."""
+    """A time (Europe/Berlin when it has no offset; a bare date is its midnight); ``None``
+    when not given."""
     if not text:
         return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise BadInput(f"{option}: {text!r} is not a time like 2026-05-31T08:00") from None
+    moment = _read(option, text, time_too=True)
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time(0))
+    _in_range(option, text, moment.date())
     return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
 
 
 def requested_by(args: argparse.Namespace) -> int:
     content.set_begleitgruppe_requester(wired(), args.actor, args.id, args.who)
-    return _done(args, f"requested_by = {args.who}")
+    return _done(args, f"requested_by = {args.who}", requested_by=args.who)
 
 
 def add_member(args: argparse.Namespace) -> int:
     kind = "external" if args.external else "internal"
-    content.add_member(wired(), args.actor, args.id, Member(args.name, args.organisation, kind))
-    return _done(args, f"+ {args.name} ({args.organisation}, {kind})")
+    member = Member(args.name, args.organisation, kind)
+    content.add_member(wired(), args.actor, args.id, member)
+    return _done(args, f"+ {args.name} ({args.organisation}, {kind})", member_added=member)
 
 
 def remove_member(args: argparse.Namespace) -> int:
     content.remove_member(wired(), args.actor, args.id, args.name)
-    return _done(args, f"- {args.name}")
+    return _done(args, f"- {args.name}", member_removed=args.name)
 
 
 def project_group_add(args: argparse.Namespace) -> int:
     content.add_project_department(wired(), args.actor, args.id, args.department)
-    return _done(args, f"+ {args.department}")
+    return _done(args, f"+ {args.department}", project_group_added=args.department)
 
 
 def concept_load(args: argparse.Namespace) -> int:
@@ -94,12 +137,14 @@ def concept_load(args: argparse.Namespace) -> int:
     what = f"concept loaded from {path}"
     if args.publish and published:
         what += f", published as version {published.number}"
-    return _done(args, what)
+    return _done(args, what, concept_loaded_from=str(path),
+                 published_version=published.number if args.publish and published else None)
 
 
 def concept_publish(args: argparse.Namespace) -> int:
     case = content.publish_concept(wired(), args.actor, args.id, args.note)
-    return _done(args, f"concept version {case.published_concept.number} published")
+    number = case.published_concept.number
+    return _done(args, f"concept version {number} published", published_version=number)
 
 
 def concept_show(args: argparse.Namespace) -> int:
@@ -123,13 +168,15 @@ def concept_show(args: argparse.Namespace) -> int:
 
 def suggestion_add(args: argparse.Namespace) -> int:
     case = content.add_suggestion(wired(), args.actor, args.id, args.on, args.text, args.author)
-    return _done(args, f"suggestion {case.suggestions[-1].number} recorded")
+    number = case.suggestions[-1].number
+    return _done(args, f"suggestion {number} recorded", suggestion=number, on=args.on)
 
 
 def suggestion_answer(args: argparse.Namespace) -> int:
     content.answer_suggestion(wired(), args.actor, args.id, args.number, args.answer,
                               args.justification)
-    return _done(args, f"suggestion {args.number}: {args.answer}")
+    return _done(args, f"suggestion {args.number}: {args.answer}", suggestion=args.number,
+                 answer=args.answer)
 
 
 def suggestion_list(args: argparse.Namespace) -> int:
@@ -146,41 +193,48 @@ def suggestion_list(args: argparse.Namespace) -> int:
 
 def report_publish(args: argparse.Namespace) -> int:
     outcome.publish_report(wired(), args.actor, args.id, args.kind, args.text)
-    return _done(args, f"{args.kind}-report published")
+    return _done(args, f"{args.kind}-report published", report_published=args.kind)
 
 
 def dialogue_add(args: argparse.Namespace) -> int:
     on = parse_date("--date", args.date)
     outcome.add_activity(wired(), args.actor, args.id, args.format, args.mode, on, args.place,
                          args.accessibility)
-    return _done(args, f"activity {args.format} ({args.mode}) on {on.isoformat()} recorded")
+    return _done(args, f"activity {args.format} ({args.mode}) on {on.isoformat()} recorded",
+                 activity={"format": args.format, "mode": args.mode, "on": on,
+                           "place": args.place, "accessibility": args.accessibility})
 
 
 def interim_publish(args: argparse.Namespace) -> int:
     deadline = parse_deadline("--comment-deadline", args.comment_deadline)
     outcome.publish_interim_results(wired(), args.actor, args.id, args.summary, deadline,
                                     args.decision_when, args.decision_where, args.decision_by)
-    return _done(args, f"interim results published, comments until {local(deadline)}")
+    return _done(args, f"interim results published, comments until {local(deadline)}",
+                 comment_deadline=deadline)
 
 
 def decision_record(args: argparse.Namespace) -> int:
     decision = Decision(args.decided_by, parse_date("--decided-on", args.decided_on),
                         args.summary, not args.deviates, args.justification,
                         args.implementation_by)
-    outcome.record_decision(wired(), args.actor, args.id, decision)
-    return _done(args, "decision recorded (publish it with 'decision publish')")
+    case = outcome.record_decision(wired(), args.actor, args.id, decision)
+    if case.decision.published_at is not None:
+        return _done(args, "decision corrected; the correction is published at once, as the "
+                     "decision was", decision=case.decision)
+    return _done(args, "decision recorded (publish it with 'decision publish')",
+                 decision=case.decision)
 
 
 def decision_publish(args: argparse.Namespace) -> int:
     outcome.publish_decision(wired(), args.actor, args.id)
-    return _done(args, "decision published")
+    return _done(args, "decision published", decision_published=True)
 
 
 def evaluation_rate(args: argparse.Namespace) -> int:
     outcome.rate_goal(wired(), args.actor, args.id, args.goal, args.rating, args.evidence)
-    return _done(args, f"goal {args.goal}: {args.rating}")
+    return _done(args, f"goal {args.goal}: {args.rating}", goal=args.goal, rating=args.rating)
 
 
 def evaluation_lessons(args: argparse.Namespace) -> int:
     outcome.record_lessons(wired(), args.actor, args.id, args.text)
-    return _done(args, "lessons learned recorded")
+    return _done(args, "lessons learned recorded", lessons_recorded=True)

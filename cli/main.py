@@ -27,20 +27,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ..states.errors import BeteiligungError, TransitionRefused
 
     try:
+        _read_words(args)
         return handler(args) or 0
     except TransitionRefused as refused:
-        from .render import print_refusal
+        from .render import print_refusal, refusal_json
 
         print_refusal(refused, args)
+        if getattr(args, "json", False):
+            print(refusal_json(refused, args))
         return refused.exit_code
     except BeteiligungError as error:
-        print(f"beteiligung: error: {error}", file=sys.stderr)
+        from .render import lang
+
+        print(f"beteiligung: error: {error.text(lang(args))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("beteiligung: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _read_words(args: argparse.Namespace) -> None:
+    """Turn every word option (``vor Ort``, ``abgelehnt``) into its code, in place."""
+    from ..states.vocabulary import resolve
+
+    for dest, (kind, option) in getattr(args, "words", {}).items():
+        value = getattr(args, dest, None)
+        if value is not None:
+            setattr(args, dest, resolve(kind, value, option))
 
 
 def run() -> None:

@@ -12,6 +12,7 @@ from ..config.settings import load_settings
 from ..notifications.dispatch import deliver as deliver_due
 from ..workflow import outbox
 from ..workflow.ports import OutboxEntry
+from .commands import wired
 from .entry import parse_moment
 from .render import lang, local, print_json, table
 
@@ -19,7 +20,7 @@ from .render import lang, local, print_json, table
 def deliver(args: argparse.Namespace) -> int:
     settings = load_settings()
     sender = build_sender(settings)
-    report = deliver_due(build_env(settings), sender, settings.mail,
+    report = deliver_due(wired(settings), sender, settings.mail,
                          parse_moment("--now", args.now))
     print(f"sent {len(report.sent)}, to retry {len(report.retried)}, failed "
           f"{len(report.failed)}, skipped {len(report.skipped)}"
@@ -55,6 +56,9 @@ def list_(args: argparse.Namespace) -> int:
 
 
 def retry(args: argparse.Namespace) -> int:
-    outbox.retry_message(build_env(load_settings()), args.actor, args.id)
+    outbox.retry_message(wired(), args.actor, args.id)
+    if args.json:
+        print_json({"id": args.id, "status": "queued"})
+        return 0
     print(f"message {args.id} queued again")
     return 0

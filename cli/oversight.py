@@ -3,14 +3,15 @@ breaking a rule, most severe first (``workflow.oversight`` has the rules).
 
 Three outputs: a table for the terminal (each finding one line, then what is wrong, what to do
 next and who is responsible, wrapped to the terminal's width), ``--json`` (one object with
-every field) and ``--csv`` (one row per finding, every field).
+every field) and ``--csv`` (one row per finding, every field; for German Excel, with the
+column names of ``notifications.csv_headers``, unless ``--csv-dialect plain``: comma and the
+field codes).
 Import rule: an entrypoint; it may import any layer.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import re
 import shutil
 import sys
@@ -19,6 +20,8 @@ from datetime import date
 
 from ..config.bootstrap import build_env
 from ..config.settings import load_settings
+from ..notifications import csv_headers
+from ..notifications.spreadsheet import dialect
 from ..states.codec import to_plain
 from ..states.definition import Definition
 from ..states.errors import BadInput
@@ -53,7 +56,11 @@ def collect(env: Env, limits: Limits, as_of: date, *, department: str | None = N
 
 def stuck(args: argparse.Namespace) -> int:
     if args.json and args.csv:
-        raise BadInput("--json and --csv: choose one")
+        raise BadInput(texts={"de": "--json und --csv: eines von beiden wählen",
+                              "en": "--json and --csv: choose one"})
+    if args.csv_dialect and not args.csv:
+        raise BadInput(texts={"de": "--csv-dialect gehört zu --csv",
+                              "en": "--csv-dialect goes with --csv"})
     settings = load_settings()
     env = build_env(settings)
     as_of = (parse_date("--as-of", args.as_of) if args.as_of
@@ -67,7 +74,7 @@ def stuck(args: argparse.Namespace) -> int:
                     "counts": counts(findings),
                     "findings": [record(f, definition, language) for f in findings]})
     elif args.csv:
-        write_csv(findings, definition, language)
+        write_csv(findings, definition, language, args.csv_dialect)
     else:
         print_table(findings, definition, language, as_of)
     return 1 if args.fail_on and at_least(findings, args.fail_on) else 0
@@ -90,16 +97,19 @@ def record(finding: Finding, definition: Definition, language: str) -> dict:
             "message_ids": list(finding.message_ids), "params": dict(finding.params)}
 
 
-def write_csv(findings: list[Finding], definition: Definition, language: str) -> None:
+def write_csv(findings: list[Finding], definition: Definition, language: str,
+              csv_dialect: str | None = None) -> None:
     """One row per finding; lists joined with ``; ``, params as ``key=value; ...``."""
-    out = csv.writer(sys.stdout, lineterminator="\n")
-    out.writerow(FIELDS)
+    chosen = dialect(csv_dialect)
+    names = csv_headers.header(csv_headers.FINDINGS, FIELDS, language) if chosen.labelled \
+        else FIELDS
+    sys.stdout.write(chosen.start + chosen.row(names, "\n"))
     for finding in findings:
         row = record(finding, definition, language)
         row["params"] = "; ".join(f"{k}={v}" for k, v in row["params"].items())
         for key in ("districts", "deadline_ids", "message_ids"):
             row[key] = "; ".join(str(v) for v in row[key])
-        out.writerow(["" if row[k] is None else row[k] for k in FIELDS])
+        sys.stdout.write(chosen.row(["" if row[k] is None else row[k] for k in FIELDS], "\n"))
 
 
 def print_table(findings: list[Finding], definition: Definition, language: str,

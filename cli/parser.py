@@ -1,46 +1,23 @@
-"""The argument parser of every ``beteiligung`` command (standard library only).
+"""The argument parser of every ``beteiligung`` command (standard library and
+``states.vocabulary`` only; the pieces are in ``cli.arguments``).
 
 Each subcommand names its handler as a dotted ``module:function`` string, resolved only when
-that command runs, so building the parser imports nothing heavy.
+that command runs, so building the parser imports nothing heavy. Options that take a word of
+``states.vocabulary`` (``--mode vor Ort``) are declared with ``_word``: ``--help`` lists the
+words, and ``cli.main`` turns what was typed into the code before the handler runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import sys
 from functools import partial
 
-
-class Parser(argparse.ArgumentParser):
-    """An argparse parser whose usage errors are one line and exit with code 2."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        print(f"{self.prog}: error: {message} (see '{self.prog} --help')", file=sys.stderr)
-        sys.exit(2)
-
-
-def _lazy(target: str, args: argparse.Namespace) -> int:
-    module, name = target.split(":")
-    return getattr(importlib.import_module(f"beteiligung.cli.{module}"), name)(args)
-
-
-def _cmd(sub, name: str, target: str, help_: str, *, json: bool = False, actor: bool = False):
-    parser = sub.add_parser(name, help=help_, description=help_)
-    parser.set_defaults(handler=partial(_lazy, target))
-    if json:
-        parser.add_argument("--json", action="store_true", help="machine-readable output")
-    if actor:
-        parser.add_argument("--as", dest="actor", metavar="EMAIL", default=argparse.SUPPRESS,
-                            help="who acts (default: $BETEILIGUNG_USER)")
-    parser.add_argument("--lang", choices=("de", "en"), default=argparse.SUPPRESS,
-                        help="language of messages (default: $BETEILIGUNG_LANG or de)")
-    return parser
-
-
-def _group(sub, name: str, help_: str):
-    parser = sub.add_parser(name, help=help_, description=help_)
-    return parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+from .arguments import DATE, EPILOG, MOMENT, Parser
+from .arguments import cmd as _cmd
+from .arguments import csv_dialect as _csv_dialect
+from .arguments import group as _group
+from .arguments import lazy_text as _lazy_text
+from .arguments import word as _word
 
 
 def _process_fields(parser: argparse.ArgumentParser, create: bool) -> None:
@@ -50,8 +27,7 @@ def _process_fields(parser: argparse.ArgumentParser, create: bool) -> None:
     parser.add_argument("--directorate", help="directorate (Dezernat)")
     parser.add_argument("--district", action="append", metavar="NAME",
                         help="a Stadtbezirk; repeat for several")
-    parser.add_argument("--origin", help="administration, district_council_motion, "
-                        "resident_suggestion or committee")
+    _word(parser, "--origin", "origin", "why the process exists")
     for role in ("lead", "deputy"):
         parser.add_argument(f"--{role}-name")
         parser.add_argument(f"--{role}-email")
@@ -60,7 +36,7 @@ def _process_fields(parser: argparse.ArgumentParser, create: bool) -> None:
 def build_parser() -> Parser:
     """The whole command tree."""
     parser = Parser(prog="beteiligung", description="Participation processes by Hannover's "
-                    "Leitlinien: phases, rules, deadlines and an audit trail.")
+                    "Leitlinien: phases, rules, deadlines and an audit trail.", epilog=EPILOG)
     parser.add_argument("--as", dest="actor", metavar="EMAIL",
                         help="who acts (default: $BETEILIGUNG_USER)")
     parser.add_argument("--lang", choices=("de", "en"), help="language of messages")
@@ -74,16 +50,21 @@ def build_parser() -> Parser:
              json=True)
     p.add_argument("id", type=int)
     p = _cmd(proc, "list", "commands:process_list", "list processes", json=True)
-    p.add_argument("--state", metavar="PHASE", help="only processes in this phase")
-    p = _cmd(proc, "edit", "commands:process_edit", "change a process's basic data", actor=True)
+    p.add_argument("--state", metavar="PHASE", help="only processes in this phase: its code "
+                   "or its label, German or English (Initiierung, Dialog, Pausiert, ...)")
+    p = _cmd(proc, "edit", "commands:process_edit", "change a process's basic data", actor=True,
+             json=True)
     p.add_argument("id", type=int)
     _process_fields(p, create=False)
 
     p = _cmd(sub, "advance", "commands:advance", "take a step (trigger) if its rules hold",
-             actor=True, json=True)
+             actor=True, json=True, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("id", type=int)
-    p.add_argument("trigger")
+    p.add_argument("trigger", help="one of the triggers listed below")
     p.add_argument("--reason", default="", help="needed for hold and cancel")
+    p.add_argument("--yes", action="store_true", help="confirm a step that cannot be undone "
+                   "(cancel) without being asked")
+    p.epilog_source = partial(_lazy_text, "helptexts:triggers")
 
     p = _cmd(sub, "history", "commands:history", "the audit timeline of a process", json=True)
     p.add_argument("id", type=int)
@@ -98,16 +79,18 @@ def build_parser() -> Parser:
     p.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
     p = _cmd(aud, "stuck", "oversight:stuck", "every open process that is stuck, overdue or "
              "breaking a rule, most severe first", json=True)
-    p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: today)")
+    p.add_argument("--as-of", metavar="DATE", help=f"{DATE} (default: today)")
     p.add_argument("--department", metavar="D", help="only this department")
     p.add_argument("--district", metavar="X", help="only processes in this Stadtbezirk")
     p.add_argument("--csv", action="store_true", help="CSV with every field")
-    p.add_argument("--fail-on", choices=("info", "warning", "critical"),
-                   help="exit 1 when a finding has this severity or a higher one")
+    _csv_dialect(p)
+    _word(p, "--fail-on", "severity", "exit 1 when a finding has this severity or a higher one",
+          metavar="SEVERITY")
 
     exp = _group(sub, "export", "open data")
     p = _cmd(exp, "public", "public:export", "the Vorhabenliste: only what is published")
     p.add_argument("--format", choices=("json", "csv", "html"), default="json")
+    _csv_dialect(p)
     p.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
 
     defn = _group(sub, "definition", "the lifecycle definition")
@@ -133,21 +116,22 @@ def build_parser() -> Parser:
 
     grp = _group(sub, "user", "local accounts for the staff pages (coordinators)")
     p = _cmd(grp, "add", "accounts:user_add", "add an account; the password comes from "
-             "$BETEILIGUNG_NEW_PASSWORD or is asked for", actor=True)
+             "$BETEILIGUNG_NEW_PASSWORD or is asked for", actor=True, json=True)
     p.add_argument("email")
     p.add_argument("--name", required=True)
-    p.add_argument("--role", choices=("lead", "coordinator"), default="lead")
-    p = _cmd(grp, "disable", "accounts:user_disable", "disable an account", actor=True)
+    _word(p, "--role", "role", "what the account may do (default: lead)", default="lead")
+    p = _cmd(grp, "disable", "accounts:user_disable", "disable an account", actor=True,
+             json=True)
     p.add_argument("email")
 
     grp = _group(sub, "token", "personal tokens for the JSON API (/api/v1)")
     p = _cmd(grp, "create", "tokens:token_create", "a new API token; its secret is shown "
-             "only once", actor=True)
+             "only once", actor=True, json=True)
     p.add_argument("email", help="whose token (yours; a coordinator may name anyone)")
     p.add_argument("--label", required=True, help="what the token is for")
     p.add_argument("--days", type=int, default=365, help="how long it lives (365)")
     p = _cmd(grp, "revoke", "tokens:token_revoke", "revoke every API token and session of "
-             "an account", actor=True)
+             "an account", actor=True, json=True)
     p.add_argument("email")
 
     p = _cmd(sub, "demo", "demo:demo", "walk a realistic process through every phase")
@@ -160,32 +144,34 @@ def build_parser() -> Parser:
 def _entry_commands(sub) -> None:
     grp = _group(sub, "begleitgruppe", "the Projektbegleitgruppe (R2)")
     p = _cmd(grp, "requested-by", "entry:requested_by", "record who asked for the group",
-             actor=True)
+             actor=True, json=True)
     p.add_argument("id", type=int)
-    p.add_argument("who", help="department, residents, politics or committee")
-    p = _cmd(grp, "add-member", "entry:add_member", "add a member", actor=True)
+    _word(p, "who", "requester", metavar="WHO")
+    p = _cmd(grp, "add-member", "entry:add_member", "add a member", actor=True, json=True)
     p.add_argument("id", type=int)
     p.add_argument("--name", required=True)
     p.add_argument("--organisation", required=True)
     p.add_argument("--external", action="store_true", help="not from the administration")
-    p = _cmd(grp, "remove-member", "entry:remove_member", "remove a member", actor=True)
+    p = _cmd(grp, "remove-member", "entry:remove_member", "remove a member", actor=True,
+             json=True)
     p.add_argument("id", type=int)
     p.add_argument("--name", required=True)
 
     grp = _group(sub, "project-group", "the interdisciplinary project group")
-    p = _cmd(grp, "add", "entry:project_group_add", "add a department", actor=True)
+    p = _cmd(grp, "add", "entry:project_group_add", "add a department", actor=True,
+             json=True)
     p.add_argument("id", type=int)
     p.add_argument("department")
 
     grp = _group(sub, "concept", "the participation concept (R4-R7, R15)")
     p = _cmd(grp, "load", "entry:concept_load", "load the concept draft from a TOML file",
-             actor=True)
+             actor=True, json=True)
     p.add_argument("id", type=int)
     p.add_argument("file")
     p.add_argument("--publish", action="store_true", help="publish it at once as a new version")
     p.add_argument("--note", default="", help="what changed (with --publish)")
     p = _cmd(grp, "publish", "entry:concept_publish", "publish the draft as a new version",
-             actor=True)
+             actor=True, json=True)
     p.add_argument("id", type=int)
     p.add_argument("--note", default="", help="what changed since the last version")
     p = _cmd(grp, "show", "entry:concept_show", "the draft or a published version", json=True)
@@ -193,102 +179,112 @@ def _entry_commands(sub) -> None:
     p.add_argument("--version", type=int, help="a published version (default: the draft)")
 
     grp = _group(sub, "suggestion", "suggestions (Anregungen) and their answers (R5)")
-    p = _cmd(grp, "add", "entry:suggestion_add", "record a suggestion", actor=True)
+    p = _cmd(grp, "add", "entry:suggestion_add", "record a suggestion; prints its number",
+             actor=True, json=True)
     p.add_argument("id", type=int)
-    p.add_argument("--on", required=True, choices=("concept", "interim_results"))
+    _word(p, "--on", "suggestion_target", "what it comments on", required=True)
     p.add_argument("--text", required=True)
     p.add_argument("--author", default="")
-    p = _cmd(grp, "answer", "entry:suggestion_answer", "answer a suggestion", actor=True)
+    p = _cmd(grp, "answer", "entry:suggestion_answer", "answer a suggestion", actor=True,
+             json=True)
     p.add_argument("id", type=int)
     p.add_argument("number", type=int)
-    p.add_argument("answer", choices=("accepted", "partly_accepted", "rejected"))
+    _word(p, "answer", "answer", metavar="ANSWER")
     p.add_argument("--justification", default="", help="required when rejected")
     p = _cmd(grp, "list", "entry:suggestion_list", "the suggestions of a process", json=True)
     p.add_argument("id", type=int)
 
     grp = _group(sub, "report", "pre-report and post-report (R9); the quarterly report")
-    p = _cmd(grp, "publish", "entry:report_publish", "publish a report", actor=True)
+    p = _cmd(grp, "publish", "entry:report_publish", "publish a report", actor=True,
+             json=True)
     p.add_argument("id", type=int)
-    p.add_argument("kind", choices=("pre", "post"))
+    _word(p, "kind", "report_kind", metavar="KIND")
     p.add_argument("--text", required=True)
     p = _cmd(grp, "quarterly", "reports:quarterly", "the quarterly report (Berichtswesen)")
-    p.add_argument("--quarter", required=True, metavar="YYYYQn", help="e.g. 2026Q4")
+    p.add_argument("--quarter", required=True, metavar="YYYYQn", help="2026Q4 or 2026-Q4")
     p.add_argument("--format", choices=("html", "md", "csv"), default="html")
+    _csv_dialect(p)
     p.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
 
     grp = _group(sub, "dialogue", "dialogue activities of the current round")
-    p = _cmd(grp, "add", "entry:dialogue_add", "record a dialogue activity", actor=True)
+    p = _cmd(grp, "add", "entry:dialogue_add", "record a dialogue activity", actor=True,
+             json=True)
     p.add_argument("id", type=int)
     p.add_argument("--format", required=True, help="e.g. Planungswerkstatt, Online-Dialog")
-    p.add_argument("--mode", required=True, choices=("online", "on_site"))
-    p.add_argument("--date", required=True, help="YYYY-MM-DD")
+    _word(p, "--mode", "activity_mode", required=True)
+    p.add_argument("--date", required=True, help=DATE)
     p.add_argument("--place", required=True)
     p.add_argument("--accessibility", default="", metavar="TEXT",
                    help="what makes it accessible (published), e.g. stufenloser Zugang")
 
     grp = _group(sub, "interim", "interim results (R8)")
     p = _cmd(grp, "publish", "entry:interim_publish", "publish this round's interim results",
-             actor=True)
+             actor=True, json=True)
     p.add_argument("id", type=int)
     p.add_argument("--summary", required=True)
-    p.add_argument("--comment-deadline", required=True,
-                   help="YYYY-MM-DD (end of that day) or YYYY-MM-DDTHH:MM, Europe/Berlin")
+    p.add_argument("--comment-deadline", required=True, help=MOMENT)
     p.add_argument("--decision-when", required=True)
     p.add_argument("--decision-where", required=True)
     p.add_argument("--decision-by", required=True)
 
     grp = _group(sub, "decision", "the decision (R10)")
-    p = _cmd(grp, "record", "entry:decision_record", "record the decision", actor=True)
+    p = _cmd(grp, "record", "entry:decision_record", "record the decision", actor=True,
+             json=True)
     p.add_argument("id", type=int)
     p.add_argument("--decided-by", required=True, help="a decision-maker named in the concept")
-    p.add_argument("--decided-on", required=True, help="YYYY-MM-DD")
+    p.add_argument("--decided-on", required=True, help=DATE)
     p.add_argument("--summary", required=True)
     p.add_argument("--deviates", action="store_true", help="departs from the results")
     p.add_argument("--justification", default="", help="required with --deviates")
     p.add_argument("--implementation-by", default="", help="who implements")
-    p = _cmd(grp, "publish", "entry:decision_publish", "publish the decision", actor=True)
+    p = _cmd(grp, "publish", "entry:decision_publish", "publish the decision", actor=True,
+             json=True)
     p.add_argument("id", type=int)
 
     grp = _group(sub, "reminders", "the reminder sweep")
     p = _cmd(grp, "run", "reminders:run", "queue every reminder due now (once each)",
              json=True)
-    p.add_argument("--now", help="as of this time (ISO, Europe/Berlin if no offset)")
+    p.add_argument("--now", help="as of this time: 13.02.2027 08:00 or 2027-02-13T08:00, "
+                   "Europe/Berlin if no offset")
     p.add_argument("--dry-run", action="store_true", help="show, queue nothing")
 
     grp = _group(sub, "deadline", "deadlines of a process (the engine keeps its own)")
     p = _cmd(grp, "list", "deadlines:list_", "every deadline of a process", json=True)
     p.add_argument("id", type=int)
-    p = _cmd(grp, "add", "deadlines:add", "add a deadline of your own", actor=True)
+    p = _cmd(grp, "add", "deadlines:add", "add a deadline of your own; prints its id",
+             actor=True, json=True)
     p.add_argument("id", type=int)
     p.add_argument("--title", required=True)
-    p.add_argument("--due", required=True, help="YYYY-MM-DD (end of that day) or "
-                   "YYYY-MM-DDTHH:MM, Europe/Berlin")
-    p = _cmd(grp, "move", "deadlines:move", "give a deadline a new due time", actor=True)
+    p.add_argument("--due", required=True, help=MOMENT)
+    p = _cmd(grp, "move", "deadlines:move", "give a deadline a new due time", actor=True,
+             json=True)
     p.add_argument("id", type=int)
     p.add_argument("deadline", type=int)
-    p.add_argument("--due", required=True)
+    p.add_argument("--due", required=True, help=MOMENT)
     p.add_argument("--reason", required=True)
     p = _cmd(grp, "waive", "deadlines:waive", "waive a deadline (no more reminders)",
-             actor=True)
+             actor=True, json=True)
     p.add_argument("id", type=int)
     p.add_argument("deadline", type=int)
     p.add_argument("--reason", required=True)
 
     grp = _group(sub, "outbox", "the e-mails waiting to go out, sent and failed")
     p = _cmd(grp, "deliver", "outbox:deliver", "send every message that is due")
-    p.add_argument("--now", help="as of this time (ISO, Europe/Berlin if no offset)")
+    p.add_argument("--now", help="as of this time: 13.02.2027 08:00 or 2027-02-13T08:00, "
+                   "Europe/Berlin if no offset")
     p = _cmd(grp, "list", "outbox:list_", "the newest messages", json=True)
-    p.add_argument("--status", choices=("queued", "sending", "sent", "failed", "skipped"))
+    _word(p, "--status", "outbox_status", metavar="STATUS")
     p = _cmd(grp, "retry", "outbox:retry", "queue a failed message again (coordinators)",
-             actor=True)
+             actor=True, json=True)
     p.add_argument("id", type=int)
 
     grp = _group(sub, "evaluation", "the evaluation against the SMART goals (R11)")
-    p = _cmd(grp, "rate", "entry:evaluation_rate", "evaluate one goal", actor=True)
+    p = _cmd(grp, "rate", "entry:evaluation_rate", "evaluate one goal", actor=True, json=True)
     p.add_argument("id", type=int)
     p.add_argument("goal")
-    p.add_argument("rating", choices=("met", "partly", "not_met"))
+    _word(p, "rating", "goal_rating", metavar="RATING")
     p.add_argument("--evidence", required=True)
-    p = _cmd(grp, "lessons", "entry:evaluation_lessons", "record lessons learned", actor=True)
+    p = _cmd(grp, "lessons", "entry:evaluation_lessons", "record lessons learned", actor=True,
+             json=True)
     p.add_argument("id", type=int)
     p.add_argument("--text", required=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from ..config.bootstrap import build_composer, build_env, system_clock
+from ..config.bootstrap import build_composer, system_clock
 from ..config.settings import load_settings
 from ..workflow.reminders import sweep
+from .commands import wired
 from .entry import parse_moment
 from .render import lang, local, print_json
 
@@ -15,7 +16,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings()
     composer = build_composer(settings)
     now = parse_moment("--now", args.now) or system_clock()
-    report = sweep(build_env(settings), composer, now, dry_run=args.dry_run)
+    report = sweep(wired(settings), composer, now, dry_run=args.dry_run)
     if args.json:
         print_json({"now": now.isoformat(), "dry_run": args.dry_run,
                     "queued": [{"dedup_key": m.dedup_key, "kind": m.kind, "to": m.to,

@@ -111,3 +111,32 @@ def print_refusal(refused: Any, args: Any) -> None:
     for line in unmet_lines(refused.unmet, language, getattr(args, "id", None),
                             refused.trigger):
         print(line, file=sys.stderr)
+
+
+def refusal_json(refused: Any, args: Any) -> str:
+    """A refused step for scripts: the trigger, the phase, the triggers defined from that
+    phase, and every unmet condition with its code, parameters and text."""
+    from ..states.codec import to_plain
+
+    language = lang(args)
+    return json.dumps({
+        "ok": False, "error": "transition_refused", "exit_code": refused.exit_code,
+        "id": getattr(args, "id", None), "trigger": refused.trigger, "phase": refused.phase,
+        "allowed": refused.allowed or _triggers_from(refused.phase),
+        "unmet": [{"code": u.code, "params": to_plain(u.params), "text": u.text(language)}
+                  for u in refused.unmet],
+    }, ensure_ascii=False, indent=2)
+
+
+def _triggers_from(phase: str) -> list[str]:
+    """The triggers the configured definition has from ``phase`` (a refusal by the guards
+    does not carry them)."""
+    from ..config.settings import load_settings
+    from ..states.definition import load_definition
+    from ..states.errors import BeteiligungError
+
+    try:
+        definition = load_definition(load_settings().definition)
+    except BeteiligungError:
+        return []
+    return list(dict.fromkeys(t.trigger for t in definition.transitions_from(phase)))

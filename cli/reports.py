@@ -16,6 +16,7 @@ from dataclasses import asdict
 
 from ..config.bootstrap import build_env
 from ..config.settings import load_settings
+from ..states.errors import BadInput
 from ..states.messages import BERLIN
 from ..workflow.core import Env
 from ..workflow.oversight import Limits, stuck_per_department
@@ -49,12 +50,16 @@ def quarterly(args: argparse.Namespace) -> int:
     from ..notifications.quarterly import render_quarterly
 
     quarter = Quarter.parse(args.quarter)
+    csv_dialect = getattr(args, "csv_dialect", None)
+    if csv_dialect and args.format != "csv":
+        raise BadInput(texts={"de": "--csv-dialect gehört zu --format csv",
+                              "en": "--csv-dialect goes with --format csv"})
     target = check_target(args.out) if args.out else None
     settings = load_settings()
     env = build_env(settings)
     language = getattr(args, "lang", None) or env.language
     report = build(env, quarter, stuck_counts(env, quarter, Limits(**asdict(settings.oversight))))
-    text = render_quarterly(report, args.format, language)
+    text = render_quarterly(report, args.format, language, csv_dialect)
     if target is None:
         _print_utf8(text)
         return 0

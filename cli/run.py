@@ -1,14 +1,39 @@
 """Handlers of ``beteiligung run`` (the scheduler with the sweep, delivery and digest jobs) and
-``beteiligung serve`` (the web application with that scheduler beside it)."""
+``beteiligung serve`` (the web application with that scheduler beside it).
+
+``serve`` first makes sure it can listen where it was told to: a port that is taken is refused
+with its own exit code (``PortInUse``), before a demo is built or anything is printed.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import signal
+import socket
 
 from ..config.bootstrap import build_composer, build_env, build_sender, system_clock
 from ..config.settings import Settings, load_settings
+from ..states.errors import BadInput, PortInUse
+
+TEXTS = {
+    "busy": {
+        "de": "Port {port} auf {host} ist schon belegt (läuft dort schon ein „beteiligung "
+              "serve“ oder ein anderes Programm?): einen anderen Port wählen, z. B. --port {next}",
+        "en": "port {port} on {host} is already in use (is another 'beteiligung serve' or "
+              "another program running there?): choose another port, e.g. --port {next}",
+    },
+    "cannot": {
+        "de": "--host/--port: auf {host}:{port} kann nicht gelauscht werden: {problem}",
+        "en": "--host/--port: cannot listen on {host}:{port}: {problem}",
+    },
+    "range": {
+        "de": "--port: {port} ist kein Port; eine Zahl von 1 bis 65535 angeben",
+        "en": "--port: {port} is not a port; give a number from 1 to 65535",
+    },
+    "dir": {"de": "--dir gehört zu --demo", "en": "--dir goes with --demo"},
+}
 
 
 def reminder_jobs(settings: Settings):
@@ -44,8 +69,33 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_port(host: str, port: int) -> None:
+    """Refuse a port that cannot be listened on, as uvicorn would bind it (``SO_REUSEADDR``:
+    a port whose last connections are only closing is free)."""
+    values = {"host": host, "port": port, "next": port + 1}
+    if not 1 <= port <= 65535:
+        raise BadInput(texts=_said("range", values))
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise PortInUse(texts=_said("busy", values)) from None
+            problem = error.strerror or str(error)
+            raise BadInput(texts=_said("cannot", values | {"problem": problem})) from None
+
+
+def _said(code: str, values: dict) -> dict[str, str]:
+    return {lang: text.format(**values) for lang, text in TEXTS[code].items()}
+
+
 def serve(args: argparse.Namespace) -> int:
     """The web application and the scheduler in one process, until SIGTERM or Ctrl-C."""
+    if args.dir and not args.demo:
+        raise BadInput(texts=TEXTS["dir"])
+    check_port(args.host, args.port)
     import uvicorn
 
     from ..notifications.scheduler import build_scheduler
@@ -78,16 +128,11 @@ def demo_settings(args: argparse.Namespace) -> Settings:
     """A new demo database (``--dir`` or a temp folder) filled by ``cli.demo_site``, with its
     accounts printed; mail goes to files beside it."""
     import dataclasses
-    import tempfile
-    from pathlib import Path
 
     from ..config.settings import MailSettings
-    from . import demo_site
+    from . import demo_folder, demo_site
 
-    folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="beteiligung-demo-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob("demo.db*"):
-        stale.unlink()
+    folder = demo_folder.prepare(args.dir)
     base = load_settings({})
     settings = dataclasses.replace(
         base, database_url=f"sqlite:///{folder / 'demo.db'}", embedded=True,

@@ -13,11 +13,16 @@ import sys
 
 from ..workflow import sessions
 from .commands import wired
+from .render import print_json
 
 
 def token_create(args: argparse.Namespace) -> int:
     secret = sessions.create_api_token(wired(), args.actor, args.email, args.label, args.days)
-    print(secret)
+    if args.json:
+        print_json({"email": args.email.strip().lower(), "label": args.label.strip(),
+                    "days": args.days, "token": secret})
+    else:
+        print(secret)
     print(f"token for {args.email.strip().lower()} ({args.label.strip()}): shown only this "
           "once; keep it like a password", file=sys.stderr)
     return 0
@@ -25,5 +30,8 @@ def token_create(args: argparse.Namespace) -> int:
 
 def token_revoke(args: argparse.Namespace) -> int:
     count = sessions.revoke_api_tokens(wired(), args.actor, args.email)
+    if args.json:
+        print_json({"email": args.email.strip().lower(), "revoked": count})
+        return 0
     print(f"{count} token(s) and session(s) of {args.email.strip().lower()} revoked")
     return 0

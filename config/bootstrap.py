@@ -56,8 +56,10 @@ def upgrade_database(settings: Settings) -> tuple[str | None, str]:
         engine.dispose()
 
 
-def build_env(settings: Settings, clock: Clock = system_clock, engine=None) -> Env:
-    """Everything the use cases need, wired."""
+def build_env(settings: Settings, clock: Clock = system_clock, engine=None,
+              os_user: str = "") -> Env:
+    """Everything the use cases need, wired; ``os_user`` is who runs a command-line run on the
+    operating system (recorded in its audit events beside the declared actor)."""
     from ..notifications.calendar import WorkingCalendar
     from ..storage.sql import SqlUnitOfWork
     from .passwords import Argon2PasswordHasher
@@ -73,7 +75,7 @@ def build_env(settings: Settings, clock: Clock = system_clock, engine=None) -> E
                policy=Policy(reminders.days_before, reminders.on_the_day,
                              reminders.overdue_every, reminders.escalate_after, reminders.hour),
                working_day=WorkingCalendar(reminders.subdivision).is_working_day,
-               language=settings.language, passwords=Argon2PasswordHasher())
+               language=settings.language, passwords=Argon2PasswordHasher(), os_user=os_user)
 
 
 def build_composer(settings: Settings):

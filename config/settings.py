@@ -71,6 +71,8 @@ class OversightSettings:
     idle_days: int = 90
     critical_overdue_days: int = 30
     critical_factor: int = 2
+    hold_repeat_count: int = 2
+    hold_repeat_days: int = 30
 
 
 @dataclass(frozen=True)

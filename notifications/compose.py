@@ -9,6 +9,7 @@ from datetime import datetime
 from email.utils import parseaddr
 
 from ..states.errors import BadInput
+from ..workflow.links import url
 from ..workflow.ports import OutgoingMessage
 from ..workflow.reminders import Overdue, ReminderFacts, reminder_key
 from .email import key_message_id, render
@@ -57,7 +58,8 @@ class TemplateComposer:
             process_id=case.id, process_title=case.title, deadline_id=deadline.id,
             deadline_title=deadline.title, due_at=deadline.due_at, days=facts.days,
             responsible=facts.responsible, next_steps=facts.next_steps,
-            link=f"{self.base_url}/processes/{case.id}", escalation=step.escalation,
+            link=url(self.base_url, "staff_process", process_id=case.id),
+            escalation=step.escalation,
             language=self.language)
         message = self.templates.reminder(context, facts.to, facts.cc, now=facts.now)
         key = reminder_key(deadline, step.index)
@@ -70,8 +72,11 @@ class TemplateComposer:
     def digest(self, items: list[Overdue], to: list[str], now: datetime) -> OutgoingMessage:
         """The coordinators' weekly digest; one per ISO week (its key)."""
         lines = [DigestItem(i.case.id, i.case.title, i.deadline.title, i.deadline.due_at,
-                            i.days_overdue, i.case.lead) for i in items]
-        message = self.templates.digest(lines, to, self.language, now)
+                            i.days_overdue, i.case.lead,
+                            url(self.base_url, "staff_process", process_id=i.case.id))
+                 for i in items]
+        message = self.templates.digest(lines, to, self.language, now,
+                                        url(self.base_url, "coordination_stuck"))
         year, week, _ = now.isocalendar()
         key = f"digest:{year}-W{week:02d}"
         return OutgoingMessage(dedup_key=key, kind="digest", to=message.to, cc=[],

@@ -64,6 +64,7 @@ class DigestItem:
     due_at: datetime
     days_overdue: int
     lead: Person | None
+    link: str = ""  # the process's page
 
     def __post_init__(self) -> None:
         _require_aware("due_at", self.due_at)

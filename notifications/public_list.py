@@ -5,13 +5,15 @@ the output in pieces, one process at a time, so a caller can write them as they 
 list is never held in memory as a whole.
 
 - JSON: the object documented in ``workflow.public`` (language only in ``phases``/``language``).
-- CSV (RFC 4180: comma, double quotes, CRLF, UTF-8 without BOM): one row per process under the
-  fixed header ``HEADER`` (English column names, the same in every language and for every
-  data set). Times are ISO 8601 UTC, dates ``YYYY-MM-DD``, booleans ``true``/``false``, an
-  absent value is empty; ``districts`` is joined with ``"; "``; ``goals``,
-  ``interim_results``, ``suggestions``, ``evaluation_goals`` and ``activities`` hold a JSON
-  array of the objects described in ``workflow.public``. A cell that a spreadsheet would run
-  as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) gets a leading ``'``.
+- CSV (RFC 4180: double quotes, CRLF): one row per process. By default for German Excel
+  (``;`` between cells, UTF-8 with BOM, the column names of ``csv_headers.PUBLIC`` in the
+  language); in the ``plain`` dialect (comma, UTF-8 without BOM) under the fixed header
+  ``HEADER`` (field codes, the same in every language and for every data set). Times are
+  ISO 8601 UTC, dates ``YYYY-MM-DD``, booleans ``true``/``false``, an absent value is empty;
+  ``districts`` is joined with ``"; "``; ``goals``, ``interim_results``, ``suggestions``,
+  ``evaluation_goals`` and ``activities`` hold a JSON array of the objects described in
+  ``workflow.public``. A cell that a spreadsheet would run as a formula (starting with ``=``,
+  ``+``, ``-``, ``@``, tab or CR) gets a leading ``'``.
 - HTML: ``templates/public/vorhabenliste.html.j2``, autoescaped, German or English, with its
   style inline and nothing fetched from elsewhere; times in Europe/Berlin.
 Import rule: ``states``, ``workflow``, ``notifications``, the standard library and ``jinja2``.
@@ -19,8 +21,6 @@ Import rule: ``states``, ``workflow``, ``notifications``, the standard library a
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import textwrap
 from collections.abc import Iterable, Iterator, Mapping
@@ -34,6 +34,8 @@ from ..states.codec import to_plain
 from ..states.errors import BadInput
 from ..states.messages import BERLIN
 from ..workflow.public import FORMAT, FORMAT_VERSION, PublicProcess
+from . import csv_headers
+from .spreadsheet import dialect
 from .templates import PACKAGE_TEMPLATES, check_language, format_date
 
 FORMATS = ("json", "csv", "html")
@@ -48,11 +50,11 @@ HEADER = (
     "post_report_published_at", "post_report", "evaluation_goals", "evaluation_lessons_learned",
     "activities",
 )
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def render(fmt: str, processes: Iterable[PublicProcess], *, language: str,
-           phases: Mapping[str, str], generated_at: datetime) -> Iterator[str]:
+           phases: Mapping[str, str], generated_at: datetime,
+           csv_dialect: str | None = None) -> Iterator[str]:
     """The export in ``fmt`` (json, csv or html), piece by piece.
 
     Args:
@@ -60,13 +62,14 @@ def render(fmt: str, processes: Iterable[PublicProcess], *, language: str,
         language: ``de`` or ``en`` (labels, phase names, dates in the HTML).
         phases: phase code -> label in ``language``.
         generated_at: the moment of the export (the clock's).
+        csv_dialect: ``excel-de`` (the default) or ``plain``, see ``notifications.spreadsheet``.
     """
     check_language(language)
     if fmt == "json":
         return json_chunks(processes, language=language, phases=phases,
                            generated_at=generated_at)
     if fmt == "csv":
-        return csv_chunks(processes, phases=phases)
+        return csv_chunks(processes, phases=phases, language=language, csv_dialect=csv_dialect)
     if fmt == "html":
         return html_chunks(processes, language=language, phases=phases,
                            generated_at=generated_at)
@@ -93,21 +96,15 @@ def _dump(value: Any, indent: int) -> str:
     return text.replace("\n", "\n" + " " * indent) if indent else text
 
 
-def csv_chunks(processes: Iterable[PublicProcess], *,
-               phases: Mapping[str, str]) -> Iterator[str]:
+def csv_chunks(processes: Iterable[PublicProcess], *, phases: Mapping[str, str],
+               language: str = "de", csv_dialect: str | None = None) -> Iterator[str]:
     """The header line, then one CSV line per process."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-
-    def line(cells: Iterable[Any]) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([_cell(c) for c in cells])
-        return buffer.getvalue()
-
-    yield line(HEADER)
+    chosen = dialect(csv_dialect)
+    names = csv_headers.header(csv_headers.PUBLIC, HEADER, language) if chosen.labelled \
+        else HEADER
+    yield chosen.start + chosen.row(names, "\r\n")
     for entry in processes:
-        yield line(csv_row(entry, phases))
+        yield chosen.row([_cell(c) for c in csv_row(entry, phases)], "\r\n")
 
 
 def csv_row(p: PublicProcess, phases: Mapping[str, str]) -> list[Any]:
@@ -155,8 +152,7 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (datetime, date)):
         return to_plain(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return str(value)
 
 
 LABELS: dict[str, dict[str, str]] = {

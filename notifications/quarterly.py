@@ -4,14 +4,13 @@ The HTML is one self-contained file: inline CSS (with print rules), and the char
 as inline SVG, each with a ``<title>`` and a ``<desc>`` that says what the chart shows in
 words and numbers, next to a table with the same figures. Nothing is fetched from anywhere.
 The CSV holds one row per department, with the quarter in the first column so that the files
-of several quarters can be put together.
+of several quarters can be put together; it is written for German Excel unless the ``plain``
+dialect is asked for (``notifications.spreadsheet``), its headers in the report's language.
 Import rule: ``states``, ``workflow``, ``notifications``, the standard library and ``jinja2``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -27,6 +26,7 @@ from ..states.errors import BadInput
 from ..workflow.quarterly import PHASE_CATEGORY
 from ..workflow.quarterly_model import Line, QuarterlyReport
 from .quarterly_texts import MONTHS_EN, TEXTS
+from .spreadsheet import DIALECTS, dialect
 
 BERLIN = ZoneInfo("Europe/Berlin")
 FORMATS = {"html": "quarterly.html.j2", "md": "quarterly.md.j2", "csv": "quarterly.csv.j2"}
@@ -225,13 +225,9 @@ def _desc(intro: str, rows: Sequence[Row]) -> str:
 
 
 def csv_row(values: Sequence[Any]) -> str:
-    """One CSV line (RFC 4180 quoting); text that a spreadsheet would take for a formula is
-    prefixed with an apostrophe."""
-    buffer = io.StringIO()
-    cells = [f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r")
-             else v for v in values]
-    csv.writer(buffer, lineterminator="").writerow(cells)
-    return buffer.getvalue()
+    """One plain CSV line (comma, RFC 4180 quoting); text that a spreadsheet would take for a
+    formula is prefixed with an apostrophe."""
+    return DIALECTS["plain"].row(values)
 
 
 def md(value: Any) -> str:
@@ -242,7 +238,7 @@ def md(value: Any) -> str:
     return text
 
 
-def _environment() -> Environment:
+def _environment(csv_row=csv_row) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                       autoescape=lambda name: bool(name and name.endswith(".html.j2")),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -250,14 +246,18 @@ def _environment() -> Environment:
     return env
 
 
-def render_quarterly(report: QuarterlyReport, fmt: str, language: str) -> str:
-    """The report as text in ``fmt`` (html, md or csv) and ``language`` (de or en)."""
+def render_quarterly(report: QuarterlyReport, fmt: str, language: str,
+                     csv_dialect: str | None = None) -> str:
+    """The report as text in ``fmt`` (html, md or csv) and ``language`` (de or en); a CSV in
+    ``csv_dialect`` (default: for German Excel, see ``notifications.spreadsheet``)."""
     if fmt not in FORMATS:
         raise BadInput(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    chosen = dialect(csv_dialect)
     w = Words(language, report)
     planned = Counter((p.directorate, p.department) for p in report.planned)
     deviating = Counter((d.directorate, d.department) for d in report.deviations)
     values = {"r": report, "w": w, "t": w.t, "lang": language,
               "charts": charts(report, w) if fmt == "html" else {},
               "planned_by": planned, "deviating_by": deviating}
-    return _environment().get_template(FORMATS[fmt]).render(values)
+    text = _environment(chosen.row).get_template(FORMATS[fmt]).render(values)
+    return chosen.start + text if fmt == "csv" else text

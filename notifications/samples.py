@@ -36,10 +36,11 @@ def sample_reminders(language: str) -> list[ReminderContext]:
 def sample_digests() -> list[tuple[list[DigestItem], datetime]]:
     """An empty digest and one with a lead and without one, each with its ``as_of``."""
     as_of = DUE + timedelta(days=10)
+    link = "https://beteiligung.example.org/verfahren/{}?a=1&b=2".format
     items = [DigestItem(7, "Lindener Marktplatz <Umbau & Co>", "Kommentierungsfrist", DUE, 10,
-                        LEAD),
+                        LEAD, link(7)),
              DigestItem(8, "Spielplatz Nordstadt", "Antwortfrist", DUE - timedelta(days=20),
-                        30, None),
+                        30, None, link(8)),
              DigestItem(9, "Radweg Limmerstraße", "Auswertungsfrist", DUE + timedelta(days=9),
-                        1, DEPUTY)]
+                        1, DEPUTY, link(9))]
     return [([], as_of), (items, as_of)]

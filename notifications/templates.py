@@ -78,16 +78,20 @@ def reminder_values(ctx: ReminderContext) -> dict[str, Any]:
     }
 
 
-def digest_values(items: list[DigestItem], language: str, as_of: datetime) -> dict[str, Any]:
-    """What a digest template can use; the items most overdue first."""
+def digest_values(items: list[DigestItem], language: str, as_of: datetime,
+                  overview: str = "") -> dict[str, Any]:
+    """What a digest template can use; the items most overdue first; ``overview`` is the
+    address of the coordinators' list of stuck processes."""
     ordered = sorted(items, key=lambda i: (-i.days_overdue, i.process_title, i.deadline_title))
     rows = [{"process_id": i.process_id, "process_title": i.process_title,
              "deadline_title": i.deadline_title, "days_overdue": i.days_overdue,
              "due_local": i.due_at.astimezone(BERLIN), "due_date": format_date(i.due_at, language),
-             "due_time": i.due_at.astimezone(BERLIN).strftime("%H:%M"), "lead": i.lead}
+             "due_time": i.due_at.astimezone(BERLIN).strftime("%H:%M"), "lead": i.lead,
+             "link": i.link}
             for i in ordered]
     return {"items": rows, "count": len(rows), "as_of_date": format_date(as_of, language),
-            "as_of_local": as_of.astimezone(BERLIN), "language": language}
+            "as_of_local": as_of.astimezone(BERLIN), "language": language,
+            "overview_link": overview}
 
 
 def _where(error: Exception, fallback: str) -> str:
@@ -147,11 +151,12 @@ class Templates:
         return Message(list(to), list(cc), subject, text, html, ics)
 
     def digest(self, items: list[DigestItem], to: list[str], language: str,
-               as_of: datetime) -> Message:
-        """The weekly list of overdue deadlines for the coordinators (no attachment)."""
+               as_of: datetime, overview: str = "") -> Message:
+        """The weekly list of overdue deadlines for the coordinators (no attachment);
+        ``overview`` is the address of their list of stuck processes."""
         check_language(language)
         subject, text, html = self._render_kind("digest", language,
-                                                digest_values(items, language, as_of))
+                                                digest_values(items, language, as_of, overview))
         return Message(list(to), [], subject, text, html, None)
 
     def _render_kind(self, kind: str, language: str, values: dict[str, Any]
@@ -178,7 +183,8 @@ class Templates:
                 kind = "escalation" if ctx.escalation else "reminder"
                 self._check_kind(kind, language, reminder_values(ctx))
             for items, as_of in sample_digests():
-                self._check_kind("digest", language, digest_values(items, language, as_of))
+                self._check_kind("digest", language, digest_values(
+                    items, language, as_of, "https://beteiligung.example.org/haengend"))
 
     def _check_kind(self, kind: str, language: str, values: dict[str, Any]) -> None:
         for part in PARTS:

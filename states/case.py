@@ -222,6 +222,10 @@ class Case:
     phase: str = "initiated"
     phase_entered_at: datetime | None = None
     paused_phase: str | None = None
+    # while on hold: when the paused phase was entered, so that resuming continues its dwell
+    # clock (time on hold does not count, time before it does)
+    paused_phase_entered_at: datetime | None = None
+    last_hold_at: datetime | None = None
     dialogue_round: int = 1
     version: int = 0
     cancel_reason: str = ""
@@ -229,6 +233,8 @@ class Case:
     project_group: list[str] = field(default_factory=list)
     concept_draft: Concept | None = None
     concept_versions: list[ConceptVersion] = field(default_factory=list)
+    # the end of the public comment period on the concept, fixed at its first publication
+    concept_comments_until: datetime | None = None
     suggestions: list[Suggestion] = field(default_factory=list)
     pre_report: Report | None = None
     activities: list[Activity] = field(default_factory=list)

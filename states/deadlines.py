@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .case import Case
-from .definition import Definition
 
-STATUSES = ("open", "met", "missed", "waived")
+if TYPE_CHECKING:  # the guards read the comment period, and the definition imports them
+    from .definition import Definition
+
+STATUSES = ("open", "met", "missed", "waived", "cut_short")
 KINDS = ("phase", "concept_comments", "interim_comments", "suggestion_answer", "evaluation",
          "custom")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -93,8 +96,11 @@ def _phase(case: Case, definition: Definition) -> Expected | None:
 
 
 def concept_comments_end(case: Case, rules: DeadlineRules) -> datetime | None:
-    """When the public comment period on the concept ends: the end of the day
-    ``concept_comment_days`` after the first publication; ``None`` before it."""
+    """When the public comment period on the concept ends: as fixed at its first publication
+    (``Case.concept_comments_until``), else (a process published before that was kept) the
+    end of the day ``concept_comment_days`` after it; ``None`` before it is published."""
+    if case.concept_comments_until is not None:
+        return case.concept_comments_until
     first = case.concept_versions[0] if case.concept_versions else None
     if first is None:
         return None
@@ -102,7 +108,7 @@ def concept_comments_end(case: Case, rules: DeadlineRules) -> datetime | None:
 
 
 def _concept_comments(case: Case, rules: DeadlineRules) -> Expected | None:
-    due = concept_comments_end(case, rules)
+    due = case.concept_comments_until or concept_comments_end(case, rules)
     if due is None or (case.paused_phase or case.phase) != "concept":
         return None
     return Expected("concept_comments", "concept", "Kommentierungsfrist zum Konzept", due)
@@ -136,8 +142,10 @@ def end_of_day(moment: datetime) -> datetime:
     return datetime.combine(local.date(), time(23, 59, 59), tzinfo=BERLIN)
 
 
-# A comment period is not a task: it ends, and the process may only move on after it. Leaving
-# the phase closes it as met; it is "missed" only if the sweep found it long over meanwhile.
+# A comment period is not a task: it ends, and the process may only move on after it (the
+# guards say so). Leaving the phase after its end closes it as met (as missed if the sweep
+# found it long over meanwhile); leaving before its end (under a definition without that
+# guard) is recorded as what it was: cut short.
 PERIODS = frozenset({"concept_comments", "interim_comments"})
 
 
@@ -145,4 +153,6 @@ def closing_status(deadline: Deadline, now: datetime) -> str:
     """The status a deadline closes with when what it asked for is done at ``now``."""
     if deadline.status == "missed":
         return "missed"
-    return "met" if deadline.kind in PERIODS or now <= deadline.due_at else "missed"
+    if deadline.kind in PERIODS:
+        return "met" if now >= deadline.due_at else "cut_short"
+    return "met" if now <= deadline.due_at else "missed"

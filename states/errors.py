@@ -11,18 +11,32 @@ error                  exit code  meaning
 ``NotPermitted``       6          the actor may not change this process
 ``DefinitionError``    2          the process definition file is invalid
 ``StorageError``       7          the database is unreachable or not migrated
+``PortInUse``          8          ``serve``: the port to listen on is taken already
 =====================  =========  ======================================================
+
+An error may carry its message in each language (``texts``, by language code); the entrypoint
+shows ``text(lang)``, and ``str(error)`` is the English one (or the only one given).
 
 Import rule: standard library only (this is the lowest layer, so every layer may raise these).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class BeteiligungError(Exception):
     """Base of every error a user can cause or meet; ``exit_code`` is the CLI's exit status."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "", texts: Mapping[str, str] | None = None) -> None:
+        self.texts = dict(texts or {})
+        super().__init__(message or self.texts.get("en") or next(iter(self.texts.values()), ""))
+
+    def text(self, lang: str = "de") -> str:
+        """The message in ``lang`` when it was given in that language, else the one there is."""
+        return self.texts.get(lang) or str(self)
 
 
 class BadInput(BeteiligungError):
@@ -80,3 +94,9 @@ class StorageError(BeteiligungError):
     """The database cannot be reached or is not at the expected schema."""
 
     exit_code = 7
+
+
+class PortInUse(BeteiligungError):
+    """``serve`` cannot listen: another program holds the port."""
+
+    exit_code = 8

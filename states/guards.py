@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .case import Case, Concept
-from .messages import render
+from .deadlines import DeadlineRules, concept_comments_end
+from .messages import BERLIN, render
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,16 @@ def concept_published(case: Case, ctx: GuardContext) -> list[Unmet]:
     return unmet
 
 
+@guard
+def concept_comment_period_ended(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R5: the public comment period on the concept has ended (it is fixed when the concept
+    is first published; anyone may comment on it until then)."""
+    end = concept_comments_end(case, DeadlineRules())
+    if end is None or ctx.now >= end:
+        return []
+    return [Unmet("concept_comment_period_open", {"deadline": end})]
+
+
 def _unanswered(case: Case, target: str) -> list[Unmet]:
     open_ = [s.number for s in case.suggestions if s.target == target and s.answer is None]
     if not open_:
@@ -208,10 +219,20 @@ def pre_report_published(case: Case, ctx: GuardContext) -> list[Unmet]:
 
 @guard
 def dialogue_activities_recorded(case: Case, ctx: GuardContext) -> list[Unmet]:
-    """The dialogue activities of the current round are recorded."""
-    if any(a.round == case.dialogue_round for a in case.activities):
-        return []
-    return [Unmet("activities_missing", {"round": case.dialogue_round})]
+    """The dialogue activities of the current round are recorded, and one has taken place:
+    an activity counts from its day on, not while it is still ahead."""
+    days = sorted(a.on for a in case.activities if a.round == case.dialogue_round)
+    if not days:
+        return [Unmet("activities_missing", {"round": case.dialogue_round})]
+    if days[0] > today(ctx):
+        return [Unmet("activities_not_yet_held", {"round": case.dialogue_round,
+                                                  "first": days[0]})]
+    return []
+
+
+def today(ctx: GuardContext):
+    """The day of ``ctx.now`` in Hannover."""
+    return ctx.now.astimezone(BERLIN).date()
 
 
 @guard
@@ -242,6 +263,22 @@ def decision_by_named_makers(case: Case, ctx: GuardContext) -> list[Unmet]:
     if decision.decided_by not in makers:
         return [Unmet("decision_maker_not_named",
                       {"decided_by": decision.decided_by, "makers": ", ".join(makers) or "-"})]
+    return []
+
+
+@guard
+def decision_dated(case: Case, ctx: GuardContext) -> list[Unmet]:
+    """R10: the decision is dated when it was taken: not in the future, and not before the
+    interim results it decides on were published."""
+    decision = case.decision
+    if decision is None:
+        return [Unmet("decision_missing")]
+    if decision.decided_on > today(ctx):
+        return [Unmet("decision_in_future", {"decided_on": decision.decided_on})]
+    results = case.interim_results[-1] if case.interim_results else None
+    if results and decision.decided_on < results.published_at.astimezone(BERLIN).date():
+        return [Unmet("decision_before_interim_results",
+                      {"decided_on": decision.decided_on, "published": results.published_at})]
     return []
 
 

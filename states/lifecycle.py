@@ -99,6 +99,10 @@ class Lifecycle:
                     f"{self.definition.version} does not have (the process runs under "
                     f"{case.definition_version}): restore the phase in the definition file")
 
+    def all_triggers(self) -> list[str]:
+        """Every trigger of the definition, in file order, each once."""
+        return list(dict.fromkeys(t.trigger for t in self.definition.transitions))
+
     def triggers(self, phase: str) -> list[str]:
         """The triggers defined from ``phase``, in definition order, each once."""
         return list(dict.fromkeys(t.trigger for t in self.definition.transitions_from(phase)))
@@ -148,12 +152,18 @@ class Lifecycle:
 
     def _apply_effects(self, case: Case, transition: Transition, source: str,
                        ctx: GuardContext) -> None:
-        case.phase_entered_at = ctx.now
+        entered, case.phase_entered_at = case.phase_entered_at, ctx.now
         pause = self.definition.pause_phase
         if transition.dest == pause:
             case.paused_phase = source
+            case.paused_phase_entered_at, case.last_hold_at = entered, ctx.now
         elif source == pause:
             case.paused_phase = None
+            if transition.to_paused and entered and case.paused_phase_entered_at:
+                # the paused phase's clock goes on where it stopped: the time before the
+                # pause counts, the pause itself does not (audit stuck reports long pauses)
+                case.phase_entered_at = case.paused_phase_entered_at + (ctx.now - entered)
+            case.paused_phase_entered_at = None
         if "next_round" in transition.effects:
             case.dialogue_round += 1
         if self.definition.phases[transition.dest].terminal and "reason_given" in transition.guards:

@@ -11,7 +11,9 @@ Every query is a range on an index, so its cost follows the rows it finds, not t
   deadlines only (a partial index, migration 0005: closed deadlines, the most of them, are not
   in it);
 - missing e-mail addresses: ``ix_processes_lead_email`` and ``ix_processes_deputy_email``;
-- failed e-mails: ``ix_outbox_status_next_attempt`` (``status = 'failed'``).
+- failed e-mails: ``ix_outbox_status_next_attempt`` (``status = 'failed'``);
+- repeated pauses: ``ix_processes_last_hold_at`` for the processes paused recently, then
+  their own events (migration 0008).
 
 Case documents are not decoded: the districts of the processes with a finding are read from
 the head of theirs (see ``districts``).
@@ -82,6 +84,14 @@ _DEADLINE = select(_d.id, _d.process_id, _d.kind, _d.ref, _d.title, _raw(_d.due_
 _OPEN = and_(_d.closed_at.is_(None), _d.kind.not_in(bindparam("ignore", expanding=True)))
 _DUE_BEFORE = _DEADLINE.where(_OPEN, _d.status == "open", _d.due_at < bindparam("before"))
 _MISSED = _DEADLINE.where(_OPEN, _d.status == "missed")
+# the processes paused recently (ix_processes_last_hold_at), then their steps into the pause
+# from their own events (the (process_id, seq) index): never a scan of the whole trail (as a
+# join, SQLite's planner chose to walk audit_events and look each process up)
+_PAUSED_SINCE = select(_p.id).where(_p.last_hold_at >= bindparam("since"))
+_RECENT_HOLDS = (select(_e.process_id, _raw(_e.at))
+                 .where(_e.process_id.in_(_PAUSED_SINCE.scalar_subquery()),
+                        _e.action == "transition", _e.to_phase == bindparam("pause"),
+                        _e.at >= bindparam("since")))
 _FAILED = (select(_o.id, _o.process_id, _raw(_o.created_at), _o.subject, _o.last_error)
            .where(_o.status == "failed", _o.process_id.is_not(None)).order_by(_o.id))
 _HEADS = select(_p.id, func.substr(_p.document, 1, bindparam("n"))).where(_IDS)
@@ -165,6 +175,13 @@ class SqlOversightReader:
         for statement in (_NO_LEAD, _NO_DEPUTY):
             for row in self.conn.execute(statement, {"skip": skip}):
                 yield _facts(row)
+
+    def recent_holds(self, since: datetime, pause: str) -> dict[int, list[datetime]]:
+        found: dict[int, list[datetime]] = {}
+        for pid, at in self.conn.execute(_RECENT_HOLDS, {"since": since, "pause": pause}):
+            found.setdefault(pid, []).append(_utc(at))
+        # sorted here: an ORDER BY made SQLite walk the whole trail in index order
+        return {pid: sorted(times) for pid, times in found.items()}
 
     def failed_messages(self) -> Iterator[FailedMessage]:
         for row in self.conn.execute(_FAILED):

@@ -78,6 +78,9 @@ class ProcessRow(Base):
     phase: Mapped[str] = mapped_column(String(50))
     phase_entered_at: Mapped[datetime] = mapped_column(UtcDateTime())
     paused_phase: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    paused_phase_entered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(),
+                                                                     nullable=True)
+    last_hold_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     dialogue_round: Mapped[int] = mapped_column(Integer, default=1)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     lead_email: Mapped[str] = mapped_column(String(320), default="")
@@ -96,6 +99,8 @@ class ProcessRow(Base):
         Index("ix_processes_lead_email", "lead_email"),
         Index("ix_processes_deputy_email", "deputy_email"),
         Index("ix_processes_department", "department"),
+        # "paused recently" for audit stuck (migration 0008): few rows have a recent hold
+        Index("ix_processes_last_hold_at", "last_hold_at"),
     )
 
 

@@ -33,11 +33,12 @@ from .schema import audit_events, processes
 from .tokens import SqlTokenRepository
 
 COLUMNS = ("id", "title", "department", "directorate", "phase", "phase_entered_at",
-           "paused_phase", "dialogue_round", "cancel_reason", "definition_version", "version",
-           "created_at")
+           "paused_phase", "paused_phase_entered_at", "last_hold_at", "dialogue_round",
+           "cancel_reason", "definition_version", "version", "created_at")
 DOCUMENT = ("subject", "districts", "origin", "lead", "deputy", "begleitgruppe",
-            "project_group", "concept_draft", "concept_versions", "suggestions", "pre_report",
-            "activities", "interim_results", "decision", "post_report", "evaluation")
+            "project_group", "concept_draft", "concept_versions", "concept_comments_until",
+            "suggestions", "pre_report", "activities", "interim_results", "decision",
+            "post_report", "evaluation")
 _c = processes.c
 _LOAD = (select(*(_c[name] for name in COLUMNS), _c.audit_seq, _c.audit_head, _c.document)
          .where(_c.id == bindparam("pid")))
@@ -155,6 +156,8 @@ class SqlProcessRepository:
             "title": case.title, "department": case.department,
             "directorate": case.directorate, "phase": case.phase,
             "phase_entered_at": case.phase_entered_at, "paused_phase": case.paused_phase,
+            "paused_phase_entered_at": case.paused_phase_entered_at,
+            "last_hold_at": case.last_hold_at,
             "dialogue_round": case.dialogue_round, "cancel_reason": case.cancel_reason,
             "lead_email": case.lead.email.lower() if case.lead else "",
             "deputy_email": case.deputy.email.lower() if case.deputy else "",

@@ -34,6 +34,7 @@ from ..storage.reporting import SqlQuarterlyReader
 from ..workflow import outbox
 from ..workflow.accounts import require_coordinator
 from ..workflow.core import Env
+from ..workflow.links import ROUTES
 from ..workflow.oversight import (
     BERLIN,
     SEVERITIES,
@@ -84,7 +85,7 @@ def router(env: Env, web: WebSettings, limits: Limits | None = None) -> APIRoute
                       findings=sum(tally.values()), failed=failed,
                       failed_more=failed >= LISTED_MESSAGES)
 
-    @routes.get("/haengend")
+    @routes.get(ROUTES["coordination_stuck"].removeprefix(BASE), name="coordination_stuck")
     def stuck(request: Request, severity: Short = "info", format: Short = "page"):
         if severity not in SEVERITIES:
             raise BadInput(f"severity: {severity!r} is not one of {', '.join(SEVERITIES)}")

@@ -34,6 +34,7 @@ from ..states.errors import BadInput, NotPermitted, TransitionRefused
 from ..workflow import process
 from ..workflow import staff as staff_views
 from ..workflow.core import Env
+from ..workflow.links import ROUTES
 from ..workflow.sessions import Identity
 from . import staff_deadlines, staff_page
 from .auth import check_csrf
@@ -94,7 +95,7 @@ def router(env: Env, web: WebSettings) -> APIRouter:
             return _form(request, env, values, "/intern/neu", error)
         return _back(case.id, "process_created")
 
-    @routes.get("/intern/verfahren/{process_id}", response_class=HTMLResponse)
+    @routes.get(ROUTES["staff_process"], name="staff_process", response_class=HTMLResponse)
     def process_page(request: Request, me: Me, process_id: int):
         return staff_page.show(request, env, me, process_id)
 

@@ -163,6 +163,7 @@ STATUSES: Texts = {
     "met": ("eingehalten", "met"),
     "missed": ("versäumt", "missed"),
     "waived": ("entfallen", "waived"),
+    "cut_short": ("vorzeitig beendet", "cut short"),
     "overdue": ("überfällig", "overdue"),
 }
 

@@ -24,6 +24,7 @@ from ..states.case import (
     Suggestion,
 )
 from ..states.codec import to_plain
+from ..states.deadlines import concept_comments_end
 from ..states.errors import BadInput, NotFound
 from .core import Env, change
 
@@ -155,6 +156,9 @@ def _publish(env: Env, case: Case, note: str) -> int:
     case.concept_versions.append(ConceptVersion(
         number, env.clock(), note.strip() or "Erstveröffentlichung",
         copy.deepcopy(case.concept_draft), case.lead, case.deputy))
+    if case.concept_comments_until is None:
+        # R5: the public comment period runs from the first publication, and is fixed then
+        case.concept_comments_until = concept_comments_end(case, env.deadline_rules)
     return number
 
 

@@ -30,6 +30,7 @@ class Plan:
 
     open: list[Expected] = field(default_factory=list)
     close: list[Deadline] = field(default_factory=list)
+    moved: list[tuple[Deadline, datetime]] = field(default_factory=list)  # with the old due
 
     def payload(self) -> dict[str, Any]:
         """The audit record of the plan (empty when there is nothing to do)."""
@@ -40,6 +41,10 @@ class Plan:
         if self.close:
             result["closed"] = [{"id": d.id, "kind": d.kind, "ref": d.ref, "status": d.status}
                                 for d in self.close]
+        if self.moved:
+            result["moved"] = [{"id": d.id, "kind": d.kind, "ref": d.ref,
+                                "from": to_plain(before), "to": to_plain(d.due_at)}
+                               for d, before in self.moved]
         return result
 
 
@@ -49,14 +54,29 @@ def plan(env: Env, case: Case, stored: list[Deadline], now: datetime) -> Plan:
     known = {d.key for d in stored if d.managed}
     result = Plan(open=[e for key, e in wanted.items() if key not in known])
     cancelled = case.phase == "cancelled"
+    paused = case.phase == env.lifecycle.definition.pause_phase
     for deadline in stored:
         if deadline.active and (deadline.managed and deadline.key not in wanted or
                                 not env.lifecycle.definition.is_open(case.phase)):
             deadline.status = "waived" if cancelled else closing_status(deadline, now)
             deadline.reason = "Prozess abgebrochen" if cancelled else deadline.reason
+            if paused and deadline.kind == "phase" and deadline.status == "met":
+                # the phase is interrupted, not done: resuming opens its rest anew
+                deadline.status, deadline.reason = "waived", "Prozess pausiert"
             deadline.closed_at, deadline.next_remind_at = now, None
             result.close.append(deadline)
+        elif deadline.active and deadline.managed and deadline.key in wanted:
+            _follow(deadline, wanted[deadline.key], result)
     return result
+
+
+def _follow(deadline: Deadline, wanted: Expected, result: Plan) -> None:
+    """A deadline the case still calls for, but at another time (the decision was recorded
+    again with another date): it moves, and its reminders start over."""
+    if wanted.due_at == deadline.due_at:
+        return
+    result.moved.append((deadline, deadline.due_at))
+    deadline.due_at, deadline.last_step, deadline.status = wanted.due_at, -1, "open"
 
 
 def carry_out(env: Env, uow: UnitOfWork, process_id: int, todo: Plan, now: datetime) -> None:
@@ -66,6 +86,9 @@ def carry_out(env: Env, uow: UnitOfWork, process_id: int, todo: Plan, now: datet
         deadline.next_remind_at = first_reminder(env, deadline)
         uow.deadlines.add(deadline)
     for deadline in todo.close:
+        uow.deadlines.update(deadline)
+    for deadline, _ in todo.moved:
+        deadline.next_remind_at = first_reminder(env, deadline)
         uow.deadlines.update(deadline)
 
 

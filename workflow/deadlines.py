@@ -12,9 +12,9 @@ from ..states.case import Case
 from ..states.codec import to_plain
 from ..states.deadlines import Deadline
 from ..states.errors import BadInput, NotFound
-from .core import Env, authorise, in_unit, require_actor
+from .core import Env, authorise, event, in_unit, require_actor
 from .deadline_sync import first_reminder
-from .ports import NewEvent, UnitOfWork
+from .ports import UnitOfWork
 
 
 def list_deadlines(env: Env, process_id: int) -> list[Deadline]:
@@ -105,5 +105,5 @@ def _record(uow: UnitOfWork, case: Case, env: Env, actor: str, action: str, reas
             deadline: Deadline) -> None:
     payload = {"deadline": deadline.id, "kind": deadline.kind, "title": deadline.title,
                "due_at": to_plain(deadline.due_at), "status": deadline.status}
-    uow.processes.record(case, NewEvent(env.clock(), actor, action, case.phase, case.phase,
-                                        reason, payload))
+    uow.processes.record(case, event(env, env.clock(), actor, action, case.phase, case.phase,
+                                     reason, payload))

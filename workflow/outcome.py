@@ -23,6 +23,7 @@ from ..states.case import (
 )
 from ..states.codec import to_plain
 from ..states.errors import BadInput, NotFound
+from ..states.guards import GUARDS, GuardContext
 from .content import need, phase_in
 from .core import Env, change
 
@@ -91,7 +92,10 @@ def publish_interim_results(env: Env, actor: str, pid: int, summary: str,
 
 
 def record_decision(env: Env, actor: str, pid: int, decision: Decision) -> Case:
-    """Record the decision (R10); publish it separately with ``publish_decision``."""
+    """Record the decision (R10): taken by a decision-maker named in the published concept,
+    dated neither in the future nor before the interim results; publish it separately with
+    ``publish_decision``. A decision that is already published stays published: recording it
+    again publishes the correction at once (the trail keeps both)."""
     need("decided-by", decision.decided_by)
     need("summary", decision.summary)
     if not decision.follows_results and not decision.justification.strip():
@@ -99,18 +103,39 @@ def record_decision(env: Env, actor: str, pid: int, decision: Decision) -> Case:
 
     def apply(case: Case) -> dict[str, Any]:
         phase_in(case, ("decision",), "recording the decision")
+        previous = case.decision
         case.decision = replace(decision, published_at=None)
-        return {"decision": to_plain(case.decision)}
+        check_decision(env, case)
+        payload: dict[str, Any] = {"decision": to_plain(case.decision)}
+        if previous is not None and previous.published_at is not None:
+            case.decision.published_at = env.clock()
+            payload["corrects_decision_published_at"] = to_plain(previous.published_at)
+        return payload
 
     return change(env, actor, pid, "decision_recorded", apply)
 
 
+# What the step after the decision requires of the decision itself (its publication aside).
+DECISION_GUARDS = ("decision_by_named_makers", "decision_dated", "deviation_justified")
+
+
+def check_decision(env: Env, case: Case) -> None:
+    """``BadInput`` with every reason the step after the decision would refuse it for, so
+    that a wrong decision is neither recorded nor published."""
+    ctx = GuardContext(env.clock())
+    unmet = [u for name in DECISION_GUARDS for u in GUARDS[name](case, ctx)
+             if u.code != "decision_unpublished"]
+    if unmet:
+        raise BadInput(" ".join(dict.fromkeys(u.text(env.language) for u in unmet)))
+
+
 def publish_decision(env: Env, actor: str, pid: int) -> Case:
-    """Publish the recorded decision with its justification."""
+    """Publish the recorded decision with its justification, if the next step would take it."""
     def apply(case: Case) -> dict[str, Any]:
         phase_in(case, ("decision",), "publishing the decision")
         if case.decision is None:
             raise BadInput(f"process {case.id} has no decision recorded yet")
+        check_decision(env, case)
         case.decision.published_at = env.clock()
         return {"published": True}
 

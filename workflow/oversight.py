@@ -15,6 +15,10 @@ code                        found when                                     days 
                             dwell limit (of the process's definition
                             version; the pause phase: ``on_hold_long``)
 ``on_hold_long``            on hold longer than ``hold_days``              the pause began
+``holds_repeated``          put on hold ``hold_repeat_count`` times or     the first of them
+                            more within ``hold_repeat_days`` (pausing and
+                            resuming no longer resets a phase's clock,
+                            but doing it again and again is itself a sign)
 ``idle``                    no audit event by a person for longer than     that last event
                             ``idle_days`` (the sweep's own events do not
                             count; not reported while on hold)
@@ -144,6 +148,7 @@ def find_stuck(reader: OversightReader, lifecycle: Lifecycle, as_of: date, limit
     ctx = _Context(lifecycle, as_of, limits, definitions or {})
     facts: dict[int, ProcessFacts] = {}
     findings = list(_by_time(reader, ctx, facts))
+    findings += _repeated_holds(reader, ctx, facts)
     findings += _by_rows(reader, ctx, facts)
     if department is not None:
         findings = [f for f in findings if f.department == department]
@@ -191,6 +196,30 @@ def _by_time(reader: OversightReader, ctx: _Context,
         days = ctx.age(moment)
         if days > limit:
             yield _finding(fact, "idle", ctx.graded(days, limit), days, moment, limit)
+
+
+def _repeated_holds(reader: OversightReader, ctx: _Context,
+                    facts: dict[int, ProcessFacts]) -> list[Finding]:
+    """Processes paused again and again: ``hold_repeat_count`` pauses begun within the last
+    ``hold_repeat_days`` (the few processes paused recently, by ``last_hold_at``)."""
+    pause, limits = ctx.definition.pause_phase, ctx.limits
+    if pause is None:
+        return []
+    window, later = limits.hold_repeat_days, day_start(ctx.as_of + timedelta(days=1))
+    holds = {pid: [at for at in times if at < later]
+             for pid, times in reader.recent_holds(ctx.cutoff(window), pause).items()}
+    holds = {pid: times for pid, times in holds.items() if len(times) >= limits.hold_repeat_count}
+    missing = set(holds) - set(facts)
+    if missing:
+        facts.update((f.id, f) for f in reader.processes(missing))
+    found = []
+    for pid, times in sorted(holds.items()):
+        fact = facts[pid]
+        if fact.phase in ctx.definition.phases and not ctx.definition.is_open(fact.phase):
+            continue
+        found.append(_finding(fact, "holds_repeated", WARNING, ctx.age(times[0]), times[0],
+                              window, params={"count": len(times)}))
+    return found
 
 
 def _by_rows(reader: OversightReader, ctx: _Context,

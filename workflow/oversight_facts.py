@@ -35,13 +35,16 @@ class Limits:
     idle_days: int = 90
     critical_overdue_days: int = 30
     critical_factor: int = 2
+    hold_repeat_count: int = 2
+    hold_repeat_days: int = 30
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
+            low = 2 if name == "hold_repeat_count" else 1  # one pause is no repetition
             if (isinstance(value, bool) or not isinstance(value, int)
-                    or not 1 <= value <= MAX_LIMIT):
-                raise BadInput(f"settings [oversight] {name}: must be a whole number from 1 "
-                               f"to {MAX_LIMIT}, not {value!r}")
+                    or not low <= value <= MAX_LIMIT):
+                raise BadInput(f"settings [oversight] {name}: must be a whole number from "
+                               f"{low} to {MAX_LIMIT}, not {value!r}")
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,10 @@ class OversightReader(Protocol):
 
     def missing_email(self, skip_phases: Collection[str]) -> Iterable[ProcessFacts]:
         """Processes, not in ``skip_phases``, whose lead or deputy has no e-mail address."""
+
+    def recent_holds(self, since: datetime, pause: str) -> Mapping[int, list[datetime]]:
+        """For each process put on hold at or after ``since``: when each of its pauses since
+        then began (its steps into ``pause``), oldest first."""
 
     def failed_messages(self) -> Iterable[FailedMessage]:
         """Failed e-mails that belong to a process."""

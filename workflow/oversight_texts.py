@@ -21,8 +21,10 @@ SEVERITY = {"info": ("Hinweis", "info"), "warning": ("Warnung", "warning"),
 TEXTS: dict[str, tuple[tuple[str, str], ...]] = {
     "dwell_exceeded": (
         ("Phase zu lang", "phase too long"),
-        ("Seit {days} Tagen in der Phase „{phase}“; vorgesehen sind höchstens {limit} Tage.",
-         "In phase '{phase}' for {days} days; the definition allows {limit} days."),
+        ("Seit {days} Tagen in der Phase „{phase}“ (Pausen nicht mitgezählt); vorgesehen "
+         "sind höchstens {limit} Tage.",
+         "In phase '{phase}' for {days} days (pauses not counted); the definition allows "
+         "{limit} days."),
         ("Den Schritt „{trigger}“ vorbereiten und ausführen (was fehlt, zeigt „beteiligung process "
          "show {id}“), oder den Prozess mit Begründung pausieren oder abbrechen.",
          "Prepare and take the step '{trigger}' ('beteiligung process show {id}' shows what "
@@ -36,6 +38,17 @@ TEXTS: dict[str, tuple[tuple[str, str], ...]] = {
          "(„beteiligung advance {id} cancel --reason …“).",
          "Resume it ('beteiligung advance {id} resume') or cancel it with a reason "
          "('beteiligung advance {id} cancel --reason ...')."),
+    ),
+    "holds_repeated": (
+        ("mehrfach pausiert", "paused repeatedly"),
+        ("In den letzten {limit} Tagen {count}-mal pausiert, zuerst am {since}: Pausen "
+         "halten die Fristen der Phase nicht an.",
+         "Put on hold {count} times in the last {limit} days, first on {since}: pausing does "
+         "not stop the phase's clock."),
+        ("Mit der Prozessleitung klären, was den Prozess aufhält, und ihn fortführen oder mit "
+         "Begründung abbrechen („beteiligung history {id}“ zeigt die Pausen).",
+         "Ask the process lead what holds the process up, and move it on or cancel it with a "
+         "reason ('beteiligung history {id}' shows the pauses)."),
     ),
     "idle": (
         ("keine Aktivität", "no activity"),

@@ -18,11 +18,12 @@ from .core import (
     authorise,
     change,
     check_email,
+    event,
     in_unit,
     normalise_email,
     require_actor,
 )
-from .ports import AuditEvent, NewEvent, ProcessSummary, UnitOfWork
+from .ports import AuditEvent, ProcessSummary, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,8 @@ def create_process(env: Env, actor: str, data: ProcessInput) -> Case:
     todo = deadline_sync.plan(env, case, [], now)
     payload = _snapshot(case) | ({"deadlines": todo.payload()} if todo.open else {})
     with env.uow() as uow:
-        event = NewEvent(now, actor, "process_created", None, case.phase, "", payload)
-        case.id = uow.processes.add(case, event)
+        created = event(env, now, actor, "process_created", None, case.phase, "", payload)
+        case.id = uow.processes.add(case, created)
         deadline_sync.carry_out(env, uow, case.id, todo, now)
         uow.commit()
     return case
@@ -140,8 +141,16 @@ def republish_contacts(env: Env, case: Case) -> int | None:
 
 
 def advance(env: Env, actor: str, process_id: int, trigger: str, reason: str = "") -> Case:
-    """Take ``trigger`` if every guard holds; otherwise audit the refusal and raise it."""
+    """Take ``trigger`` if every guard holds; otherwise audit the refusal and raise it.
+
+    A trigger the definition does not have at all is a typing mistake, not a refused step:
+    ``BadInput``, and nothing is written.
+    """
     actor = require_actor(actor)
+    known = env.lifecycle.all_triggers()
+    if trigger not in known:
+        raise BadInput(f"trigger {trigger!r} does not exist; the steps are: {', '.join(known)} "
+                       f"('beteiligung process show {process_id}' lists those possible now)")
 
     def body(uow: UnitOfWork, case: Case) -> Case:
         authorise(env, uow, case, actor, f"advance:{trigger}")
@@ -151,8 +160,8 @@ def advance(env: Env, actor: str, process_id: int, trigger: str, reason: str = "
             transition = env.lifecycle.fire(case, trigger, GuardContext(now, reason))
         except TransitionRefused as refused:
             payload = {"trigger": trigger, "unmet": [u.code for u in refused.unmet]}
-            uow.processes.record(case, NewEvent(now, actor, "transition_refused", source, None,
-                                                reason, payload))
+            uow.processes.record(case, event(env, now, actor, "transition_refused", source,
+                                             None, reason, payload))
             uow.commit()
             raise
         payload: dict[str, Any] = {"trigger": trigger}
@@ -161,8 +170,8 @@ def advance(env: Env, actor: str, process_id: int, trigger: str, reason: str = "
         deadlines = deadline_sync.sync(env, uow, case, now)
         if deadlines:
             payload["deadlines"] = deadlines
-        uow.processes.save(case, NewEvent(now, actor, "transition", source, case.phase, reason,
-                                          payload), document=False)
+        uow.processes.save(case, event(env, now, actor, "transition", source, case.phase,
+                                       reason, payload), document=False)
         uow.commit()
         return case
 

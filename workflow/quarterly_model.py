@@ -17,7 +17,7 @@ from ..states.definition import Phase
 from ..states.errors import BadInput
 
 BERLIN = ZoneInfo("Europe/Berlin")
-QUARTER = re.compile(r"(\d{4})[Qq]([1-4])")
+QUARTER = re.compile(r"(\d{4})-?[Qq]([1-4])")
 
 # how the phases are grouped in the department table (``quarterly.PHASE_CATEGORY``); "other"
 # holds the phases of a custom definition that the grouping does not know, shown only if used
@@ -34,11 +34,15 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str) -> Quarter:
-        """``2026Q4`` (or ``2026q4``), else ``BadInput`` saying what a quarter looks like."""
+        """``2026Q4`` or ``2026-Q4`` (any case), else ``BadInput`` saying what a quarter
+        looks like."""
         match = QUARTER.fullmatch(text.strip())
         if match is None or not 2000 <= int(match.group(1)) <= 2999:
-            raise BadInput(f"--quarter: {text!r} is not a quarter like 2026Q4 (a year from "
-                           "2000 on, Q, and 1 to 4)")
+            raise BadInput(texts={
+                "en": f"--quarter: {text!r} is not a quarter like 2026Q4 or 2026-Q4 (a year "
+                      "from 2000 on, Q, and 1 to 4)",
+                "de": f"--quarter: „{text}“ ist kein Quartal; so schreiben: 2026Q4 oder 2026-Q4 "
+                      "(ein Jahr ab 2000, Q und 1 bis 4)"})
         return cls(int(match.group(1)), int(match.group(2)))
 
     def __str__(self) -> str:

@@ -21,8 +21,8 @@ from ..states.deadlines import Deadline
 from ..states.errors import Busy, Conflict
 from ..states.guards import GuardContext
 from ..states.reminders import Step, latest_due, next_step
-from .core import Env
-from .ports import NewEvent, OutgoingMessage, UnitOfWork
+from .core import Env, event
+from .ports import OutgoingMessage, UnitOfWork
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SYSTEM = "beteiligung@system"
@@ -145,18 +145,19 @@ def _one(env: Env, composer: Composer, deadline_id: int, now: datetime, dry_run:
         deadline.next_remind_at = following.at if following else None
         if missed:
             deadline.status = "missed"
-            _record_missed(uow, case, deadline, now)
+            _record_missed(env, uow, case, deadline, now)
         if uow.deadlines.update(deadline, strict=False):
             uow.commit()
             report.queued += [queued] if queued else []
             report.missed += [deadline.id] if missed else []
 
 
-def _record_missed(uow: UnitOfWork, case: Case, deadline: Deadline, now: datetime) -> None:
+def _record_missed(env: Env, uow: UnitOfWork, case: Case, deadline: Deadline,
+                   now: datetime) -> None:
     payload = {"deadline": deadline.id, "kind": deadline.kind, "title": deadline.title,
                "due_at": deadline.due_at.isoformat()}
-    uow.processes.record(case, NewEvent(now, SYSTEM, "deadline_missed", case.phase, case.phase,
-                                        "", payload))
+    uow.processes.record(case, event(env, now, SYSTEM, "deadline_missed", case.phase,
+                                     case.phase, "", payload))
 
 
 def reminder_key(deadline: Deadline, step: int) -> str:

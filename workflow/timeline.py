@@ -48,6 +48,7 @@ WORDS = {
     "open": ("offen", "open"),
     "overdue": ("überfällig", "overdue"),
     "waived": ("entfallen", "waived"),
+    "cut_short": ("vorzeitig beendet", "cut short"),
 }
 # The engine's own deadlines in English (their stored titles are German); a lead's own
 # deadlines keep the title they were given.
@@ -58,7 +59,8 @@ TITLES_EN = {
     "suggestion_answer": "Answer to suggestion {ref}",
     "evaluation": "Evaluation",
 }
-TAGS = {"met": "done", "waived": "done", "missed": "crit", "overdue": "crit", "open": "active"}
+TAGS = {"met": "done", "waived": "done", "missed": "crit", "cut_short": "crit", "overdue": "crit",
+        "open": "active"}
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,8 @@ def walked(env, clock) -> int:
     ]
     for call, *args in steps:
         clock.advance(hours=1)
+        if args == ["start_pre_reporting"]:
+            clock.advance(days=29)  # the public comment period on the concept
         call(env, DEPUTY.email if call is content.answer_suggestion else LEAD.email, pid,
              *args)
     clock.advance(hours=1)

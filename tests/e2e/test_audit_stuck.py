@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -72,7 +72,8 @@ def test_the_table_shows_severity_days_process_next_step_and_who(cli, two):
     english = cli("audit", "stuck", "--as-of", as_of, "--lang", "en").stdout
     assert english.splitlines()[0].split() == ["SEVERITY", "DAYS", "FINDING", "PROCESS"]
     assert "warning      61  phase too long            #" in english
-    assert "In phase 'Initiation' for 61 days; the definition allows 60 days." in english
+    assert ("In phase 'Initiation' for 61 days (pauses not counted); the definition allows "
+            "60 days.") in english
     assert english.splitlines()[-1].endswith(": 0 critical, 2 warning(s), 1 info.")
 
 
@@ -84,6 +85,14 @@ def test_fail_on_sets_the_exit_code(cli, two):
     cli("audit", "stuck", "--fail-on", "info", check=1)          # today: the missing deputy
     cli("audit", "stuck", "--fail-on", "warning")
     cli("audit", "stuck", "--as-of", later(121), "--fail-on", "critical", check=1)
+
+
+def test_severity_and_date_may_be_typed_in_german(cli, two):
+    german = date.fromisoformat(later(61)).strftime("%d.%m.%Y")
+    cli("audit", "stuck", "--as-of", german, "--fail-on", "Warnung", check=1)
+    cli("audit", "stuck", "--as-of", german, "--fail-on", "KRITISCH")
+    data = json.loads(cli("audit", "stuck", "--as-of", german, "--json").stdout)
+    assert data["as_of"] == later(61)
 
 
 def test_json_and_csv_carry_every_field(cli, two):
@@ -107,12 +116,26 @@ def test_json_and_csv_carry_every_field(cli, two):
         "deputy_email_missing", "info", second)
 
     table = list(csv.reader(io.StringIO(cli("audit", "stuck", "--as-of", as_of, "--csv",
-                                            "--lang", "en").stdout)))
+                                            "--lang", "en", "--csv-dialect", "plain").stdout)))
     assert table[0] == list(FIELDS) and len(table) == 4
     row = dict(zip(table[0], table[1], strict=True))
     assert (row["code"], row["process_id"], row["days"], row["districts"]) == (
         "dwell_exceeded", str(first), "61", "Linden-Limmer")
     assert row["params"] == "trigger=set_up_begleitgruppe" and row["name"] == "phase too long"
+
+
+def test_csv_opens_in_german_excel_by_default(cli, two):
+    first, _ = two
+    raw = cli("audit", "stuck", "--as-of", later(61), "--csv").stdout
+    assert raw.startswith("\ufeff")
+    table = list(csv.reader(io.StringIO(raw.removeprefix("\ufeff")), delimiter=";"))
+    assert table[0][:4] == ["Schwere (Code)", "Befund (Code)", "Befund", "Prozess"]
+    assert len(table[0]) == len(FIELDS) and len(table) == 4
+    row = dict(zip(FIELDS, table[1], strict=True))
+    assert (row["process_id"], row["name"], row["districts"]) == (
+        str(first), "Phase zu lang", "Linden-Limmer")
+    english = cli("audit", "stuck", "--as-of", later(61), "--csv", "--lang", "en").stdout
+    assert english.startswith("\ufeffSeverity (code);Finding (code);Finding;Process;")
 
 
 def test_department_and_district_filters(cli, two):
@@ -127,9 +150,13 @@ def test_department_and_district_filters(cli, two):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("--as-of", "31.05.2026"), "--as-of: '31.05.2026' is not a date like 2026-05-31"),
-    (("--as-of", "9999-12-31"), "give a date from 1900 to 2999"),
-    (("--json", "--csv"), "--json and --csv: choose one"),
+    (("--as-of", "31.02.2026"), "--as-of: „31.02.2026“ ist kein Datum; so schreiben: "
+     "13.02.2027 oder 2027-02-13"),
+    (("--as-of", "9999-12-31"), "ein Datum von 1900 bis 2999 angeben"),
+    (("--json", "--csv"), "--json und --csv: eines von beiden wählen"),
+    (("--csv-dialect", "plain"), "--csv-dialect gehört zu --csv"),
+    (("--fail-on", "schlimm"), "--fail-on: „schlimm“ ist nicht vorgesehen; möglich: Hinweis, "
+     "Warnung, kritisch (oder info, warning, critical)"),
     (("--district", "Atlantis"), "--district: 'Atlantis' is not a district"),
     (("--department", "Stadtplanung"), "did you mean 'Stadtplanung (61)'?"),
 ])

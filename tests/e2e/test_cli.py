@@ -62,6 +62,29 @@ def test_create_prints_id_and_json_prints_the_process(cli):
     assert json.loads(cli("process", "list", "--state", "closed", "--json").stdout) == []
 
 
+def test_unknown_trigger_is_bad_input_and_writes_nothing(cli):
+    pid = create(cli)
+    before = json.loads(cli("history", str(pid), "--json").stdout)
+    done = cli("advance", str(pid), "weiter", check=2)
+    assert done.stderr.count("\n") == 1 and "'weiter'" in done.stderr
+    assert "set_up_begleitgruppe" in done.stderr
+    assert json.loads(cli("history", str(pid), "--json").stdout) == before
+
+
+def test_every_cli_event_records_the_operating_system_user(cli):
+    import getpass
+
+    pid = create(cli)
+    cli("advance", str(pid), "set_up_begleitgruppe", check=3)  # refused: no deputy
+    cli("advance", str(pid), "hold", "--as", "mallory@example.org", "--reason", "x", check=6)
+    events = json.loads(cli("history", str(pid), "--json").stdout)
+    assert [e["action"] for e in events] == ["process_created", "transition_refused",
+                                             "permission_refused"]
+    assert {e["payload"]["os_user"] for e in events} == {getpass.getuser()}
+    assert f"{LEAD} ({getpass.getuser()})" in cli("history", str(pid)).stdout
+    assert cli("audit", "verify").returncode == 0
+
+
 def test_refused_step_lists_every_reason_and_is_audited(cli):
     pid = create(cli)
     cli("advance", str(pid), "set_up_begleitgruppe", "--reason", "x", check=None)
@@ -138,9 +161,11 @@ def test_concept_versions_through_the_command_line(cli):
     assert "nothing to publish" in again.stderr
     shown = json.loads(cli("concept", "show", str(pid), "--version", "1", "--json").stdout)
     assert shown["concept"]["goals"][0]["id"] == "Z1"
-    cli("advance", str(pid), "start_pre_reporting")
-    assert json.loads(cli("process", "show", str(pid), "--json").stdout)["phase"] == \
-        "pre_reporting"
+    # the public comment period on the concept runs 28 days: not before its end
+    refused = cli("advance", str(pid), "start_pre_reporting", check=3)
+    ends = (datetime.now(BERLIN) + timedelta(days=28)).strftime("%d.%m.%Y")
+    assert f"Die Kommentierungsfrist zum Konzept läuft noch bis {ends} 23:59" in refused.stderr
+    assert json.loads(cli("process", "show", str(pid), "--json").stdout)["phase"] == "concept"
 
 
 def test_audit_verify_reports_a_tampered_event(cli, db_url, unguarded):

@@ -37,7 +37,7 @@ def test_the_three_formats_on_standard_output(cli):
     assert document["processes"][0]["contact"] == {"department": "Umwelt und Stadtgrün",
                                                    "name": None}
 
-    raw = cli("export", "public", "--format", "csv").stdout
+    raw = cli("export", "public", "--format", "csv", "--csv-dialect", "plain").stdout
     assert raw.startswith(HEADER_START.encode()) and b"\r\n" in raw
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"), newline="")))
     assert [(r["id"], r["phase_label"]) for r in rows] == [(str(first), "Initiierung"),
@@ -50,6 +50,22 @@ def test_the_three_formats_on_standard_output(cli):
     for private in (b"@", b"Jonas"):
         assert private not in cli("export", "public").stdout
         assert private not in cli("export", "public", "--format", "html").stdout
+
+
+def test_csv_opens_in_german_excel_by_default(cli):
+    first = create(cli, "Grün; für den Küchengarten")
+    raw = cli("export", "public", "--format", "csv").stdout
+    assert raw.startswith(b"\xef\xbb\xbf" + b"Nr.;Titel;Gegenstand;Fachbereich;")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert len(rows) == 2 and len(rows[0]) == len(rows[1])
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert (row["Nr."], row["Titel"], row["Phase"]) == (str(first), "Grün; für den "
+                                                        "Küchengarten", "Initiierung")
+    english = cli("export", "public", "--format", "csv", "--lang", "en").stdout
+    assert english.startswith("\ufeffNo.;Title;Subject;Department;".encode())
+    misplaced = cli("export", "public", "--csv-dialect", "plain", check=2)
+    assert misplaced.stdout == b"" and "--csv-dialect gehört zu --format csv".encode() in \
+        misplaced.stderr
 
 
 def test_english_with_lang_en_before_or_after_the_command(cli):
@@ -68,14 +84,17 @@ def test_out_writes_the_file_atomically_with_ordinary_permissions(cli, tmp_path)
     folder = tmp_path / "out"
     folder.mkdir()
     target = folder / "liste.csv"
-    done = cli("export", "public", "--format", "csv", "--out", str(target))
-    assert done.stdout == b"" and done.stderr == b""
+    done = cli("export", "public", "--format", "csv", "--csv-dialect", "plain", "--out",
+               str(target))
+    assert done.stdout == f"Vorhabenliste (csv) geschrieben: {target}\n".encode()
+    assert done.stderr == b""
     assert target.read_bytes().startswith(HEADER_START.encode())
     mask = os.umask(0)
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
     target.chmod(0o640)
-    cli("export", "public", "--format", "json", "--out", str(target))
+    english = cli("export", "public", "--format", "json", "--out", str(target), "--lang", "en")
+    assert english.stdout == f"Public list (json) written to {target}\n".encode()
     assert json.loads(target.read_text(encoding="utf-8"))["processes"][0]["id"] == 1
     assert target.stat().st_mode & 0o777 == 0o640  # a replaced file keeps its permissions
     assert [p.name for p in folder.iterdir()] == ["liste.csv"]

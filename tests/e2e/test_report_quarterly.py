@@ -44,8 +44,9 @@ def made(env, clock) -> None:
 
 
 def test_csv_on_standard_output_has_a_row_per_department(cli, made):
-    done = cli("--quarter", "2026Q2", "--format", "csv")
-    rows = list(csv.reader(io.StringIO(done.stdout)))
+    done = cli("--quarter", "2026-Q2", "--format", "csv")
+    assert done.stdout.startswith("\ufeffQuartal;Dezernat;Fachbereich;")  # for German Excel
+    rows = list(csv.reader(io.StringIO(done.stdout.removeprefix("\ufeff")), delimiter=";"))
     header, *body = rows
     assert header[:5] == ["Quartal", "Dezernat", "Fachbereich", "in Vorbereitung", "laufend"]
     table = {row[2]: dict(zip(header, row, strict=True)) for row in body}
@@ -58,6 +59,11 @@ def test_csv_on_standard_output_has_a_row_per_department(cli, made):
     # cancelled Marktplatz is not open, so not stuck
     assert (table["FB 51"]["festgefahren"], table["FB 61"]["festgefahren"]) == ("1", "0")
     assert done.stderr == ""
+    plain = cli("--quarter", "2026Q2", "--format", "csv", "--csv-dialect", "plain").stdout
+    assert plain.startswith("Quartal,Dezernat,Fachbereich,") and \
+        list(csv.reader(io.StringIO(plain))) == rows
+    english = cli("--quarter", "2026Q2", "--format", "csv", "--lang", "en").stdout
+    assert english.startswith("\ufeffQuarter;Directorate;Department;")
 
 
 def test_markdown_in_german_by_default_with_the_median_per_phase(cli, made):
@@ -89,7 +95,8 @@ def test_html_is_the_default_on_standard_output(cli, made):
 
 
 @pytest.mark.parametrize(("args", "says"), [
-    (("--quarter", "2026Q5"), "'2026Q5' is not a quarter like 2026Q4"),
+    (("--quarter", "2026Q5"), "„2026Q5“ ist kein Quartal; so schreiben: 2026Q4 oder 2026-Q4"),
+    (("--quarter", "2026Q2", "--csv-dialect", "plain"), "--csv-dialect gehört zu --format csv"),
     (("--quarter", "2099Q1"), "2099Q1 has not begun yet"),
     (("--quarter", "2026Q2", "--out", "fehlt/bericht.html"), "the folder fehlt does not exist"),
 ])

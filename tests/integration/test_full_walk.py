@@ -5,7 +5,7 @@ way, and at the end a history with one event per change and an intact audit chai
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -99,39 +99,55 @@ def test_a_process_walks_every_phase_to_closed(env, clock, kit):
                  "Bitte auch Jugendliche gezielt einladen.", "Jugendzentrum Linden")
     walk.content("suggestion_received", content.add_suggestion, "concept",
                  "Der Wochenmarkt soll verlegt werden.")
-    assert walk.refused("start_pre_reporting") == ["suggestions_unanswered"]
+    assert walk.refused("start_pre_reporting") == ["concept_comment_period_open",
+                                                   "suggestions_unanswered"]
     walk.content("suggestion_answered", content.answer_suggestion, 1, "accepted")
     walk.content("suggestion_answered", content.answer_suggestion, 2, "rejected",
                  "Der Wochenmarkt ist nicht Gegenstand der Beteiligung.")
     revised = parse_concept(CONCEPT)
     revised.stakeholders.target_groups.append("Jugendliche")
     walk.content("concept_loaded", content.load_concept, revised)
-    assert walk.refused("start_pre_reporting") == ["concept_unpublished_changes"]
+    assert walk.refused("start_pre_reporting") == ["concept_unpublished_changes",
+                                                   "concept_comment_period_open"]
     walk.content("concept_published", content.publish_concept, "Jugendliche ergänzt")
+    # the public comment period runs 28 days from the first publication, a second version
+    # does not extend it; only after it may the process go on
+    assert walk.last.concept_comments_until.date() == (
+        walk.last.concept_versions[0].published_at + timedelta(days=28)).date()
+    clock.advance(days=28)
     walk.advance("start_pre_reporting")
 
-    # pre_reporting -> dialogue, with a pause in between
+    # pre_reporting -> dialogue, with a pause in between that does not reset the phase's clock
     walk.content("pre_report_published", outcome.publish_report, "pre",
                  "Ankündigung in der Stadtteilzeitung: Auftakt am 14. März.")
     assert walk.refused("hold") == ["reason_missing"]
+    entered = walk.last.phase_entered_at
     held = walk.advance("hold", "Haushaltssperre bis zum Nachtrag")
     assert (held.phase, held.paused_phase) == ("on_hold", "pre_reporting")
+    clock.advance(days=10)
     resumed = walk.advance("resume")
     assert (resumed.phase, resumed.paused_phase) == ("pre_reporting", None)
+    assert resumed.phase_entered_at == entered + (clock() - held.phase_entered_at)
     walk.advance("open_dialogue")
 
     # two dialogue rounds, each with activities and interim results
-    for round_, day in ((1, date(2026, 3, 14)), (2, date(2026, 5, 9))):
+    for round_ in (1, 2):
         assert walk.last.dialogue_round == round_
+        day = (clock() + timedelta(days=3)).date()
         walk.content("dialogue_activity_recorded", outcome.add_activity, "Werkstatt",
                      "on_site", day, "Freizeitheim Linden")
         walk.content("dialogue_activity_recorded", outcome.add_activity, "Online-Dialog",
                      "online", day + timedelta(days=1), "hannover.de/beteiligung")
+        # an activity still ahead has not taken place: it does not count yet
+        assert walk.refused("present_interim_results") == ["activities_not_yet_held"]
+        clock.advance(days=4)
         walk.advance("present_interim_results")
         walk.content("interim_results_published", outcome.publish_interim_results,
                      f"Ergebnisse der Runde {round_}", clock() + timedelta(days=21),
                      "Herbst 2026", "Freizeitheim Linden", "Stadtbezirksrat Linden-Limmer")
         if round_ == 1:
+            assert walk.refused("start_another_round") == ["comment_deadline_open"]
+            clock.advance(days=22)
             walk.advance("start_another_round")
     walk.content("suggestion_received", content.add_suggestion, "interim_results",
                  "Bitte Trinkbrunnen vorsehen.", "Seniorentreff")
@@ -142,8 +158,10 @@ def test_a_process_walks_every_phase_to_closed(env, clock, kit):
     walk.advance("go_to_decision")
 
     # decision -> evaluation -> closed
+    clock.advance(days=30)
     walk.content("decision_recorded", outcome.record_decision, Decision(
-        "Stadtbezirksrat Linden-Limmer", date(2026, 9, 24), "Entwurf B mit Wasserspiel", False,
+        "Stadtbezirksrat Linden-Limmer", (clock() - timedelta(days=2)).date(),
+        "Entwurf B mit Wasserspiel", False,
         "Die Folgekosten übersteigen den Unterhaltungshaushalt.",
         "Fachbereich Umwelt und Stadtgrün, 67.3"))
     assert walk.refused("start_evaluation") == ["decision_unpublished", "post_report_missing"]

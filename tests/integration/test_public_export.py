@@ -53,9 +53,11 @@ MARKERS = {
 }
 
 
-def export(env, fmt: str, language: str = "de") -> str:
+def export(env, fmt: str, language: str = "de", csv_dialect: str = "plain") -> str:
+    """The export as text; a CSV in the plain dialect (the field codes as header) unless
+    ``csv_dialect`` says otherwise."""
     sink = io.BytesIO()
-    write_public(env, fmt, language, sink)
+    write_public(env, fmt, language, sink, csv_dialect)
     return sink.getvalue().decode("utf-8")
 
 
@@ -178,6 +180,7 @@ def test_nothing_unpublished_leaks_at_any_step_of_a_whole_walk(env, clock):
     w.publish("MK-draft-two", "MK-note-two")
     step("version 2", content.publish_concept, pid, "Zusammenfassung MK-note-two")
 
+    clock.advance(days=29)  # the public comment period on the concept (28 days)
     step("pre_reporting", process.advance, pid, "start_pre_reporting")
     w.publish("MK-pre-report")
     step("pre-report", outcome.publish_report, pid, "pre", "Vorbericht MK-pre-report")
@@ -199,6 +202,7 @@ def test_nothing_unpublished_leaks_at_any_step_of_a_whole_walk(env, clock):
              clock() + timedelta(days=21), "Herbst 2026", "Freizeitheim Linden",
              "Stadtbezirksrat Linden-Limmer")
         if round_ == 1:
+            clock.advance(days=22)  # the comment period on the interim results
             step("round 2", process.advance, pid, "start_another_round")
     step("suggestion 3", content.add_suggestion, pid, "interim_results", "MK-sugg-three",
          "MK-author-three")
@@ -213,7 +217,7 @@ def test_nothing_unpublished_leaks_at_any_step_of_a_whole_walk(env, clock):
     step("new lead", process.edit_process, pid, {"lead": NEW_LEAD})
 
     step("decision recorded", outcome.record_decision, pid, Decision(
-        "Stadtbezirksrat Linden-Limmer", date(2026, 9, 24), "Entwurf B MK-decision-text",
+        "Stadtbezirksrat Linden-Limmer", clock().date(), "Entwurf B MK-decision-text",
         False, "Folgekosten MK-decision-why", "MK-implementer"))
     w.publish("MK-decision-text", "MK-decision-why", "MK-implementer")
     step("decision published", outcome.publish_decision, pid)
@@ -306,6 +310,12 @@ def test_language_changes_labels_but_not_the_csv_header_or_the_codes(env, kit):
     csv_de, csv_en = export(env, "csv"), export(env, "csv", "en")
     assert csv_de.splitlines()[0] == csv_en.splitlines()[0] == ",".join(HEADER)
     assert parse_csv(csv_en)[0]["phase_label"] == "Initiation"
+    excel = export(env, "csv", csv_dialect="excel-de")
+    excel_en = export(env, "csv", "en", csv_dialect="excel-de")
+    assert excel.startswith("\ufeffNr.;Titel;") and excel_en.startswith("\ufeffNo.;Title;")
+    rows = list(csv.reader(io.StringIO(excel.removeprefix("\ufeff"), newline=""),
+                           delimiter=";"))
+    assert len(rows[0]) == len(HEADER) and rows[1] == list(parse_csv(csv_de)[0].values())
     page_de = parse_html(export(env, "html")).seen
     page_en = parse_html(export(env, "html", "en")).seen
     assert page_de[0] == ("html", {"lang": "de"}) and page_en[0] == ("html", {"lang": "en"})

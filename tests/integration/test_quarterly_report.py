@@ -9,6 +9,7 @@ import importlib.util
 import io
 import re
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -36,6 +37,13 @@ def _journey():
 JOURNEY = _journey()
 COORDINATOR = JOURNEY.COORDINATOR
 Q3 = Quarter(2026, 3)
+
+
+@pytest.fixture
+def env(env):
+    """The scenario's processes stay 5 to 20 days in the concept phase: with a comment
+    period of one day on their concepts (the setting ``concept_comment_days``)."""
+    return replace(env, deadline_rules=replace(env.deadline_rules, concept_comment_days=1))
 
 
 def utc(text: str) -> datetime:
@@ -233,7 +241,10 @@ def test_english_markdown_and_csv_carry_the_same_numbers(env, made):
     assert "| Dezernat III | FB 51 | 0 | 1 | 1 | 0 | 0 | 0 | 0 | 2 | 1 | 2 |" in md
     assert "| Dezernat V | FB 67 | 0 | 0 | 0 | 0 | 1 | 0 | 1 (1) | 2 | 0 | 1 |" in md
     assert "> Die Folgekosten übersteigen den \\<Haushalt\\> & mehr." in md
-    rows = list(csv.reader(io.StringIO(render_quarterly(report, "csv", "en"))))
+    text = render_quarterly(report, "csv", "en")
+    assert text.startswith("\ufeff")                    # for German Excel by default
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    assert list(csv.reader(io.StringIO(render_quarterly(report, "csv", "en", "plain")))) == rows
     assert rows[0][:4] == ["Quarter", "Directorate", "Department", "in preparation"]
     table = {row[2]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert list(table) == ["FB 41", "FB 51", "FB 67", "FB 61", "FB 66"]

@@ -170,6 +170,7 @@ def test_processes_indexes_are_the_composite_phase_index_and_the_lookups(engine)
         "ix_processes_lead_email": ["lead_email"],
         "ix_processes_deputy_email": ["deputy_email"],
         "ix_processes_department": ["department"],
+        "ix_processes_last_hold_at": ["last_hold_at"],
     }
     uniques = inspect(engine).get_unique_constraints("audit_events")
     assert [(u["name"], u["column_names"]) for u in uniques] == [

@@ -80,6 +80,28 @@ def test_dwell_missed_deadline_and_missing_deputy_from_the_tables(env, clock, ki
     assert {f.code for f in earlier} == {"deadline_missed", "deputy_email_missing"}
 
 
+def test_pausing_and_resuming_keeps_the_phase_too_long_and_is_itself_found(env, clock, kit):
+    pid = kit.new_process(env)
+    clock.advance(days=70)                             # 'initiated' allows 60 days
+    assert found(collect(env, Limits(), today(clock))) == [(pid, "dwell_exceeded", "warning",
+                                                            70)]
+    for _ in range(2):                                 # hold and resume, twice in a week
+        process.advance(env, kit.LEAD.email, pid, "hold", "kurz pausiert")
+        clock.advance(days=3)
+        process.advance(env, kit.LEAD.email, pid, "resume")
+        clock.advance(hours=1)
+    findings = collect(env, Limits(), today(clock))
+    # the 6 days on hold do not count, the 70 before them do
+    assert found(findings) == [(pid, "dwell_exceeded", "warning", 70),
+                               (pid, "holds_repeated", "warning", 6)]
+    assert findings[1].params == {"count": 2}
+    assert process.history(env, pid)[-4].at == findings[1].since
+    # a month later the pauses are out of the window; the phase is still too long
+    clock.advance(days=31)
+    assert found(collect(env, Limits(), today(clock))) == [(pid, "dwell_exceeded", "warning",
+                                                            101)]
+
+
 def test_the_sweeps_events_do_not_make_a_process_active(env, clock, kit, settings):
     pid = kit.new_process(env)
     clock.advance(days=100)
@@ -172,8 +194,22 @@ def _plan(conn, statement, params: dict) -> str:
 def test_each_query_is_a_range_on_its_index(engine, statement, params, index):
     moment = day_start(date(2026, 3, 2))
     with engine.connect() as conn:
-        plan = _plan(conn, statement, params | {"before": moment, "cut": moment})
+        plan = _plan(conn, statement, params | {"before": moment, "cut": moment,
+                                                "since": moment})
     assert index in plan, plan
+
+
+def test_recent_holds_start_from_the_few_processes_paused_lately(engine):
+    moment = day_start(date(2026, 3, 2))
+    with engine.connect() as conn:
+        plan = _plan(conn, sql._RECENT_HOLDS, {"pause": "on_hold", "since": moment})
+    if engine.dialect.name == "sqlite":
+        assert "SEARCH processes USING COVERING INDEX ix_processes_last_hold_at" in plan, plan
+        assert "SEARCH audit_events USING INDEX sqlite_autoindex_audit_events_1 (process_id=?)" \
+            in plan, plan
+    else:
+        assert "ix_processes_last_hold_at" in plan and "uq_audit_events_process_seq" in plan, \
+            plan
 
 
 def test_the_dwell_limit_is_the_last_allowed_day_on_both_databases(env, kit):

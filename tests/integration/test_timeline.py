@@ -89,9 +89,17 @@ def test_the_chart_of_a_walked_process_shows_stays_and_deadlines(env, clock, kit
                   for i, m in marks.items() if stored[int(i[1:])].kind == "phase") == [
         ("Einrichtung der Projektbegleitgruppe", "milestone, done", "met"),
         ("Erstellung des Beteiligungskonzepts", "milestone, active", "open"),
-        ("Erstellung des Beteiligungskonzepts", "milestone, done", "met"),
+        ("Erstellung des Beteiligungskonzepts", "milestone, done", "waived"),
         ("Initiierung", "milestone, crit", "missed"),
         ("Pausiert", "milestone, done", "met")]
+    # the pause interrupts the concept's dwell limit (waived, not met); after it, the limit
+    # goes on where it stopped: 120 days from entering the concept, plus the 4 days on hold
+    concept_entered, held, resumed = entered[2:5]
+    limits = sorted((d for d in stored.values() if d.kind == "phase"
+                     and d.ref.startswith("concept@")), key=lambda d: d.created_at)
+    assert [(d.status, d.reason) for d in limits] == [("waived", "Prozess pausiert"),
+                                                      ("open", "")]
+    assert limits[1].due_at == concept_entered + (resumed - held) + timedelta(days=120)
     assert (marks[f"d{report}"]["tags"], marks[f"d{report}"]["section"]) == (
         "milestone, crit", "Initiierung")
     assert marks[f"d{report}"]["text"].endswith(", überfällig)")

@@ -354,7 +354,7 @@ def test_minimal_definition_expands_wildcards_and_paused():
 
 def test_default_definition_loads():
     definition = load_definition(DEFAULT)
-    assert definition.version == "2026.1"
+    assert definition.version == "2026.2"
     assert definition.initial == "initiated"
     assert list(definition.phases) == [
         "initiated", "begleitgruppe", "concept", "pre_reporting", "dialogue", "interim_results",

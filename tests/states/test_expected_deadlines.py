@@ -67,3 +67,10 @@ def test_a_comment_period_closes_as_met_after_it_ended():
     assert closing_status(period, due + timedelta(days=3)) == "met"
     period.status = "missed"
     assert closing_status(period, due + timedelta(days=30)) == "missed"
+
+
+def test_a_comment_period_left_before_its_end_is_recorded_as_cut_short():
+    due = datetime(2026, 6, 30, 12, tzinfo=UTC)
+    period = Deadline(1, 7, "concept_comments", "concept", "Frist", due, due)
+    assert closing_status(period, due - timedelta(seconds=1)) == "cut_short"
+    assert closing_status(period, due) == "met"

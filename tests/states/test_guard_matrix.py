@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from beteiligung.states.case import (
+    Activity,
     Begleitgruppe,
     Budget,
     Case,
@@ -28,6 +30,7 @@ from beteiligung.states.case import (
 from beteiligung.states.guards import GUARDS, REQUIRED_SECTIONS, GuardContext, Unmet
 
 NOW = datetime(2026, 9, 18, 9, 0, tzinfo=UTC)
+BERLIN = ZoneInfo("Europe/Berlin")
 CTX = GuardContext(NOW)
 
 
@@ -218,9 +221,34 @@ REFUSED = [
                  id="R15-costs-missing"),
     pytest.param("R15", "concept_resourced", _set(concept_draft=None), [U("concept_missing")],
                  id="R15-no-concept"),
+    # R5: the public comment period on the concept has ended before pre-reporting begins
+    pytest.param("R5", "concept_comment_period_ended",
+                 _version(published_at=NOW - timedelta(days=3)),
+                 [U("concept_comment_period_open",
+                    deadline=datetime(2026, 10, 13, 23, 59, 59, tzinfo=BERLIN))],
+                 id="R5-comment-period-28-days-from-first-publication"),
+    pytest.param("R5", "concept_comment_period_ended",
+                 _set(concept_comments_until=NOW + timedelta(seconds=1)),
+                 [U("concept_comment_period_open", deadline=NOW + timedelta(seconds=1))],
+                 id="R5-comment-period-as-fixed-at-publication"),
+    # R10: the decision is dated when it was taken
+    pytest.param("R10", "decision_dated", _decision(decided_on=date(2026, 9, 19)),
+                 [U("decision_in_future", decided_on=date(2026, 9, 19))],
+                 id="R10-decision-dated-tomorrow"),
+    pytest.param("R10", "decision_dated", _decision(decided_on=date(2026, 5, 20)),
+                 [U("decision_before_interim_results", decided_on=date(2026, 5, 20),
+                    published=datetime(2026, 5, 21, 9, 0, tzinfo=UTC))],
+                 id="R10-decision-before-the-interim-results"),
+    pytest.param("R10", "decision_dated", _set(decision=None), [U("decision_missing")],
+                 id="R10-undated-no-decision"),
     # the dialogue and the reason for hold/cancel
     pytest.param("dialogue", "dialogue_activities_recorded", _set(dialogue_round=2),
                  [U("activities_missing", round=2)], id="dialogue-round-2-without-activity"),
+    pytest.param("dialogue", "dialogue_activities_recorded",
+                 _set(activities=[Activity(1, "Werkstatt", "on_site", date(2026, 9, 26), "A"),
+                                  Activity(1, "Online", "online", date(2026, 9, 19), "B")]),
+                 [U("activities_not_yet_held", round=1, first=date(2026, 9, 19))],
+                 id="dialogue-activities-all-ahead"),
 ]
 
 ALLOWED = [
@@ -252,6 +280,18 @@ ALLOWED = [
     pytest.param("every_goal_evaluated", _set(), id="R11-all-evaluated"),
     pytest.param("every_goal_evaluated", _set(concept_versions=[]), id="R11-no-goals-published"),
     pytest.param("dialogue_activities_recorded", _set(), id="dialogue-activity"),
+    pytest.param("dialogue_activities_recorded",
+                 _set(activities=[Activity(1, "Werkstatt", "on_site", date(2026, 9, 18), "A"),
+                                  Activity(1, "Online", "online", date(2026, 10, 1), "B")]),
+                 id="dialogue-one-activity-today-counts"),
+    pytest.param("concept_comment_period_ended", _set(concept_comments_until=NOW),
+                 id="R5-comment-period-ends-now"),
+    pytest.param("concept_comment_period_ended", _set(concept_versions=[]),
+                 id="R5-no-period-before-publication"),
+    pytest.param("decision_dated", _decision(decided_on=date(2026, 9, 18)),
+                 id="R10-decided-today"),
+    pytest.param("decision_dated", _decision(decided_on=date(2026, 5, 21)),
+                 id="R10-decided-the-day-of-the-interim-results"),
 ]
 
 

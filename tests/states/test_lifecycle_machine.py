@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -73,8 +73,8 @@ def test_refused_steps_report_every_unmet_rule_at_once(lifecycle):
     with pytest.raises(TransitionRefused) as refused:
         lifecycle.fire(bare_case("decision"), "start_evaluation", CTX)
     assert [u.code for u in refused.value.unmet] == [
-        "decision_missing", "decision_missing", "implementation_unassigned",
-        "post_report_missing"]
+        "decision_missing", "decision_missing", "decision_missing",
+        "implementation_unassigned", "post_report_missing"]
 
 
 def test_trigger_not_available_from_the_phase_is_refused_without_unmet(lifecycle, make_case):
@@ -136,15 +136,38 @@ def test_no_state_machine_attributes_are_put_on_cases(lifecycle, make_case):
 @pytest.mark.parametrize("phase", OPEN_PHASES)
 def test_hold_and_resume_return_to_the_paused_phase(lifecycle, make_case, phase):
     case = _at(make_case(), phase)
+    case.phase_entered_at = entered = NOW - timedelta(days=50)
     round_before = case.dialogue_round
     lifecycle.fire(case, "hold", GuardContext(NOW, "Haushaltssperre"))
     assert (case.phase, case.paused_phase) == ("on_hold", phase)
+    assert (case.phase_entered_at, case.paused_phase_entered_at) == (NOW, entered)
+    assert case.last_hold_at == NOW
     assert lifecycle.triggers("on_hold") == ["resume", "cancel"]
-    later = datetime(2026, 10, 1, tzinfo=UTC)
+    later = NOW + timedelta(days=13)
     lifecycle.fire(case, "resume", GuardContext(later))
-    assert (case.phase, case.paused_phase) == (phase, None)
-    assert case.phase_entered_at == later
+    assert (case.phase, case.paused_phase, case.paused_phase_entered_at) == (phase, None, None)
+    # the phase's clock goes on: 50 days before the pause count, the 13 on hold do not
+    assert later - case.phase_entered_at == timedelta(days=50)
+    assert case.last_hold_at == NOW
     assert case.dialogue_round == round_before
+
+
+def test_resume_of_a_pause_from_before_the_clock_was_kept_starts_the_clock(lifecycle,
+                                                                            make_case):
+    case = _at(make_case(), "concept")
+    lifecycle.fire(case, "hold", GuardContext(NOW, "Pause"))
+    case.paused_phase_entered_at = None  # as stored before migration 0008
+    later = NOW + timedelta(days=3)
+    lifecycle.fire(case, "resume", GuardContext(later))
+    assert (case.phase, case.phase_entered_at) == ("concept", later)
+
+
+def test_cancel_while_on_hold_forgets_the_paused_clock(lifecycle, make_case):
+    case = _at(make_case(), "concept")
+    lifecycle.fire(case, "hold", GuardContext(NOW, "Pause"))
+    lifecycle.fire(case, "cancel", GuardContext(NOW + timedelta(days=1), "Entfällt"))
+    assert (case.phase, case.paused_phase, case.paused_phase_entered_at) == (
+        "cancelled", None, None)
 
 
 def test_hold_needs_a_reason(lifecycle, make_case):

@@ -156,9 +156,20 @@ def test_a_refused_step_is_a_422_with_every_unmet_condition(client, app_env, clo
     assert process.history(app_env, pid)[-1].action == "transition_refused"
 
 
-def test_an_unknown_trigger_is_a_422_naming_the_allowed_ones(client, app_env, web, token):
+def test_an_unknown_trigger_is_bad_input_and_writes_nothing(client, app_env, web, token):
     pid = web.journey.new_process(app_env).id
     answer = client.post(f"/api/v1/processes/{pid}/advance", json={"trigger": "fliegen"},
+                         headers=bearer(token(web.journey.LEAD.email)))
+    assert answer.status_code == 400
+    assert "'fliegen'" in answer.json()["error"]
+    assert "set_up_begleitgruppe" in answer.json()["error"]
+    assert [e.action for e in process.history(app_env, pid)] == ["process_created"]
+
+
+def test_a_trigger_not_possible_now_is_a_422_naming_the_allowed_ones(client, app_env, web,
+                                                                     token):
+    pid = web.journey.new_process(app_env).id
+    answer = client.post(f"/api/v1/processes/{pid}/advance", json={"trigger": "close"},
                          headers=bearer(token(web.journey.LEAD.email)))
     assert answer.status_code == 422
     assert "set_up_begleitgruppe" in answer.json()["allowed"]

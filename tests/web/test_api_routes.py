@@ -30,7 +30,7 @@ def api(client, app_env):
     return call
 
 
-def test_create_advance_concept_publish_and_on_to_the_pre_report(api, app_env, web):
+def test_create_advance_concept_publish_and_on_to_the_pre_report(api, app_env, web, clock):
     lead = web.journey.LEAD
     me = {"name": lead.name, "email": lead.email}
     created = api("POST", "/processes", lead.email, status=201, json={
@@ -54,6 +54,10 @@ def test_create_advance_concept_publish_and_on_to_the_pre_report(api, app_env, w
     assert drafted["concept_draft"] == concept
     published = api("POST", f"/processes/{pid}/concept/publish", lead.email, json={})
     assert [v["number"] for v in published["concept_versions"]] == [1]
+    refused = api("POST", f"/processes/{pid}/advance", lead.email, status=422,
+                  json={"trigger": "start_pre_reporting"})
+    assert [u["code"] for u in refused["unmet"]] == ["concept_comment_period_open"]
+    clock.advance(days=29)  # the public comment period on the concept has ended
     assert api("POST", f"/processes/{pid}/advance", lead.email,
                json={"trigger": "start_pre_reporting"})["phase"] == "pre_reporting"
     api("POST", f"/processes/{pid}/reports/pre", lead.email, json={"text": "Vorbericht"})

@@ -189,6 +189,8 @@ def test_the_quarterly_report_renders_in_the_site_and_as_downloads(coordinator, 
     csv = coordinator.get(f"{BASE}/quartalsbericht?quarter=2026Q1&format=csv")
     assert csv.headers["content-type"].startswith("text/csv")
     assert "FB 61 Stadtplanung" in csv.text
+    assert csv.content.startswith(b"\xef\xbb\xbf")  # for German Excel: BOM, ';' between cells
+    assert csv.text.splitlines()[1].startswith("2026Q1;Dezernat VI;FB 61 Stadtplanung;")
     md = coordinator.get(f"{BASE}/quartalsbericht?quarter=2026-Q1&format=md")
     assert md.headers["content-type"].startswith("text/markdown")
 

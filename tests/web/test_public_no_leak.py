@@ -18,7 +18,7 @@ markers stay hidden beside them.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from beteiligung.states.case import Decision, Member, Person
 from beteiligung.workflow import content, deadlines, outcome, process
@@ -144,7 +144,7 @@ def test_no_public_route_shows_anything_unpublished_in_any_phase(client, web, ap
     w.check("decision phase")
     maker = process.get_process(app_env, pid).published_concept.concept.decision_makers[0]
     outcome.record_decision(app_env, me, pid, Decision(
-        maker, date(2026, 10, 1), "MK-decision", True, "", "FB 61.3"))
+        maker, clock().date(), "MK-decision", True, "", "FB 61.3"))
     w.hide("MK-decision")
     w.check("decision recorded")
     outcome.publish_decision(app_env, me, pid)

@@ -240,10 +240,17 @@ def test_reports_activities_and_interim_results(client, web, app_env, at):
 
 def test_the_post_report_and_the_decision(client, web, app_env, at):
     pid = at("decision")
+    today = app_env.clock().date().isoformat()
     before = trail(app_env, pid)
     text = refused(send(client, web, pid, "entscheidung",
                         {"decided_by": "Stadtbezirksrat Linden-Limmer",
-                         "decided_on": "2026-10-01", "summary": "Anders als empfohlen",
+                         "decided_on": "2099-10-01", "summary": "Zu früh erfasst",
+                         "follows_results": "true",
+                         "implementation_responsible": "FB 61.3"}), 400, "Zukunft")
+    assert "Zu früh erfasst" in text
+    text = refused(send(client, web, pid, "entscheidung",
+                        {"decided_by": "Stadtbezirksrat Linden-Limmer",
+                         "decided_on": today, "summary": "Anders als empfohlen",
                          "implementation_responsible": "FB 61.3"}), 400, "justification")
     assert "Anders als empfohlen" in text
     assert 'name="follows_results" value="true">' in text  # unticked, as sent
@@ -251,7 +258,7 @@ def test_the_post_report_and_the_decision(client, web, app_env, at):
 
     done(client, send(client, web, pid, "entscheidung",
                       {"decided_by": "Stadtbezirksrat Linden-Limmer",
-                       "decided_on": "2026-10-01", "summary": "Anders als empfohlen",
+                       "decided_on": today, "summary": "Anders als empfohlen",
                        "justification": "Kosten", "implementation_responsible": "FB 61.3"}),
          pid, "entscheidung")
     done(client, send(client, web, pid, "entscheidung/veroeffentlichen"), pid, "entscheidung")

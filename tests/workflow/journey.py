@@ -7,8 +7,9 @@ who may change every process. Loaded by ``tests/workflow/conftest.py``.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from beteiligung.config.settings import HERE
 from beteiligung.states.case import Case, Concept, Decision, Member, Person
@@ -22,6 +23,7 @@ DEPUTY = Person("Jonas Weber", "jonas.weber@hannover-stadt.de")
 COORDINATOR = "koordination@hannover-stadt.de"
 STRANGER = "mallory@example.org"
 EXAMPLE_CONCEPT = HERE / "example_concept.toml"
+BERLIN = ZoneInfo("Europe/Berlin")
 
 MAIN_TRIGGER = {
     "initiated": "set_up_begleitgruppe",
@@ -128,15 +130,19 @@ def _fix(env: Env, pid: int, clock: Any, actor: str, case: Case, code: str) -> N
         outcome.publish_interim_results(env, actor, pid, "Zwischenergebnisse",
                                         env.clock() + timedelta(days=14), "Herbst 2026",
                                         "Freizeitheim Linden", "Stadtbezirksrat")
-    elif code == "comment_deadline_open":
-        deadline = case.current_interim_results().comment_deadline
-        clock.advance(seconds=(deadline - env.clock()).total_seconds() + 60)
+    elif code in ("comment_deadline_open", "concept_comment_period_open"):
+        _wait_until(env, clock, case.current_interim_results().comment_deadline
+                    if code == "comment_deadline_open" else case.concept_comments_until)
+    elif code == "activities_not_yet_held":
+        first = min(a.on for a in case.activities if a.round == case.dialogue_round)
+        _wait_until(env, clock, datetime.combine(first, time(12), tzinfo=BERLIN))
     elif code in ("decision_missing", "decision_maker_not_named", "deviation_unjustified",
-                  "implementation_unassigned"):
+                  "implementation_unassigned", "decision_in_future",
+                  "decision_before_interim_results"):
         maker = case.published_concept.concept.decision_makers[0]
         outcome.record_decision(env, actor, pid, Decision(
-            maker, date(2026, 10, 1), "Umgestaltung wie vorgeschlagen", True, "",
-            "FB 61.3"))
+            maker, env.clock().astimezone(BERLIN).date(), "Umgestaltung wie vorgeschlagen",
+            True, "", "FB 61.3"))
     elif code == "decision_unpublished":
         outcome.publish_decision(env, actor, pid)
     elif code == "post_report_missing":
@@ -147,3 +153,8 @@ def _fix(env: Env, pid: int, clock: Any, actor: str, case: Case, code: str) -> N
                 outcome.rate_goal(env, actor, pid, goal.id, "met", "Zählung der Beiträge")
     else:
         raise AssertionError(f"journey does not know how to fix {code!r}")
+
+
+def _wait_until(env: Env, clock: Any, moment: datetime) -> None:
+    """Move the test's clock a minute past ``moment`` (a period that must end first)."""
+    clock.advance(seconds=(moment - env.clock()).total_seconds() + 60)

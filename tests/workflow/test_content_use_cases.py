@@ -6,10 +6,12 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from beteiligung.states.case import Concept, Decision, Member, Person
+from beteiligung.states.codec import to_plain
 from beteiligung.states.errors import BadInput, NotFound, NotPermitted
 from beteiligung.states.guards import GuardContext
 from beteiligung.workflow import audit, content, outcome
@@ -19,6 +21,7 @@ LEAD = "anna.lehmann@hannover-stadt.de"
 COORDINATOR = "koordination@hannover-stadt.de"
 STRANGER = "mallory@example.org"
 MAKER = "Stadtbezirksrat Linden-Limmer"
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def _decision(**changes) -> Decision:
@@ -371,13 +374,90 @@ def test_interim_results(env, store, at_phase, clock):
 def test_decision_is_recorded_then_published(env, store, at_phase, clock):
     pid = at_phase("decision")
     outcome.record_decision(env, LEAD, pid, _decision(
-        follows_results=False, justification="Kosten", published_at=clock.now))
+        decided_on=clock.now.date(), follows_results=False, justification="Kosten",
+        published_at=clock.now))
     assert store.cases[pid].decision.published_at is None  # publishing is a separate step
     assert store.cases[pid].decision.justification == "Kosten"
     clock.advance(hours=2)
     outcome.publish_decision(env, LEAD, pid)
     assert store.cases[pid].decision.published_at == clock.now
     assert _last(store, pid).payload == {"published": True}
+
+
+def _untouched(store, pid, call) -> str:
+    """``call`` is refused with ``BadInput`` and writes nothing; its message."""
+    before, events = copy.deepcopy(store.cases[pid]), list(store.events[pid])
+    with pytest.raises(BadInput) as refused:
+        call()
+    assert store.cases[pid] == before and store.events[pid] == events
+    return str(refused.value)
+
+
+def test_a_wrong_decision_is_refused_when_recorded(env, store, at_phase, clock):
+    pid = at_phase("decision")
+    today = clock.now.astimezone(BERLIN).date()
+    published = store.cases[pid].interim_results[-1].published_at.astimezone(BERLIN).date()
+    said = _untouched(store, pid, lambda: outcome.record_decision(
+        env, LEAD, pid, _decision(decided_by="Rat der Stadt", decided_on=today)))
+    assert "„Rat der Stadt“ ist im Konzept nicht als Entscheidungsträger*in genannt" in said
+    assert "(genannt: Stadtbezirksrat Linden-Limmer)" in said
+    said = _untouched(store, pid, lambda: outcome.record_decision(
+        env, LEAD, pid, _decision(decided_on=today + timedelta(days=1))))
+    assert said.startswith("Die Entscheidung ist auf den ") and "Zukunft" in said
+    said = _untouched(store, pid, lambda: outcome.record_decision(
+        env, LEAD, pid, _decision(decided_on=published - timedelta(days=1))))
+    assert "vor die Veröffentlichung der Zwischenergebnisse" in said
+    both = _untouched(store, pid, lambda: outcome.record_decision(
+        env, LEAD, pid, _decision(decided_by="Rat", decided_on=today + timedelta(days=9))))
+    assert "„Rat“" in both and "Zukunft" in both and "\n" not in both
+    outcome.record_decision(env, LEAD, pid, _decision(decided_on=published))  # that day: fine
+
+
+def test_publishing_refuses_what_the_next_step_would_refuse(env, store, at_phase, clock):
+    pid = at_phase("decision")
+    outcome.record_decision(env, LEAD, pid, _decision(decided_on=clock.now.date()))
+    # a decision stored before recording was checked (or changed behind the use cases)
+    store.cases[pid].decision.decided_by = "Rat der Stadt"
+    said = _untouched(store, pid, lambda: outcome.publish_decision(env, LEAD, pid))
+    assert "„Rat der Stadt“ ist im Konzept nicht" in said
+    store.cases[pid].decision.decided_by = MAKER
+    store.cases[pid].decision.decided_on = clock.now.date() + timedelta(days=30)
+    assert "Zukunft" in _untouched(store, pid, lambda: outcome.publish_decision(env, LEAD, pid))
+
+
+def test_recording_the_decision_again_moves_the_evaluation_deadline(env, store, at_phase,
+                                                                     clock):
+    pid = at_phase("decision")
+    first_day = clock.now.date() - timedelta(days=1)
+    outcome.record_decision(env, LEAD, pid, _decision(decided_on=first_day))
+    [evaluation] = [d for d in store.deadlines.values() if d.kind == "evaluation"]
+    assert evaluation.due_at.date() == first_day + timedelta(days=365)
+    clock.advance(days=3)
+    outcome.record_decision(env, LEAD, pid, _decision(decided_on=clock.now.date()))
+    [moved] = [d for d in store.deadlines.values() if d.kind == "evaluation"]
+    assert (moved.id, moved.status, moved.last_step) == (evaluation.id, "open", -1)
+    assert moved.due_at.date() == clock.now.date() + timedelta(days=365)
+    assert moved.next_remind_at is not None and moved.next_remind_at > clock.now
+    assert _last(store, pid).payload["deadlines"]["moved"] == [{
+        "id": evaluation.id, "kind": "evaluation", "ref": "evaluation",
+        "from": to_plain(evaluation.due_at), "to": to_plain(moved.due_at)}]
+    _chain_ok(store)
+
+
+def test_a_published_decision_stays_published_when_recorded_again(env, store, at_phase,
+                                                                   clock):
+    pid = at_phase("decision")
+    outcome.record_decision(env, LEAD, pid, _decision(decided_on=clock.now.date()))
+    clock.advance(hours=1)
+    outcome.publish_decision(env, LEAD, pid)
+    first = clock.now
+    clock.advance(days=1)
+    case = outcome.record_decision(env, LEAD, pid, _decision(
+        decided_on=clock.now.date(), summary="Umgestaltung, berichtigt"))
+    assert (case.decision.summary, case.decision.published_at) == ("Umgestaltung, berichtigt",
+                                                                   clock.now)
+    assert store.cases[pid].decision.published_at == clock.now
+    assert _last(store, pid).payload["corrects_decision_published_at"] == to_plain(first)
 
 
 def test_evaluation(env, store, at_phase):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -100,3 +100,52 @@ def test_deadline_commands_check_permission_and_the_process(env, store, pid, clo
     other = edit_process(env, LEAD, pid, {"title": "Anders"})
     assert other.title == "Anders"
     assert deadlines.list_deadlines(env, pid)[0].id == phase_deadline.id
+
+
+def test_the_concept_cannot_move_on_before_its_comment_period_ended(env, store, at_phase,
+                                                                     journey, clock):
+    from beteiligung.states.errors import TransitionRefused
+
+    pid = at_phase("concept")
+    journey.fill_phase(env, pid, clock)  # complete, published; it waited out the period
+    case = store.case(pid)
+    first = case.concept_versions[0].published_at
+    assert case.concept_comments_until == datetime.combine(
+        (first + timedelta(days=28)).astimezone(BERLIN).date(), time(23, 59, 59), BERLIN)
+    period = _by_kind(store, pid)[("concept_comments", "concept")]
+    assert period.due_at == case.concept_comments_until
+
+    fresh = at_phase("concept")
+    content.load_concept(env, LEAD, fresh, journey.complete_concept())
+    content.publish_concept(env, LEAD, fresh)
+    clock.advance(minutes=1)
+    with pytest.raises(TransitionRefused) as refused:
+        advance(env, LEAD, fresh, "start_pre_reporting")
+    [unmet] = refused.value.unmet
+    assert unmet.code == "concept_comment_period_open"
+    assert unmet.params["deadline"] == store.case(fresh).concept_comments_until
+    assert "läuft noch bis" in unmet.text()
+    assert store.case(fresh).phase == "concept"
+
+
+def test_a_comment_period_cut_short_is_recorded_as_such(clock, fakes, journey):
+    """Under a definition without the waiting guard, leaving the concept phase before the
+    period ended is recorded as what it was, not as met."""
+    import tomllib
+
+    from beteiligung.states.definition import parse_definition
+    from beteiligung.states.lifecycle import Lifecycle
+
+    raw = tomllib.loads(fakes.DEFINITION_PATH.read_text(encoding="utf-8"))
+    for transition in raw["transitions"]:
+        transition["guards"] = [g for g in transition.get("guards", [])
+                                if g != "concept_comment_period_ended"]
+    fake = fakes.make_env(clock, lifecycle=Lifecycle(parse_definition(raw)))
+    pid = journey.new_process(fake.env).id
+    journey.advance_to(fake.env, pid, "pre_reporting", clock)
+    period = _by_kind(fake.store, pid)[("concept_comments", "concept")]
+    assert period.closed_at == clock.now < period.due_at
+    assert period.status == "cut_short"
+    closed = fake.store.events[pid][-1].payload["deadlines"]["closed"]
+    assert {"id": period.id, "kind": "concept_comments", "ref": "concept",
+            "status": "cut_short"} in closed

@@ -66,6 +66,12 @@ class FakeReader:
     events: dict[int, list[tuple[datetime, str]]] = field(default_factory=dict)
     district_map: dict[int, tuple[str, ...]] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
+    holds: dict[int, list[datetime]] = field(default_factory=dict)
+
+    def recent_holds(self, since, pause):
+        self.calls.append(f"recent_holds {pause}")
+        found = {pid: [at for at in times if at >= since] for pid, times in self.holds.items()}
+        return {pid: times for pid, times in found.items() if times}
 
     def entered_before(self, cutoffs):
         self.calls.append("entered_before")
@@ -192,6 +198,39 @@ def test_on_hold_is_not_idle_and_not_judged_by_the_dwell_limit(lifecycle):
     assert "Erstellung des Beteiligungskonzepts" in said.detail and "resume" in said.next_step
 
 
+# --- pausing again and again ----------------------------------------------------------------
+
+def test_pausing_twice_within_thirty_days_is_a_finding(lifecycle):
+    rows = [facts(1, "concept", 20, 0), facts(2, "dialogue", 20, 0),
+            facts(3, "on_hold", 2, 2, paused_phase="concept"), facts(4, "closed", 1, 1)]
+    holds = {1: [ago(29), ago(3)],                   # twice within the window: found
+             2: [ago(31), ago(3)],                   # the first is older than 30 days
+             3: [ago(25), ago(12), ago(2)],          # three times, on hold now
+             4: [ago(10), ago(5)]}                   # closed: nothing to do any more
+    findings = run(FakeReader(rows, holds=holds), lifecycle)
+    repeated = [f for f in findings if f.code == "holds_repeated"]
+    assert found(repeated) == [(1, "holds_repeated", "warning", 29),
+                               (3, "holds_repeated", "warning", 25)]
+    assert [(f.params, f.limit_days, f.since) for f in repeated] == [
+        ({"count": 2}, 30, ago(29)), ({"count": 3}, 30, ago(25))]
+    said = words(repeated[0], lifecycle.definition, "de")
+    assert "In den letzten 30 Tagen 2-mal pausiert, zuerst am " in said.detail
+    assert "beteiligung history 1" in said.next_step
+    assert "2 times" in words(repeated[0], lifecycle.definition, "en").detail
+
+
+def test_the_repeat_limits_are_settings(lifecycle):
+    rows = [facts(1, "concept", 20, 0)]
+    holds = {1: [ago(50), ago(40), ago(3)]}
+    assert run(FakeReader(rows, holds=holds), lifecycle) == []
+    assert found(run(FakeReader(rows, holds=holds), lifecycle,
+                     Limits(hold_repeat_days=60))) == [(1, "holds_repeated", "warning", 50)]
+    assert run(FakeReader(rows, holds=holds), lifecycle,
+               Limits(hold_repeat_days=60, hold_repeat_count=4)) == []
+    with pytest.raises(BadInput, match="hold_repeat_count: must be a whole number from 2"):
+        Limits(hold_repeat_count=1)
+
+
 # --- idle: the last event by a person --------------------------------------------------------
 
 def test_idle_counts_from_the_last_event_by_a_person_not_the_sweeps(lifecycle):
@@ -301,7 +340,7 @@ def test_a_phase_the_definition_lacks_is_critical(lifecycle):
     findings = run(FakeReader(rows), lifecycle)
     assert found(findings) == [(1, "phase_unknown", "critical", 20),
                                (2, "phase_unknown", "critical", 20)]
-    assert findings[0].params == {"missing": "moderation", "current": "2026.1"}
+    assert findings[0].params == {"missing": "moderation", "current": "2026.2"}
     said = words(findings[0], lifecycle.definition, "de")
     assert "„moderation“" in said.detail and "2025.1" in said.detail
 
@@ -357,7 +396,7 @@ def test_every_code_has_its_texts_in_both_languages(lifecycle):
              deadline(2, "suggestion_answer", due_days_ago(3), ref="1"),
              deadline(3, "interim_comments", due_days_ago(40), pid=3, ref="round 1")]
     failed = [FailedMessage(1, 1, ago(2), "Erinnerung", "550")]
-    findings = run(FakeReader(rows, items, failed), lifecycle)
+    findings = run(FakeReader(rows, items, failed, holds={3: [ago(20), ago(12)]}), lifecycle)
     assert {f.code for f in findings} == set(TEXTS)
     for finding in findings:
         for language in ("de", "en"):

@@ -48,7 +48,7 @@ def test_create_process_stores_the_case_and_its_first_event(env, store, clock):
     assert (case.phase, case.phase_entered_at, case.created_at) == ("initiated", clock.now,
                                                                     clock.now)
     assert case.title == "Lindener Platz"
-    assert case.definition_version == "2026.1"
+    assert case.definition_version == "2026.2"
     stored = store.cases[case.id]
     assert stored.lead == LEAD and stored.districts == ["Mitte"]
     (event,) = store.events[case.id]
@@ -198,6 +198,31 @@ def test_trigger_not_possible_here_is_audited_too(env, store, pid):
     event = store.events[pid][-1]
     assert event.action == "transition_refused"
     assert event.payload == {"trigger": "close", "unmet": []}
+
+
+@pytest.mark.parametrize("trigger", ["weiter", "Close", "", "set_up_begleitgruppe "])
+def test_unknown_trigger_is_bad_input_and_writes_nothing(env, store, pid, trigger):
+    before = copy.deepcopy(store.cases[pid])
+    with pytest.raises(BadInput, match="does not exist; the steps are: set_up_begleitgruppe, "
+                       "draft_concept,"):
+        advance(env, LEAD.email, pid, trigger)
+    assert store.cases[pid] == before
+    assert _actions(store, pid) == ["process_created"]
+
+
+def test_cli_events_record_the_operating_system_user(env, store, pid):
+    from dataclasses import replace
+
+    cli = replace(env, os_user="anna")
+    advance(cli, LEAD.email, pid, "set_up_begleitgruppe")
+    with pytest.raises(TransitionRefused):
+        advance(cli, LEAD.email, pid, "draft_concept")
+    with pytest.raises(NotPermitted):
+        advance(cli, STRANGER, pid, "draft_concept")
+    created, *made_by_cli = store.events[pid]
+    assert "os_user" not in created.payload  # the first was made without a CLI user
+    assert [e.payload["os_user"] for e in made_by_cli] == ["anna"] * 3
+    _chain_ok(store)
 
 
 def test_advance_by_stranger_is_refused_and_audited(env, store, pid):

@@ -496,3 +496,13 @@ def test_the_use_case_reads_trail_and_deadlines_through_the_ports(env, clock, jo
         process_timeline(env, pid + 1)
     with pytest.raises(NotFound):
         process_timeline(env, 999)
+
+
+def test_every_deadline_status_has_words_and_a_tag():
+    from beteiligung.states.deadlines import STATUSES
+    from beteiligung.web.staff_texts import STATUSES as PAGE_WORDS
+    from beteiligung.workflow.timeline import TAGS, WORDS
+
+    for status in STATUSES:
+        assert WORDS[status][0] != status and WORDS[status][1], status
+        assert status in TAGS and PAGE_WORDS[status][0] != status, status
