@@ -201,10 +201,11 @@ def report_publish(args: argparse.Namespace) -> int:
 
 def dialogue_add(args: argparse.Namespace) -> int:
     on = parse_date("--date", args.date)
-    outcome.add_activity(wired(), args.actor, args.id, args.format, args.mode, on, args.place)
+    outcome.add_activity(wired(), args.actor, args.id, args.format, args.mode, on, args.place,
+                         args.accessibility)
     return _done(args, f"activity {args.format} ({args.mode}) on {on.isoformat()} recorded",
                  activity={"format": args.format, "mode": args.mode, "on": on,
-                           "place": args.place})
+                           "place": args.place, "accessibility": args.accessibility})
 
 
 def interim_publish(args: argparse.Namespace) -> int:

@@ -230,6 +230,8 @@ def _entry_commands(sub) -> None:
     _word(p, "--mode", "activity_mode", required=True)
     p.add_argument("--date", required=True, help=DATE)
     p.add_argument("--place", required=True)
+    p.add_argument("--accessibility", default="", metavar="TEXT",
+                   help="what makes it accessible (published), e.g. stufenloser Zugang")
 
     grp = _group(sub, "interim", "interim results (R8)")
     p = _cmd(grp, "publish", "entry:interim_publish", "publish this round's interim results",

@@ -91,9 +91,17 @@ class WebSettings:
     trusted_proxies: str = "127.0.0.1"
     """Comma-separated client addresses whose trusted header is believed."""
     max_body_kb: int = 256
-    suggestions_per_hour: int = 5
-    """Suggestions one client address may send per hour through the public form."""
+    suggestions_per_hour: int = 20
+    """Suggestions one client address may send per hour through the public form (a
+    workshop on one network shares one address: raise it for the day)."""
     suggestion_max_chars: int = 5000
+    sign_in_failures_per_account: int = 10
+    """Failed sign-ins one account may have within ``sign_in_minutes`` before it has to
+    wait; successful sign-ins do not count."""
+    sign_in_failures_per_address: int = 50
+    """Failed sign-ins from one client address (an office behind one address shares it)
+    within ``sign_in_minutes``."""
+    sign_in_minutes: int = 15
 
 
 @dataclass(frozen=True)
@@ -266,7 +274,10 @@ def _web(web: WebSettings) -> WebSettings:
                        "always or never")
     for name, low, high in (("session_hours", 1, 24 * 30), ("max_body_kb", 16, 100_000),
                             ("suggestions_per_hour", 1, 10_000),
-                            ("suggestion_max_chars", 100, 100_000)):
+                            ("suggestion_max_chars", 100, 100_000),
+                            ("sign_in_failures_per_account", 1, 10_000),
+                            ("sign_in_failures_per_address", 1, 100_000),
+                            ("sign_in_minutes", 1, 24 * 60)):
         if not low <= getattr(web, name) <= high:
             raise BadInput(f"settings [web] {name}: {getattr(web, name)} is not between {low} "
                            f"and {high}")

@@ -52,6 +52,7 @@ PUBLIC: Words = {
     "post_report": ("Nachbericht", "Post-report"),
     "evaluation_goals": ("Evaluation der Ziele (JSON)", "Evaluation of the goals (JSON)"),
     "evaluation_lessons_learned": ("Erkenntnisse", "Lessons learned"),
+    "activities": ("Veranstaltungen des Dialogs (JSON)", "Dialogue events (JSON)"),
 }
 
 FINDINGS: Words = {

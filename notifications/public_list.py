@@ -10,10 +10,10 @@ list is never held in memory as a whole.
   language); in the ``plain`` dialect (comma, UTF-8 without BOM) under the fixed header
   ``HEADER`` (field codes, the same in every language and for every data set). Times are
   ISO 8601 UTC, dates ``YYYY-MM-DD``, booleans ``true``/``false``, an absent value is empty;
-  ``districts`` is joined with ``"; "``; ``goals``, ``interim_results``, ``suggestions`` and
-  ``evaluation_goals`` hold a JSON array of the objects described in ``workflow.public``. A
-  cell that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
-  tab or CR) gets a leading ``'``.
+  ``districts`` is joined with ``"; "``; ``goals``, ``interim_results``, ``suggestions``,
+  ``evaluation_goals`` and ``activities`` hold a JSON array of the objects described in
+  ``workflow.public``. A cell that a spreadsheet would run as a formula (starting with ``=``,
+  ``+``, ``-``, ``@``, tab or CR) gets a leading ``'``.
 - HTML: ``templates/public/vorhabenliste.html.j2``, autoescaped, German or English, with its
   style inline and nothing fetched from elsewhere; times in Europe/Berlin.
 Import rule: ``states``, ``workflow``, ``notifications``, the standard library and ``jinja2``.
@@ -48,6 +48,7 @@ HEADER = (
     "suggestions", "decision_published_at", "decided_by", "decided_on", "decision_summary",
     "decision_follows_results", "decision_justification", "implementation_responsible",
     "post_report_published_at", "post_report", "evaluation_goals", "evaluation_lessons_learned",
+    "activities",
 )
 
 
@@ -123,6 +124,7 @@ def csv_row(p: PublicProcess, phases: Mapping[str, str]) -> list[Any]:
         "post_report": p.post_report and p.post_report.text,
         "evaluation_goals": _json(ev.goals) if ev else "",
         "evaluation_lessons_learned": ev and ev.lessons_learned,
+        "activities": _json(p.activities),
     }
     if c is not None:
         row |= {"concept_version": c.version, "concept_published_at": c.published_at,
@@ -183,7 +185,9 @@ LABELS: dict[str, dict[str, str]] = {
         "concept_target": "zum Konzept", "interim_results_target": "zu den Zwischenergebnissen",
         "accepted": "angenommen", "partly_accepted": "teilweise angenommen",
         "rejected": "abgelehnt", "met": "erreicht", "partly": "teilweise erreicht",
-        "not_met": "nicht erreicht",
+        "not_met": "nicht erreicht", "activities": "Veranstaltungen des Dialogs",
+        "date": "Datum", "format": "Format", "place": "Ort",
+        "accessibility": "Barrierefreiheit", "online": "online", "on_site": "vor Ort",
     },
     "en": {
         "title": "Vorhabenliste: participation processes of the City of Hannover",
@@ -214,6 +218,9 @@ LABELS: dict[str, dict[str, str]] = {
         "concept_target": "on the concept", "interim_results_target": "on the interim results",
         "accepted": "accepted", "partly_accepted": "partly accepted", "rejected": "rejected",
         "met": "met", "partly": "partly met", "not_met": "not met",
+        "activities": "Dialogue events", "date": "Date", "format": "Format",
+        "place": "Place", "accessibility": "Accessibility", "online": "online",
+        "on_site": "on site",
     },
 }
 

@@ -75,15 +75,16 @@ Row = tuple[str, Sequence[tuple[str, float]], str]  # label, (key, value) segmen
 
 
 def bar_chart(chart_id: str, title: str, desc: str, rows: Sequence[Row],
-              legend: Sequence[tuple[str, str]] = (), number=str) -> Chart:
-    """Lay out ``rows`` as horizontal bars; each row's segments are stacked left to right."""
+              legend: Sequence[tuple[str, str]] = (), number=str, whole: bool = False) -> Chart:
+    """Lay out ``rows`` as horizontal bars; each row's segments are stacked left to right.
+    With ``whole`` (counts) the axis has whole-number ticks only: no "0.5 processes"."""
     longest = max((len(label) for label, _, _ in rows), default=0)
     left = min(max(longest * 7 + 12, 80), 280)
     plot = CHART_WIDTH - left - 80
     placed = _legend(legend)
     top = (placed[-1][3] + 24) if placed else 8
     largest = max((sum(v for _, v in segs) for _, segs, _ in rows), default=0)
-    step = _step(largest)
+    step = max(int(_step(largest)), 1) if whole else _step(largest)
     steps = max(math.ceil(largest / step), 1)
     scale = plot / (step * steps)
     names, bars = dict(legend), []
@@ -202,7 +203,7 @@ def charts(report: QuarterlyReport, w: Words) -> dict[str, Chart]:
     phases = [(w.phase(p.name), [("bar", report.phase_counts[p.name])],
                w.num(report.phase_counts[p.name])) for p in report.phases]
     by_phase = bar_chart("chart-phases", t["per_phase"], _desc(t["per_phase_desc"], phases),
-                         phases, number=w.num)
+                         phases, number=w.num, whole=True)
     shown = [c for c in OPEN_CATEGORIES if c in report.categories]
     departments = [(w.place(line.department, "department"),
                     [(c, line.counts[c]) for c in shown], w.num(line.open))
@@ -210,7 +211,7 @@ def charts(report: QuarterlyReport, w: Words) -> dict[str, Chart]:
     by_department = bar_chart(
         "chart-departments", t["per_department_chart"],
         _desc(t["per_department_desc"], departments), departments,
-        [(c, w.category(c)) for c in shown], number=w.num)
+        [(c, w.category(c)) for c in shown], number=w.num, whole=True)
     times = [(w.phase(s.phase), [("bar", s.median_days or 0)],
               w.days(s.median_days) + (f" {t['days']}" if s.median_days is not None else ""))
              for s in report.stay_times]

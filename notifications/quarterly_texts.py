@@ -47,7 +47,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "all_evaluated": "Jeder Fachbereich mit Prozessen hat mindestens eine Evaluation.",
         "times": "Verweildauer je Phase (Median)",
         "times_desc": "Balkendiagramm: Median der Verweildauer in Tagen je Phase, über alle "
-                      "Aufenthalte, die bis zum Stichtag endeten.",
+                      "Aufenthalte bis zum Stichtag, laufende bis zum Stichtag gerechnet.",
         "method": "Zählweise",
         "directorate": "Dezernat",
         "department": "Fachbereich",
@@ -112,9 +112,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "m_overdue": "Überfällige Fristen: Fristen, die am Stichtag fällig und noch offen waren "
                      "(auch die als versäumt markierten). Eine verschobene Frist zählt mit ihrem "
                      "heutigen Fälligkeitsdatum.",
-        "m_times": "Verweildauer: jeder Aufenthalt in einer Phase, der bis zum Stichtag endete, "
-                   "seit Beginn der Aufzeichnung. Eine Pause oder eine weitere Dialogrunde "
-                   "beginnt einen neuen Aufenthalt. Genauigkeit: eine Stunde.",
+        "m_times": "Verweildauer: jeder Aufenthalt in einer Phase seit Beginn der "
+                   "Aufzeichnung, auch der, in dem ein Prozess am Stichtag noch ist (bis zum "
+                   "Stichtag gerechnet), damit ein festgefahrener Prozess sichtbar wird. Eine "
+                   "Pause oder eine weitere Dialogrunde beginnt einen neuen Aufenthalt. "
+                   "Genauigkeit: eine Stunde.",
         "m_stuck": "Festgefahren: Prozesse auf der Liste der festgefahrenen Prozesse der "
                    "Koordinierungsstelle.",
     },
@@ -156,7 +158,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "all_evaluated": "Every department with processes has at least one evaluation.",
         "times": "Time per phase (median)",
         "times_desc": "Bar chart: median time in days spent in each phase, over every stay "
-                      "that ended by the reference date.",
+                      "by the reference date, running ones counted up to it.",
         "method": "How the figures are counted",
         "directorate": "Directorate",
         "department": "Department",
@@ -220,9 +222,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "m_overdue": "Overdue deadlines: deadlines that were due and still open on the "
                      "reference date (including those marked as missed). A deadline that was "
                      "moved counts with its current due date.",
-        "m_times": "Time per phase: every stay in a phase that ended by the reference date, "
-                   "since records began. A pause or another dialogue round starts a new stay. "
-                   "Resolution: one hour.",
+        "m_times": "Time per phase: every stay in a phase since records began, including "
+                   "the one a process is still in on the reference date (counted up to it), "
+                   "so that a stuck process shows. A pause or another dialogue round starts a "
+                   "new stay. Resolution: one hour.",
         "m_stuck": "Stuck: processes on the coordinators' list of stuck processes.",
     },
 }

@@ -147,13 +147,16 @@ class Report:
 
 @dataclass
 class Activity:
-    """A dialogue activity of one round (format, online or on site, date, place)."""
+    """A dialogue activity of one round (format, online or on site, date, place) and what
+    makes it accessible (step-free venue, sign language, easy language; free text for now).
+    Activities are published as they are recorded."""
 
     round: int
     format: str
     mode: str
     on: date
     place: str
+    accessibility: str = ""
 
 
 @dataclass

@@ -135,9 +135,10 @@ def _outcome(routes: APIRouter, env: Env) -> None:
     @routes.post("/processes/{process_id}/dialogue/activities", status_code=201,
                  response_model=ProcessView, responses=WRITE)
     def add_activity(me: Me, process_id: ProcessId, body: ActivityBody, request: Request):
-        """Record a dialogue activity of the current round (``mode``: online or on_site)."""
+        """Record a dialogue activity of the current round (``mode``: online or on_site;
+        ``accessibility``: what makes it accessible, published with it)."""
         case = outcome.add_activity(env, me.email, process_id, body.format, body.mode,
-                                    body.on, body.place)
+                                    body.on, body.place, body.accessibility)
         return view(env, case, request.state.lang)
 
     @routes.post("/processes/{process_id}/interim-results", status_code=201,

@@ -173,6 +173,7 @@ class ActivityBody(Body):
     mode: Short
     on: Day
     place: Line
+    accessibility: Line = ""
 
 
 class MemberBody(Body):

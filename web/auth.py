@@ -11,8 +11,13 @@
   sign-in and a cookie planted by a neighbouring host cannot match it); without one (sign-in,
   the public form, single sign-on) it must equal the ``btg_csrf`` cookie (double submit; the
   cookie is HttpOnly and SameSite=Strict).
-- Sign-in attempts are limited per client address and per account (``SIGN_IN_LIMIT`` within
-  ``SIGN_IN_WINDOW``): a 429 after that, so passwords cannot be guessed at speed.
+- Failed sign-ins are limited per account and per client address (``[web]
+  sign_in_failures_per_account`` and ``sign_in_failures_per_address`` within
+  ``sign_in_minutes``): after that the form answers 429 for the rest of the window, so
+  passwords cannot be guessed at speed. Successful sign-ins never count, so an office
+  behind one address or a whole team signing in at nine is not locked out.
+- Signing in without a ``next`` page leads a coordinator to the stuck list, everyone else to
+  their processes.
 - Behind one of ``trusted_proxies``, ``X-Forwarded-Proto`` says whether the visitor used
   HTTPS (``serve`` runs uvicorn without its own proxy-header handling, so the app sees the
   proxy's address and decides what to believe).
@@ -36,15 +41,14 @@ from ..config.settings import WebSettings
 from ..workflow import sessions
 from ..workflow.core import Env
 from ..workflow.sessions import Identity
-from .limits import SlidingWindow, TooManyRequests, client_key
+from .limits import SlidingWindow, client_key
 from .pages import render
 
-SIGN_IN_LIMIT = 10
-SIGN_IN_WINDOW = timedelta(minutes=15)
 SESSION_COOKIE = "btg_session"
 CSRF_COOKIE = "btg_csrf"
 LANG_COOKIE = "lang"
 LANGUAGES = ("de", "en")
+STUCK_LIST = "/intern/koordinierung/haengend"
 
 
 class SignInRequired(Exception):
@@ -131,42 +135,53 @@ def check_csrf(request: Request, token: str | None) -> None:
 
 
 def safe_next(target: str | None) -> str:
-    """A local path to go on to after signing in (never another site)."""
+    """A local path to go on to after signing in (never another site); empty when none was
+    asked for."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/intern"
+        return ""
     return target
+
+
+def landing(identity: Identity) -> str:
+    """Where a sign-in without a ``next`` page leads: a coordinator's work starts at the
+    stuck list, a lead's at their processes."""
+    return STUCK_LIST if identity.coordinator else "/intern"
 
 
 def router(env: Env, web: WebSettings) -> APIRouter:
     """``/anmelden`` (GET form, POST sign-in) and ``/abmelden`` (POST)."""
     routes = APIRouter(include_in_schema=False)
-    by_address = SlidingWindow(SIGN_IN_LIMIT, env.clock, SIGN_IN_WINDOW)
-    by_account = SlidingWindow(SIGN_IN_LIMIT, env.clock, SIGN_IN_WINDOW)
+    window = timedelta(minutes=web.sign_in_minutes)
+    by_address = SlidingWindow(web.sign_in_failures_per_address, env.clock, window)
+    by_account = SlidingWindow(web.sign_in_failures_per_account, env.clock, window)
 
     @routes.get("/anmelden")
     def sign_in_form(request: Request, next: str | None = None):
         if request.state.identity is not None:
-            return RedirectResponse(safe_next(next), status_code=303)
+            return RedirectResponse(safe_next(next) or landing(request.state.identity),
+                                    status_code=303)
         return render(request, "sign_in.html", next=safe_next(next), failed=False,
-                      email="")
+                      email="", wait=0)
 
     @routes.post("/anmelden")
     def sign_in(request: Request, email: str = Form("", max_length=320),
                 password: str = Form("", max_length=1024), csrf: str = Form(""),
-                next: str = Form("/intern")):
+                next: str = Form("")):
         check_csrf(request, csrf)
-        if not (by_address.admit(client_key(request, web))
-                and by_account.admit(email.strip().lower())):
-            raise TooManyRequests("too many sign-in attempts: wait a quarter of an hour and "
-                                  "try again")
+        address, account = client_key(request, web), email.strip().lower()
+        if by_address.full(address) or by_account.full(account):
+            return render(request, "sign_in.html", status=429, next=safe_next(next),
+                          failed=False, email=email, wait=web.sign_in_minutes)
         found = sessions.sign_in(env, email, password, web.session_hours) if email else None
         if found is None:
+            by_address.record(address)
+            by_account.record(account)
             return render(request, "sign_in.html", status=401, next=safe_next(next),
-                          failed=True, email=email)
-        secret, _ = found
+                          failed=True, email=email, wait=0)
+        secret, identity = found
         if request.state.session:   # a new sign-in replaces the session this browser had
             sessions.sign_out(env, request.state.session)
-        response = RedirectResponse(safe_next(next), status_code=303)
+        response = RedirectResponse(safe_next(next) or landing(identity), status_code=303)
         response.set_cookie(SESSION_COOKIE, secret, max_age=web.session_hours * 3600,
                             httponly=True, samesite="lax", secure=secure_cookies(request, web),
                             path="/")

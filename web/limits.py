@@ -1,10 +1,12 @@
-"""The public form's rate limit: a sliding window per client address, in memory.
+"""Rate limits (the public form, failed sign-ins): a sliding window per key, in memory.
 
 ``SlidingWindow`` implements ``workflow.participation.Limiter``; it keeps, per key, the times
-of the submissions it admitted within the last window, on the injected clock (``env.clock``,
-so tests move time by hand). A restart forgets every count, which is acceptable for a spam
-brake; several worker processes each count on their own (run one, or put a limit at the
-proxy as well). ``client_key`` is the address the limit is counted for.
+of the events it counted within the last window, on the injected clock (``env.clock``, so
+tests move time by hand). ``admit`` counts an event if there is room (suggestions);
+``full`` and ``record`` let a caller count only some events (failed sign-ins). A restart
+forgets every count, which is acceptable for a spam brake; several worker processes each
+count on their own (run one, or put a limit at the proxy as well). ``client_key`` is the
+address the limit is counted for.
 Import rule: ``states``, ``config``, the standard library and Starlette.
 """
 
@@ -40,16 +42,34 @@ class SlidingWindow:
 
     def admit(self, key: str) -> bool:
         """Count one submission for ``key``, unless it has had ``limit`` within the window."""
-        now = self.clock()
         with self._lock:
-            times = self._seen.setdefault(key, deque())
-            _expire(times, now - self.window)
-            if len(times) >= self.limit:
+            if self._full(key):
                 return False
-            times.append(now)
-            if len(self._seen) > SWEEP_AT:
-                self._sweep(now - self.window)
+            self._record(key)
             return True
+
+    def full(self, key: str) -> bool:
+        """Whether ``key`` has had ``limit`` events within the window (nothing is counted)."""
+        with self._lock:
+            return self._full(key)
+
+    def record(self, key: str) -> None:
+        """Count one event for ``key``, room or not."""
+        with self._lock:
+            self._record(key)
+
+    def _full(self, key: str) -> bool:
+        times = self._seen.get(key)
+        if not times:
+            return False
+        _expire(times, self.clock() - self.window)
+        return len(times) >= self.limit
+
+    def _record(self, key: str) -> None:
+        now = self.clock()
+        self._seen.setdefault(key, deque()).append(now)
+        if len(self._seen) > SWEEP_AT:
+            self._sweep(now - self.window)
 
     def _sweep(self, since: datetime) -> None:
         for key in list(self._seen):

@@ -19,6 +19,13 @@ ERGEBNISSE: Texts = {
     "mode.online": ("online", "online"),
     "mode.on_site": ("vor Ort", "on site"),
     "place": ("Ort", "Place"),
+    "accessibility": ("Barrierefreiheit", "Accessibility"),
+    "accessibility_field": ("Barrierefreiheit (freiwillig, wird veröffentlicht)",
+                            "Accessibility (optional, published)"),
+    "accessibility_hint": ("Zum Beispiel: stufenloser Zugang, Gebärdensprache, Unterlagen in "
+                           "Leichter Sprache.",
+                           "For example: step-free access, sign language, papers in easy "
+                           "language."),
     "add_activity": ("Aktivität erfassen", "Record an activity"),
     "interim_results": ("Zwischenergebnisse", "Interim results"),
     "summary": ("Zusammenfassung", "Summary"),

@@ -38,6 +38,11 @@ COMMON: Texts = {
                        "oder das Konto ist gesperrt.",
                        "Sign-in failed: the address or password is wrong, or the account is "
                        "disabled."),
+    "sign_in_wait": ("Zu viele fehlgeschlagene Anmeldungen für dieses Konto oder von diesem "
+                     "Anschluss: Bitte warten Sie {n} Minuten und versuchen Sie es dann noch "
+                     "einmal.",
+                     "Too many failed sign-ins for this account or from this connection: "
+                     "please wait {n} minutes and try again."),
     "language": ("Sprache", "Language"),
     "error": ("Fehler", "Error"),
     "back_home": ("Zur Startseite", "To the start page"),

@@ -3,7 +3,8 @@ and the suggestion form.
 
 - ``GET /``: the Vorhabenliste in the site layout, with a filter form (``district``,
   ``department``, ``phase``; an empty value means all), 50 processes a page (``page``), from
-  ``workflow.public.published_processes``; each process with a page links to it.
+  ``workflow.participation.listing``; each process with a page links to it, and one open for
+  comments now says so, with the end of the period.
 - ``GET /api/v1/public/processes``: the same data as JSON (``beteiligung export public``).
 - ``GET /vorhaben/{id}``, ``POST /vorhaben/{id}/anregung``: ``web.public_page``.
 
@@ -28,7 +29,7 @@ from ..states.errors import BadInput
 from ..storage.public import SqlPublicProcesses
 from ..storage.public_facets import departments
 from ..workflow.core import Env
-from ..workflow.participation import has_page
+from ..workflow.participation import has_page, listing
 from ..workflow.public import PublicProcess, published_processes
 from . import public_page
 from .pages import render
@@ -99,16 +100,17 @@ def _page(request: Request, env: Env, filters: dict[str, str | None], page: int)
     applied while streaming, so it reads up to the page's end."""
     lang = request.state.lang
     start = (page - 1) * PAGE_SIZE
+    now, rules = env.clock(), env.deadline_rules
     with env.uow() as uow:
         present = departments(uow.conn)
         sql = {"phase": filters["phase"], "department": filters["department"]}
         if filters["district"] is None:
             source = SqlPublicProcesses(uow.conn, offset=start, limit=PAGE_SIZE + 1, **sql)
-            entries = list(published_processes(source))
+            entries = list(listing(source, now, rules))
         else:
-            stream = published_processes(SqlPublicProcesses(uow.conn, **sql))
+            stream = listing(SqlPublicProcesses(uow.conn, **sql), now, rules)
             with closing(stream):
-                chosen = (p for p in stream if filters["district"] in p.districts)
+                chosen = (e for e in stream if filters["district"] in e[0].districts)
                 entries = list(islice(chosen, start, start + PAGE_SIZE + 1))
     query = {k: v for k, v in filters.items() if v}
     return render(request, "public/list.html", TEXTS, entries=entries[:PAGE_SIZE],

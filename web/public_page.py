@@ -2,14 +2,17 @@
 
 - ``GET /vorhaben/{id}``: what ``workflow.public.public_view`` exposes of the process; a
   process without a published concept is a 404 exactly like a missing (or malformed) id.
-  While a comment period is open (``workflow.participation.comment_period``) the page holds
-  the suggestion form.
+  The dialogue's events are split into upcoming (from today, Hannover's date) and past
+  (newest first). While a comment period is open (``workflow.participation.open_period``)
+  the page holds the suggestion form, saying until when (or that no end date is set).
 - ``POST /vorhaben/{id}/anregung``: CSRF first; then ``participation.submit_suggestion``.
-  Answers: the receipt page (200, with ``B-<id>-<number>``); the page again with the input
-  and each problem (400); a closed period: an error page saying so, **409** (the request is
-  fine but conflicts with the process's state now; 403 would say "you may not", which is not
-  the case); too many from this address within the hour: 429. A filled-in honeypot field
-  (``website``) is answered like a success, but nothing is written.
+  Answers: the receipt page (200, with ``B-<id>-<number>``); every refusal is the page again
+  with the problem and the typed text and address kept in the form, so nothing a resident
+  wrote is lost: bad input 400; an expired form (CSRF) 403; a closed period **409** (the
+  request is fine but conflicts with the process's state now; 403 would say "you may not",
+  which is not the case), the text then shown for copying, without a send button; too many
+  from this address within the hour 429. A filled-in honeypot field (``website``) is
+  answered like a success, but nothing is written.
 Import rule: ``states``, ``workflow``, ``config``, the sibling ``web`` modules and FastAPI.
 """
 
@@ -19,12 +22,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
 from ..config.settings import WebSettings
-from ..states.errors import Conflict, NotFound
+from ..states.errors import NotFound
 from ..workflow import participation
 from ..workflow.core import Env
-from .auth import check_csrf
-from .limits import SlidingWindow, TooManyRequests, client_key
-from .pages import render, translator
+from .auth import CsrfFailed, check_csrf
+from .limits import SlidingWindow, client_key
+from .pages import BERLIN, render, translator
 from .public_texts import TEXTS
 
 MAX_ID_DIGITS = 18
@@ -43,21 +46,27 @@ def add_routes(routes: APIRouter, env: Env, web: WebSettings) -> None:
                  include_in_schema=False)
     def suggest(request: Request, process_id: str, text: str = Form(""),
                 email: str = Form(""), website: str = Form(""), csrf: str = Form("")):
-        check_csrf(request, csrf)
         pid = _id(request, process_id)
         t = translator(request.state.lang, TEXTS)
+        kept = {"text": text, "email": email}
+
+        def again(status: int, problem: str):
+            return _show(request, env, web, pid, status, [problem], kept)
+
+        try:
+            check_csrf(request, csrf)
+        except CsrfFailed:
+            return again(403, t("form_expired"))
         try:
             receipt = participation.submit_suggestion(
                 env, pid, text, email, client_key(request, web),
                 max_chars=web.suggestion_max_chars, limiter=limiter, discard=bool(website))
         except participation.InvalidSubmission as error:
-            problem = t(error.code).format(n=web.suggestion_max_chars)
-            return _show(request, env, web, pid, status=400, problems=[problem],
-                         form={"text": text, "email": email})
+            return again(400, t(error.code).format(n=web.suggestion_max_chars))
         except participation.OverLimit:
-            raise TooManyRequests(t("too_many").format(n=web.suggestions_per_hour)) from None
+            return again(429, t("too_many").format(n=web.suggestions_per_hour))
         except participation.PeriodClosed:
-            raise Conflict(t("period_closed")) from None
+            return again(409, t("period_closed"))
         except NotFound:
             raise NotFound(t("not_found")) from None
         return render(request, "public/received.html", texts=TEXTS, receipt=receipt)
@@ -78,9 +87,10 @@ def _show(request: Request, env: Env, web: WebSettings, pid: int, status: int = 
         raise NotFound(translator(request.state.lang, TEXTS)("not_found")) from None
     lang = request.state.lang
     phases = {n: p.label(lang) for n, p in env.lifecycle.definition.phases.items()}
-    deadline = (view.interim_results[-1].comment_deadline
-                if period == "interim_results" and view.interim_results else None)
+    today = env.clock().astimezone(BERLIN).date()
     return render(request, "public/process.html", texts=TEXTS, status=status, p=view,
-                  period=period, deadline=deadline, phases=phases, problems=problems or [],
+                  period=period, phases=phases, problems=problems or [],
                   form=form or {"text": "", "email": ""}, max_chars=web.suggestion_max_chars,
-                  honeypot=HONEYPOT)
+                  honeypot=HONEYPOT, today=today,
+                  upcoming=[a for a in view.activities if a.on >= today],
+                  past=[a for a in view.activities if a.on < today][::-1])

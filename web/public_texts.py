@@ -33,6 +33,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "previous_page": ("Vorherige Seite", "Previous page"),
     "next_page": ("Nächste Seite", "Next page"),
     "empty": ("Keine Verfahren gefunden.", "No processes found."),
+    "open_concept_until": ("Jetzt Anregungen zum Konzept möglich, bis {until}",
+                           "Open for comments on the concept now, until {until}"),
+    "open_concept": ("Anregungen zum Konzept weiterhin möglich (ohne Enddatum)",
+                     "Still open for comments on the concept (no end date)"),
+    "open_interim_results_until": ("Jetzt Anregungen zu den Zwischenergebnissen möglich, bis "
+                                   "{until}", "Open for comments on the interim results now, "
+                                   "until {until}"),
+    "open_interim_results": ("Anregungen zu den Zwischenergebnissen möglich",
+                             "Open for comments on the interim results"),
     "none": ("–", "–"),
     # the process page
     "number": ("Nr.", "No."),
@@ -57,6 +66,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "due": ("Termin", "Due"),
     "pre_report": ("Vorbericht", "Pre-report"),
     "post_report": ("Nachbericht", "Post-report"),
+    "events": ("Veranstaltungen", "Events"),
+    "events_intro": ("Die Veranstaltungen des Dialogs: online und vor Ort.",
+                     "The events of the dialogue, online and on site."),
+    "upcoming": ("Anstehende Veranstaltungen", "Upcoming events"),
+    "past_events": ("Vergangene Veranstaltungen", "Past events"),
+    "date": ("Datum", "Date"),
+    "format": ("Format", "Format"),
+    "place": ("Ort", "Place"),
+    "accessibility": ("Barrierefreiheit", "Accessibility"),
+    "no_details": ("keine Angaben", "not stated"),
+    "online": ("online", "online"),
+    "on_site": ("vor Ort", "on site"),
+    "today": ("heute", "today"),
     "interim_results": ("Zwischenergebnisse", "Interim results"),
     "round": ("Runde", "Round"),
     "comment_deadline": ("Anregungen bis", "Comments until"),
@@ -92,11 +114,20 @@ TEXTS: dict[str, tuple[str, str]] = {
                   "There is no such project (or it is not public yet)."),
     # the suggestion form
     "form_title": ("Ihre Anregung", "Your suggestion"),
-    "form_on_concept": ("Sie können jetzt Anregungen zum Beteiligungskonzept geben.",
-                        "You can now comment on the participation concept."),
+    "form_on_concept_until": ("Sie können jetzt Anregungen zum Beteiligungskonzept geben, "
+                              "bis {until} Uhr (Ende der öffentlichen Kommentierungsfrist).",
+                              "You can now comment on the participation concept, until "
+                              "{until} (the end of the public comment period)."),
+    "form_on_concept": ("Sie können weiterhin Anregungen zum Beteiligungskonzept geben; ein "
+                        "Enddatum ist nicht festgelegt.",
+                        "You can still comment on the participation concept; no end date "
+                        "is set."),
+    "form_on_interim_results_until": ("Sie können jetzt Anregungen zu den "
+                                      "Zwischenergebnissen geben, bis {until} Uhr.",
+                                      "You can now comment on the interim results, until "
+                                      "{until}."),
     "form_on_interim_results": ("Sie können jetzt Anregungen zu den Zwischenergebnissen "
-                                "geben, bis", "You can now comment on the interim results, "
-                                "until"),
+                                "geben.", "You can now comment on the interim results."),
     "form_privacy": ("Ihre Anregung wird erst veröffentlicht, wenn sie beantwortet ist – mit "
                      "der Antwort, aber ohne Ihren Namen und ohne Ihre E-Mail-Adresse. Die "
                      "E-Mail-Adresse ist freiwillig; sie dient nur für Rückfragen der "
@@ -123,6 +154,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "nicht gespeichert.",
                       "This project does not take suggestions at the moment: the period has "
                       "ended or has not opened yet. Your suggestion was not saved."),
+    "form_expired": ("Das Formular war abgelaufen; Ihre Anregung wurde nicht gespeichert. "
+                     "Ihr Text steht noch im Formular: Bitte senden Sie es noch einmal.",
+                     "The form had expired; your suggestion was not saved. Your text is "
+                     "still in the form: please send it again."),
+    "kept_text": ("Ihr Text, damit Sie ihn nicht verlieren (zum Kopieren)",
+                  "Your text, so that you do not lose it (to copy)"),
     "too_many": ("Von Ihrem Anschluss kamen in der letzten Stunde schon {n} Anregungen; mehr "
                  "sind nicht möglich. Bitte versuchen Sie es später noch einmal. Ihre "
                  "Anregung wurde nicht gespeichert.",

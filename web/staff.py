@@ -1,13 +1,18 @@
 """The process leads' pages under ``/intern``: their processes, a new process, the page of one
 process with its next steps, and the step itself.
 
-- ``GET /intern``: the processes the signed-in person leads or deputises (a coordinator: all),
-  optionally in one phase;
+- ``GET /intern``: the start page: the processes the signed-in person leads or deputises (a
+  coordinator: all), optionally in one phase, 50 a page, each with what needs doing
+  (``workflow.staff.work_list``: overdue deadlines, unanswered suggestions, the next step and
+  what blocks it);
 - ``GET|POST /intern/neu``: create a process; ``GET|POST /intern/verfahren/{id}/bearbeiten``:
   change its basic data (a refused form comes back with its one-line reason and the input);
 - ``GET /intern/verfahren/{id}``: the process page (``web.staff_page``);
 - ``POST /intern/verfahren/{id}/weiter``: take a step; a refused step shows the page again
-  with every reason (422), a step taken redirects back with a confirmation;
+  with every reason (422), a step taken redirects back with a confirmation. A step that
+  cannot be undone (``cancel``) is taken only with ``confirmed=yes`` from its confirmation
+  page (``GET …/weiter?trigger=cancel``); posted without it, the confirmation page is shown
+  and nothing happens;
 - the deadline forms are in ``web.staff_deadlines``, registered from here.
 
 Who may do what is decided in ``workflow`` (``NotPermitted`` becomes a 403 page); every POST
@@ -18,8 +23,9 @@ Import rule: ``states``, ``workflow``, ``config``, the sibling ``web`` modules a
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..config.settings import WebSettings
@@ -30,6 +36,7 @@ from ..workflow import staff as staff_views
 from ..workflow.core import Env
 from ..workflow.departments import DuplicateTitle
 from ..workflow.links import ROUTES
+from ..workflow.sessions import Identity
 from . import staff_deadlines, staff_page
 from .auth import check_csrf
 from .pages import render
@@ -39,6 +46,7 @@ from .staff_page import Field, Me
 from .staff_texts import ORIGINS as ORIGIN_WORDS
 from .staff_texts import TEXTS, word
 
+PAGE_SIZE = 50   # as the Vorhabenliste: a coordinator sees every process
 FIELDS = ("title", "subject", "department", "directorate", "origin", "lead_name",
           "lead_email", "deputy_name", "deputy_email")
 
@@ -64,13 +72,17 @@ def router(env: Env, web: WebSettings) -> APIRouter:
     routes = APIRouter(include_in_schema=False)
 
     @routes.get("/intern", response_class=HTMLResponse)
-    def processes(request: Request, me: Me, phase: str = ""):
+    def processes(request: Request, me: Me, phase: str = "",
+                  page: int = Query(1, ge=1, le=100_000)):
         chosen = phase or None
-        rows = staff_views.visible_processes(env, me, chosen)
+        work = staff_views.work_list(env, me, chosen, page, PAGE_SIZE)
         lang = request.state.lang
         labels = {n: p.label(lang) for n, p in env.lifecycle.definition.phases.items()}
-        return render(request, "staff/list.html", texts=TEXTS, rows=rows, phases=labels,
-                      chosen=chosen)
+        return render(request, "staff/list.html", texts=TEXTS, work=work, phases=labels,
+                      chosen=chosen, items=[staff_page.work_item(i, env, lang)
+                                            for i in work.items],
+                      previous=_list_url(chosen, page - 1) if page > 1 else None,
+                      next=_list_url(chosen, page + 1) if page < work.pages else None)
 
     @routes.get("/intern/neu", response_class=HTMLResponse)
     def new_form(request: Request, me: Me):
@@ -92,15 +104,29 @@ def router(env: Env, web: WebSettings) -> APIRouter:
     def process_page(request: Request, me: Me, process_id: int):
         return staff_page.show(request, env, me, process_id)
 
+    @routes.get("/intern/verfahren/{process_id}/weiter", response_class=HTMLResponse)
+    def confirm_step(request: Request, me: Me, process_id: int, trigger: str = ""):
+        case = _visible(env, me, process_id)
+        if staff_page.needing_confirmation(env, case, trigger) is None:
+            return RedirectResponse(f"/intern/verfahren/{process_id}", status_code=303)
+        return staff_page.confirm(request, env, case, trigger)
+
     @routes.post("/intern/verfahren/{process_id}/weiter", response_class=HTMLResponse)
     def advance(request: Request, me: Me, process_id: int, trigger: Field = "",
-                reason: Field = "", csrf: Field = ""):
+                reason: Field = "", confirmed: Field = "", csrf: Field = ""):
         check_csrf(request, csrf)
+        case = process.get_process(env, process_id)   # the step decides; access comes next
+        final = staff_page.needing_confirmation(env, case, trigger) is not None
+        if final and confirmed != "yes":
+            staff_views.require_access(env, me, case)
+            return staff_page.confirm(request, env, case, trigger, reason)
         try:
             process.advance(env, me.email, process_id, trigger, reason)
         except TransitionRefused as error:
-            phases = env.lifecycle.definition.phases
-            refusal = staff_page.refusal(error, phases, request.state.lang)
+            refusal = staff_page.refusal(error, env.lifecycle.definition.phases,
+                                         request.state.lang)
+            if final:
+                return staff_page.confirm(request, env, case, trigger, reason, 422, refusal)
             return staff_page.show(request, env, me, process_id, status=422, refusal=refusal)
         return _back(process_id, trigger)
 
@@ -164,6 +190,19 @@ def _form(request: Request, env: Env, values: dict[str, Any], action: str,
                   case_id=case_id, districts=env.districts, origins=origins,
                   departments=choices(env.departments, values["department"]) if env.departments
                   else None, duplicate=isinstance(error, DuplicateTitle))
+
+
+def _visible(env: Env, me: Identity, process_id: int) -> Case:
+    """The process, if ``me`` may see it (else ``NotPermitted``; a missing one ``NotFound``)."""
+    case = process.get_process(env, process_id)
+    staff_views.require_access(env, me, case)
+    return case
+
+
+def _list_url(phase: str | None, page: int) -> str:
+    query = {"phase": phase} if phase else {}
+    query |= {"page": str(page)} if page > 1 else {}
+    return "/intern" + ("?" + urlencode(query) if query else "")
 
 
 def _edit_url(process_id: int) -> str:

@@ -56,7 +56,8 @@ def _ergebnisse(routes: APIRouter, env: Env) -> None:
                  form: Posted):
         return page.submit(request, me, pid, form, lambda: outcome.add_activity(
             env, me.email, pid, field(form, "format"), field(form, "mode"),
-            day("date", field(form, "on")), field(form, "place")), "activity")
+            day("date", field(form, "on")), field(form, "place"),
+            field(form, "accessibility")), "activity")
 
     @routes.post(base + "/zwischenergebnisse")
     def interim(request: Request, pid: int, me: Me,

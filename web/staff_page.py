@@ -3,7 +3,9 @@ returns, put into words for the template (steps with what each lacks, deadlines 
 the audit trail newest first).
 
 ``show`` renders it; routes that refuse something (a step, a bad deadline form) render it
-again with the refusal in an alert box and the status of the error.
+again with the refusal in an alert box and the status of the error. A step that cannot be
+undone (``Definition.needs_confirmation``: ``cancel``) is shown in a danger style and leads to
+``confirm``, a page of its own that says so and takes the confirmed step.
 Import rule: ``states``, ``workflow`` and the sibling ``web`` modules.
 """
 
@@ -15,9 +17,11 @@ from typing import Annotated, Any
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse
 
+from ..states.case import Case
 from ..states.deadlines import Deadline
+from ..states.definition import Transition
 from ..states.errors import BadInput, TransitionRefused
-from ..states.guards import Unmet
+from ..states.guards import GuardContext, Unmet
 from ..states.lifecycle import Verdict
 from ..states.messages import render as message
 from ..workflow import staff as staff_views
@@ -42,10 +46,12 @@ def show(request: Request, env: Env, me: Identity, process_id: int, status: int 
     or a coordinator)."""
     page = staff_views.process_page(env, me, process_id)
     lang = request.state.lang
-    phases = env.lifecycle.definition.phases
+    definition = env.lifecycle.definition
+    phases = definition.phases
     context = {
         "case": page.case, "phases": {n: p.label(lang) for n, p in phases.items()},
-        "options": [option(v, phases, lang) for v in page.options],
+        "options": [option(v, phases, lang) | {
+            "danger": definition.needs_confirmation(v.transition)} for v in page.options],
         "deadlines": [deadline(d, env, lang) for d in page.deadlines],
         "events": [event(e, phases, lang) for e in reversed(page.events)],
         "origin": word(ORIGINS, page.case.origin, lang),
@@ -70,11 +76,44 @@ def option(verdict: Verdict, phases, lang: str) -> dict[str, Any]:
             "unmet": [unmet_text(u, lang) for u in unmet], "needs_reason": needs_reason}
 
 
+def needing_confirmation(env: Env, case: Case, trigger: str) -> Transition | None:
+    """The step ``trigger`` from the case's phase if it cannot be undone (it is then taken
+    only from its confirmation page); ``None`` for every other step or an unknown trigger."""
+    definition = env.lifecycle.definition
+    return next((t for t in definition.transitions_from(case.phase)
+                 if t.trigger == trigger and definition.needs_confirmation(t)), None)
+
+
+def confirm(request: Request, env: Env, case: Case, trigger: str, reason: str = "",
+            status: int = 200, refusal: dict[str, Any] | None = None) -> HTMLResponse:
+    """The confirmation page of a step that cannot be undone: what it does, the reason field
+    and a danger-styled button that posts the step with ``confirmed``."""
+    lang = request.state.lang
+    definition = env.lifecycle.definition
+    verdict = env.lifecycle.check(case, trigger, GuardContext(env.clock(), reason=reason))
+    step = option(verdict, definition.phases, lang)
+    pausable = any(t.dest == definition.pause_phase
+                   for t in definition.transitions_from(case.phase))
+    return render(request, "staff/confirm.html", texts=TEXTS, status=status, case=case,
+                  step=step, reason=reason, pausable=pausable, refusal=refusal,
+                  phase=definition.phases[case.phase].label(lang))
+
+
 def unmet_text(unmet: Unmet, lang: str) -> str:
     """What a condition lacks, in the page's words where the CLI's would not fit."""
     if unmet.code == NO_REASON:
         return word(TEXTS, "reason_missing", lang)
     return unmet.text(lang)
+
+
+def work_item(item: staff_views.WorkItem, env: Env, lang: str) -> dict[str, Any]:
+    """One process of the start page in words: what is overdue, unanswered, and next."""
+    phases = env.lifecycle.definition.phases
+    step = option(item.next_step, phases, lang) if item.next_step else None
+    return {"summary": item.summary, "step": step, "unanswered": item.unanswered,
+            "paused_in": item.case.paused_phase,
+            "overdue": [{"title": deadline_title(d, env, lang), "due_at": d.due_at}
+                        for d in item.overdue]}
 
 
 def deadline(item: Deadline, env: Env, lang: str) -> dict[str, Any]:

@@ -16,6 +16,24 @@ Texts = Mapping[str, tuple[str, str]]
 TEXTS: Texts = {
     "new_process": ("Neues Verfahren", "New process"),
     "no_processes": ("Keine Verfahren gefunden.", "No processes found."),
+    "start_intro": ("Was in jedem Verfahren zu tun ist: überfällige Fristen, unbeantwortete "
+                    "Anregungen und der nächste Schritt mit dem, was ihm noch fehlt.",
+                    "What needs doing in each process: overdue deadlines, unanswered "
+                    "suggestions, and the next step with what it still lacks."),
+    "shown_of": ("{first}–{last} von {total}", "{first}–{last} of {total}"),
+    "overdue_deadline": ("Frist überfällig: {title} (fällig {due})",
+                         "Deadline overdue: {title} (due {due})"),
+    "unanswered_one": ("1 Anregung ist noch nicht beantwortet",
+                       "1 suggestion is not answered yet"),
+    "unanswered_many": ("{n} Anregungen sind noch nicht beantwortet",
+                        "{n} suggestions are not answered yet"),
+    "next_step": ("Nächster Schritt", "Next step"),
+    "ended": ("Das Verfahren ist beendet; nichts mehr zu tun.",
+              "The process has ended; nothing left to do."),
+    "pages": ("Seiten der Liste", "Pages of the list"),
+    "page": ("Seite", "Page"),
+    "previous_page": ("Vorherige Seite", "Previous page"),
+    "next_page": ("Nächste Seite", "Next page"),
     "phase": ("Phase", "Phase"),
     "all_phases": ("alle Phasen", "all phases"),
     "filter": ("Anzeigen", "Show"),
@@ -82,6 +100,24 @@ TEXTS: Texts = {
     "deadline_moved": ("Die Frist wurde verschoben.", "The deadline was moved."),
     "deadline_waived": ("Die Frist entfällt.", "The deadline was waived."),
     "not_saved": ("Nicht gespeichert:", "Not saved:"),
+    "cannot_be_undone": ("Dieser Schritt kann nicht rückgängig gemacht werden.",
+                         "This step cannot be undone."),
+    "final_explained": ("Das Verfahren geht aus der Phase „{phase}“ in die Phase „{dest}“ "
+                        "und endet damit: Es kann danach weder fortgesetzt noch geändert "
+                        "werden, alle offenen Fristen entfallen, und die Begründung wird mit "
+                        "dem Verfahren veröffentlicht.",
+                        "The process goes from phase “{phase}” to phase “{dest}” and ends "
+                        "there: it can neither be resumed nor changed afterwards, every open "
+                        "deadline is waived, and the reason is published with the process."),
+    "pause_instead": ("Soll das Verfahren nur eine Zeit lang ruhen, pausieren Sie es "
+                      "stattdessen: Ein pausiertes Verfahren lässt sich fortsetzen.",
+                      "If the process is only to rest for a while, put it on hold instead: "
+                      "a process on hold can be resumed."),
+    "reason_published": ("Begründung (nötig, wird veröffentlicht)",
+                         "Reason (required, published)"),
+    "confirm_final": ("Endgültig: {step}", "For good: {step}"),
+    "back_without_step": ("Zurück zum Verfahren, ohne den Schritt auszuführen",
+                          "Back to the process without taking the step"),
     "required": ("Pflichtfeld", "required"),
 }
 

@@ -45,16 +45,18 @@ def publish_report(env: Env, actor: str, pid: int, kind: str, text: str) -> Case
 
 
 def add_activity(env: Env, actor: str, pid: int, fmt: str, mode: str, on: date,
-                 place: str) -> Case:
-    """Record a dialogue activity of the current round."""
+                 place: str, accessibility: str = "") -> Case:
+    """Record a dialogue activity of the current round (published at once, with what makes
+    it accessible, if given)."""
     fmt = need("format", fmt)
     place = need("place", place)
     if mode not in ACTIVITY_MODES:
         raise BadInput(f"mode: {mode!r} is not one of {', '.join(ACTIVITY_MODES)}")
+    accessibility = accessibility.strip()
 
     def apply(case: Case) -> dict[str, Any]:
         phase_in(case, ("dialogue",), "a dialogue activity")
-        activity = Activity(case.dialogue_round, fmt, mode, on, place)
+        activity = Activity(case.dialogue_round, fmt, mode, on, place, accessibility)
         case.activities.append(activity)
         return {"activity": to_plain(activity)}
 

@@ -6,7 +6,13 @@
   title, subject, department, districts and phase, as ``workflow.public`` documents; the page
   adds nothing but what was published since.)
 - ``comment_period``: which part of a process is open for comments now, by the rule of
-  ``content.add_suggestion`` (``content.check_open_for_comments``, one rule for both).
+  ``content.add_suggestion`` (``content.check_open_for_comments``, one rule for both);
+  ``open_period`` adds until when: the interim results' comment deadline, or the end of the
+  concept's public comment period (``states.deadlines.concept_comments_end``). Once that has
+  passed the concept still takes comments until the interim results are left, with no end
+  date set: ``until`` is then ``None``.
+- ``listing``: the Vorhabenliste's entries, each with its open period (``published_processes``
+  with ``open_period`` beside each view).
 - ``submit_suggestion``: a suggestion without an account. Recorded like ``add_suggestion``
   (same audit action ``suggestion_received``, same payload, through ``core.save_change``),
   but by ``PUBLIC_ACTOR`` instead of a staff address.
@@ -16,16 +22,18 @@ Import rule: ``states`` and the standard library only.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from ..states.case import Case
+from ..states.deadlines import DeadlineRules, concept_comments_end
 from ..states.errors import BadInput, BeteiligungError, Conflict, NotFound
 from .content import append_suggestion, check_open_for_comments
 from .core import Env, check_email, in_unit, save_change
 from .ports import UnitOfWork
-from .public import PublicProcess, public_view
+from .public import PublicProcess, PublicProcesses, public_view
 
 # The audit actor of a resident's suggestion. Deliberately not an address: ``require_actor``
 # refuses it, so no one can act as "public" through the CLI or a sign-in, ``may_change``
@@ -80,20 +88,54 @@ class Receipt:
         return f"{RECEIPT_PREFIX}-{self.process_id}-{self.number}"
 
 
+@dataclass(frozen=True)
+class CommentPeriod:
+    """What of a process takes suggestions now (``on``: ``"concept"`` or
+    ``"interim_results"``) and until when (``None``: still open, with no end date set)."""
+
+    on: str
+    until: datetime | None
+
+
 def has_page(view: PublicProcess) -> bool:
     """Whether a process has a public page: a concept version is published."""
     return view.concept is not None
 
 
-def public_process(env: Env, process_id: int) -> tuple[PublicProcess, str | None]:
-    """The public view of one process and the target open for comments now (or ``None``).
+def public_process(env: Env, process_id: int) -> tuple[PublicProcess, CommentPeriod | None]:
+    """The public view of one process and what is open for comments now (or ``None``).
 
     ``NotFound`` for a missing id and, with the same message, for a process without a page.
     """
     with env.uow() as uow:
         case = uow.processes.get(process_id)
         _require_page(case)
-        return public_view(case), comment_period(case, env.clock())
+        return public_view(case), open_period(case, env.clock(), env.deadline_rules)
+
+
+def open_period(case: Case, now: datetime, rules: DeadlineRules) -> CommentPeriod | None:
+    """What of ``case`` takes suggestions at ``now``, and until when."""
+    target = comment_period(case, now)
+    if target is None:
+        return None
+    if target == "interim_results":
+        return CommentPeriod(target, case.current_interim_results().comment_deadline)
+    end = concept_comments_end(case, rules)
+    return CommentPeriod(target, end if end is not None and now <= end else None)
+
+
+def listing(source: PublicProcesses, now: datetime,
+            rules: DeadlineRules) -> Iterator[tuple[PublicProcess, CommentPeriod | None]]:
+    """Every process's public view with what of it is open for comments at ``now``, streamed
+    in the order of ``source`` (closing this generator closes the source's stream)."""
+    cases = source.cases()
+    try:
+        for case in cases:
+            yield public_view(case), open_period(case, now, rules)
+    finally:
+        close = getattr(cases, "close", None)
+        if close is not None:
+            close()
 
 
 def comment_period(case: Case, now: datetime) -> str | None:

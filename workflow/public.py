@@ -18,6 +18,9 @@ What is shown, and when:
   read the comment and takes it into the public record. An unanswered comment is not yet
   reviewed (it may hold personal data or abuse), so neither it nor anyone's name is shown.
 - pre-report, interim results, post-report: they exist only once published.
+- dialogue activities (the events of each round: date, format, online or on site, place,
+  accessibility): published as they are recorded, so that residents can come; a lead
+  records them to be seen. Nothing else of the dialogue (no Begleitgruppe, no names).
 - the decision: once ``Decision.published_at`` is set (recorded is not published).
 - the evaluation: once it is done, i.e. the process is closed (``close`` needs every goal
   evaluated; while in 'evaluation', on hold or after a cancel the ratings are a draft).
@@ -43,6 +46,8 @@ and each PROCESS (times ISO 8601 in UTC with ``Z``, dates ``YYYY-MM-DD``, absent
              easy_language_summary, project_goal, participation_goal,
              goals [{id, description, indicator, target, due}]} or null,
     pre_report {text, published_at} or null,
+    activities [{round, on (date), format, mode ("online" or "on_site"), place,
+                 accessibility (text, "" when none was given)}],   # in date order
     interim_results [{round, summary, published_at, comment_deadline, decision_when,
                       decision_where, decision_by}],
     suggestions [{number, on ("concept" or "interim_results"), text, received_at,
@@ -115,6 +120,16 @@ class PublicReport:
 
 
 @dataclass(frozen=True)
+class PublicActivity:
+    round: int
+    on: date
+    format: str
+    mode: str
+    place: str
+    accessibility: str
+
+
+@dataclass(frozen=True)
 class PublicInterimResults:
     round: int
     summary: str
@@ -178,6 +193,7 @@ class PublicProcess:
     contact: PublicContact
     concept: PublicConcept | None
     pre_report: PublicReport | None
+    activities: tuple[PublicActivity, ...]
     interim_results: tuple[PublicInterimResults, ...]
     suggestions: tuple[PublicSuggestion, ...]
     decision: PublicDecision | None
@@ -198,6 +214,9 @@ def public_view(case: Case) -> PublicProcess:
         contact=PublicContact(case.department, lead_name),
         concept=_concept(version, case.concept_versions[0]) if version else None,
         pre_report=_report(case.pre_report),
+        activities=tuple(PublicActivity(a.round, a.on, a.format, a.mode, a.place,
+                                        a.accessibility)
+                         for a in sorted(case.activities, key=lambda a: (a.on, a.round))),
         interim_results=tuple(PublicInterimResults(
             r.round, r.summary, r.published_at, r.comment_deadline, r.decision_when,
             r.decision_where, r.decision_by) for r in case.interim_results),

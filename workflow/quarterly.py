@@ -11,6 +11,8 @@ events that matter: phase changes, dialogue activities, decisions) one process a
 counters. What it keeps grows with the number of departments and with what the report lists
 one by one (participation of the next quarter, departing decisions), not with the rows read:
 the time per phase is kept as a histogram of whole hours, whose median is exact to the hour.
+It counts every stay: those that ended, and the one each open process is in, up to the
+moment.
 Import rule: ``states`` and the standard library only.
 """
 
@@ -185,7 +187,8 @@ class Tally:
             self._decision(facts, walk)
 
     def _walk(self, facts: ProcessFacts) -> _Walk:
-        """Replay the facts up to the moment; count each stay that ended as it goes."""
+        """Replay the facts up to the moment; count each stay as it ends, and the one still
+        running at the moment up to it (a process stuck in its phase must show)."""
         phase = entered = created = decision = published = None
         activities: list[Activity] = []
         moment, hours, first, last = self.moment, self.hours, self.ahead[0], self.ahead[1]
@@ -207,6 +210,8 @@ class Tally:
                 decision, published = fact[1], None
             else:
                 published = at
+        if phase is not None and phase not in ENDED:
+            hours[phase][max(int((moment - entered).total_seconds()) // 3600, 0)] += 1
         return _Walk(phase, entered, created, decision, published, tuple(activities))
 
     def _plan(self, facts: ProcessFacts, walk: _Walk) -> None:

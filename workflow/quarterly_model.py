@@ -158,7 +158,8 @@ class Deviation:
 
 @dataclass(frozen=True)
 class StayTime:
-    """How long processes stayed in a phase: stays ended by the moment, and their median."""
+    """How long processes stayed in a phase: every stay by the moment (one still running
+    counts up to the moment), and their median."""
 
     phase: str
     stays: int

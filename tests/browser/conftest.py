@@ -21,7 +21,8 @@ port, driven by Debian's Chromium through Playwright, checked by axe-core.
   CSP does not govern); ``axe.assert_none(page)`` fails with a readable list
   (``axe.report(violations)`` gives that list for a test that collects several pages).
 - ``sign_in(page, email)``: signs in through the form at ``/anmelden`` (in German, the
-  password of ``site.add_user``) and waits for ``/intern``.
+  password of ``site.add_user``) and waits for the landing page (``/intern``, or the stuck
+  list for a coordinator).
 
 Import rule: the package's ``config``, ``storage``, ``web`` and ``workflow``; pytest, Playwright
 (with axe-playwright-python's copy of axe-core), uvicorn.
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sys
 import threading
 import time
@@ -228,13 +230,15 @@ def axe() -> Axe:
 @pytest.fixture
 def sign_in(site):
     """Sign ``email`` (an account of ``site.add_user``) in through the form, as a person
-    would: by the fields' labels and the button's name; returns once ``/intern`` is shown."""
+    would: by the fields' labels and the button's name; returns once the landing page is
+    shown (``/intern`` for a lead, the stuck list for a coordinator)."""
+    landing = re.compile(re.escape(site.url) + r"/intern(/koordinierung/haengend)?")
 
     def go(page: Page, email: str) -> None:
         page.goto("/anmelden?lang=de")
         page.get_by_label("E-Mail-Adresse").fill(email)
         page.get_by_label("Passwort").fill(site.PASSWORD)
         page.get_by_role("button", name="Anmelden").click()
-        page.wait_for_url(f"{site.url}/intern")
+        page.wait_for_url(landing)
 
     return go

@@ -1,6 +1,7 @@
 """The Koordinierungsstelle in a real browser: a process has sat in one phase for 200 days;
-the coordinator signs in, goes from the header's "Koordinierung" to the stuck list, finds the
-process there with its reason and who is responsible, and follows the link to its page.
+the coordinator signs in and lands on the stuck list, goes from the header's "Koordinierung"
+to the overview and on to the stuck list, finds the process there with its reason and who
+is responsible, and follows the link to its page.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ def test_a_coordinator_finds_an_idle_process_and_opens_it(site, page, axe, shot,
     journey.progress(site.env, fresh, site.clock)        # busy today: not stuck in its phase
 
     sign_in(page, site.COORDINATOR)
+    expect(page).to_have_url(f"{site.url}/intern/koordinierung/haengend")  # where work starts
     page.get_by_role("navigation", name="Bürgerbeteiligung Hannover").get_by_role(
         "link", name="Koordinierung").click()
     expect(page).to_have_url(f"{site.url}/intern/koordinierung")

@@ -1,6 +1,7 @@
 """A process lead's day in a real browser: sign in through the form, open the process, take
 the step into the concept phase, fill in part of the concept, be refused the next step with
-every reason on the page, publish the concept and take the step after all.
+every reason on the page, publish the concept and, once its public comment period has
+ended, take the step after all.
 
 The process is set up through the use cases (``site.journey``); everything the lead does is
 done with clicks and typing, found by labels and roles, so the labels are proved too.
@@ -9,9 +10,11 @@ done with clicks and typing, found by labels and roles, so the labels are proved
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from beteiligung.states.deadlines import concept_comments_end
 from beteiligung.workflow import content
 
 TITLE = "Spielplatz Klagesmarkt"
@@ -105,7 +108,15 @@ def test_a_lead_is_refused_with_reasons_then_publishes_and_goes_on(site, page, a
     expect(versions.get_by_role("rowheader", name="1")).to_be_visible()
     expect(versions).to_contain_text("Erste Fassung")
 
+    # the public comment period on the concept runs first; once it has ended, the step is
+    # taken (the session of four weeks ago has ended too: the lead signs in again)
     page.get_by_role("link", name=re.compile("^Zurück zur Verfahrensseite")).click()
+    expect(step(page, TO_PRE_REPORTING)).to_contain_text(
+        "Die Kommentierungsfrist zum Konzept läuft noch bis")
+    case = journey.current(site.env, pid)
+    site.clock.now = concept_comments_end(case, site.env.deadline_rules) + timedelta(minutes=1)
+    sign_in(page, journey.LEAD.email)
+    page.goto(f"/intern/verfahren/{pid}")
     assert step_response(page, TO_PRE_REPORTING).status == 303
     expect(page.get_by_role("status")).to_contain_text(
         "Das Verfahren ist jetzt in der Phase „Vorberichterstattung“")

@@ -92,7 +92,7 @@ def test_a_dialogue_activity_on_site_on_a_german_date(cli, in_dialogue):
                           "--mode", "vor Ort", "--date", "13.02.2026", "--place", "Rathaus",
                           "--json").stdout)
     assert done["activity"] == {"format": "Werkstatt", "mode": "on_site", "on": "2026-02-13",
-                                "place": "Rathaus"}
+                                "place": "Rathaus", "accessibility": ""}
 
 
 def test_an_unknown_word_is_one_line_listing_the_words_and_writes_nothing(cli):

@@ -73,7 +73,8 @@ def test_csv_on_standard_output_has_a_row_per_department(cli, made):
 def test_markdown_in_german_by_default_with_the_median_per_phase(cli, made):
     md = cli("--quarter", "2026q2", "--format", "md").stdout
     assert md.startswith("# Quartalsbericht Beteiligung 2026Q2\n")
-    assert "| Initiierung | 1 | 10,0 |" in md     # Spielplatz is still in it
+    # 10 days (Marktplatz) and 57 days 14 hours (Spielplatz, still in it at 30 June, 24:00)
+    assert "| Initiierung | 2 | 33,8 |" in md
     assert "| Einrichtung der Projektbegleitgruppe | 1 | 25,0 |" in md
     assert "Spielplatz" not in md                 # in preparation: counted, not listed
 

@@ -49,7 +49,7 @@ MARKERS = {
     "MK-sugg-two", "MK-reject-why", "MK-draft-two", "MK-note-two", "MK-pre-report",
     "MK-interim-one", "MK-interim-two", "MK-sugg-three", "MK-decision-text",
     "MK-decision-why", "MK-implementer", "MK-post-report", "MK-evidence-one",
-    "MK-evidence-two", "MK-lessons",
+    "MK-evidence-two", "MK-lessons", "MK-venue-1", "MK-venue-2", "MK-access-1", "MK-access-2",
 }
 
 
@@ -190,8 +190,11 @@ def test_nothing_unpublished_leaks_at_any_step_of_a_whole_walk(env, clock):
     step("dialogue", process.advance, pid, "open_dialogue")
 
     for round_, marker in ((1, "MK-interim-one"), (2, "MK-interim-two")):
+        # dialogue events are public as soon as they are recorded (residents are to come)
+        w.publish(f"MK-venue-{round_}", f"MK-access-{round_}")
         step(f"activity {round_}", outcome.add_activity, pid, "Werkstatt", "on_site",
-             date(2026, 3, 14), "Freizeitheim Linden")
+             date(2026, 3, 14), f"Freizeitheim MK-venue-{round_}",
+             f"Stufenloser Zugang MK-access-{round_}")
         step(f"interim phase {round_}", process.advance, pid, "present_interim_results")
         w.publish(marker)
         step(f"interim {round_}", outcome.publish_interim_results, pid,
@@ -232,6 +235,9 @@ def test_nothing_unpublished_leaks_at_any_step_of_a_whole_walk(env, clock):
     assert final["concept"]["version"] == 3 and final["contact"]["name"] == "MK-newleadname"
     assert [s["number"] for s in final["suggestions"]] == [1, 2, 3]
     assert [r["round"] for r in final["interim_results"]] == [1, 2]
+    assert [(a["round"], a["on"], a["mode"], a["accessibility"]) for a in final["activities"]] \
+        == [(1, "2026-03-14", "on_site", "Stufenloser Zugang MK-access-1"),
+            (2, "2026-03-14", "on_site", "Stufenloser Zugang MK-access-2")]
     assert [g["rating"] for g in final["evaluation"]["goals"]] == ["met", "partly"]
     row = parse_csv(export(env, "csv"))[0]
     assert (row["phase"], row["phase_label"], row["concept_version"]) == (

@@ -174,17 +174,20 @@ def test_planned_participation_deviations_and_departments_without_evaluation(env
 
 
 def test_the_median_time_per_phase_comes_from_the_audit_trail(env, made):
+    # stays still running at the quarter's end (30 September, 22:00 UTC) count up to it
     times = {s.phase: (s.stays, s.median_days) for s in build(env, Q3).stay_times}
+    day = 24.0
     assert times == {
         "initiated": (8, 15.0),        # 5 10 10 10 | 20 20 30 83
         "begleitgruppe": (7, 10.0),    # 5 10 10 10 20 20 190
         "concept": (6, 15.0),          # 5 10 10 | 20 20 20
-        "pre_reporting": (5, 10.0),    # 5 10 10 20 20
-        "dialogue": (4, 15.0),         # 10 10 | 20 20 (Radweg's ended in October)
+        "pre_reporting": (6, 15.0),    # 5 10 10 | 20 20 46d13h (Spielplatz, running)
+        "dialogue": (5, 20.0),         # 10 10 20 | 20 162d13h (Radweg, running)
         "interim_results": (4, 17.5),  # 15 15 | 20 20
-        "decision": (2, 35.0),         # 10 60
-        "evaluation": (1, 10.0),
-        "on_hold": (0, None),
+        # 10 60 | 84d13h (Schulhof) 148d13h (Uferweg), both running
+        "decision": (4, pytest.approx((60 * day + 84 * day + 13) / 2 / day)),
+        "evaluation": (2, pytest.approx((10 * day + 60 * day + 13) / 2 / day)),   # Bibliothek
+        "on_hold": (1, pytest.approx((121 * day + 13) / day)),    # the Brücke, since 1 June
     }
 
 
@@ -218,6 +221,13 @@ def test_the_html_is_one_self_contained_accessible_file(env, made):
         assert re.search(r"<desc id=\"[^\"]+\">[^<]+</desc>", chart)
     assert "Dialog (online und vor Ort): 1" in charts[0]          # text alternative
     assert "Zwischenergebnisse: 17,5 Tage" in charts[2]
+    assert "Pausiert: 121,5 Tage" in charts[2]     # the Brücke's stay, still running, shows
+    for counts in charts[:2]:                      # counts: whole-number ticks only
+        ticks = re.findall(r'text-anchor="middle">([^<]+)</text>', counts)
+        assert ticks and all(re.fullmatch(r"\d+", tick) for tick in ticks), ticks
+    # every table scrolls inside its own box, which the keyboard reaches and which is named
+    assert html.count("<table>") == html.count('<div class="scroll" role="group" '
+                                               'tabindex="0" aria-label="')
     assert "übersteigen den &lt;Haushalt&gt; &amp; mehr." in html    # escaped, not markup
     assert "<Haushalt>" not in html
     assert "Stichtag: Ende des 30.09.2026" in html

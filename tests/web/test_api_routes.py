@@ -62,9 +62,10 @@ def test_create_advance_concept_publish_and_on_to_the_pre_report(api, app_env, w
                json={"trigger": "start_pre_reporting"})["phase"] == "pre_reporting"
     api("POST", f"/processes/{pid}/reports/pre", lead.email, json={"text": "Vorbericht"})
     api("POST", f"/processes/{pid}/advance", lead.email, json={"trigger": "open_dialogue"})
-    api("POST", f"/processes/{pid}/dialogue/activities", lead.email, status=201, json={
-        "format": "Planungswerkstatt", "mode": "on_site", "on": "2026-03-05",
-        "place": "Freizeitheim Linden"})
+    recorded = api("POST", f"/processes/{pid}/dialogue/activities", lead.email, status=201,
+                   json={"format": "Planungswerkstatt", "mode": "on_site", "on": "2026-03-05",
+                         "place": "Freizeitheim Linden", "accessibility": "Rampe"})
+    assert recorded["activities"][-1]["accessibility"] == "Rampe"
     assert api("POST", f"/processes/{pid}/advance", lead.email, json={
         "trigger": "present_interim_results"})["phase"] == "interim_results"
     trail = api("GET", f"/processes/{pid}/history", lead.email)

@@ -172,6 +172,11 @@ def test_the_quarterly_report_renders_in_the_site_and_as_downloads(coordinator, 
     assert "Quartalsbericht Beteiligung 2026Q2" in page.text
     assert '<option value="2026-Q2" selected>' in page.text
     assert "FB 61 Stadtplanung" in page.text and "<style" not in page.text
+    # each table scrolls inside its own named box that the keyboard reaches
+    assert page.text.count("<table>") == page.text.count(
+        '<div class="coord-scroll" tabindex="0" role="group" aria-labelledby="') >= 4
+    times = page.text.split('<h2 id="times">', 1)[1]
+    assert "<td class=\"coord-num\">1</td>" in times   # the stay still running counts
 
     first = coordinator.get(f"{BASE}/quartalsbericht?quarter=2026-Q1&lang=en")
     assert "Quarterly report on participation 2026Q1" in first.text

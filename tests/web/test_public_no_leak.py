@@ -9,6 +9,11 @@ member, a hold reason (kept only in the audit trail) and a deadline. After every
 public route is fetched (list, process page, JSON; with and without filters and language)
 and none may show a hidden marker or any '@'. The idea is that of
 ``tests/integration/test_public_export.py``, over HTTP.
+
+Dialogue activities are published facts (residents need date, place, format and
+accessibility to come), so their markers are never hidden: the test checks instead that
+they appear on the page and in the JSON from the moment they are recorded, and the hidden
+markers stay hidden beside them.
 """
 
 from __future__ import annotations
@@ -114,9 +119,17 @@ def test_no_public_route_shows_anything_unpublished_in_any_phase(client, web, ap
     w.reveal("MK-unanswered")
     w.check("staff suggestion answered")
 
-    for phase in ("pre_reporting", "dialogue", "interim_results"):
+    for phase in ("pre_reporting", "dialogue"):
         j.advance_to(app_env, pid, phase, clock)
         w.check(phase)
+    outcome.add_activity(app_env, me, pid, "Werkstatt", "on_site", clock().date(),
+                         "Freizeitheim MK-activity-place", "Rampe MK-activity-access")
+    w.check("activity recorded")
+    for url in (f"/vorhaben/{pid}", "/api/v1/public/processes?district=Linden-Limmer"):
+        shown = client.get(url).text
+        assert "MK-activity-place" in shown and "MK-activity-access" in shown, url
+    j.advance_to(app_env, pid, "interim_results", clock)
+    w.check("interim_results")
     outcome.publish_interim_results(app_env, me, pid, "Ergebnis", clock() + timedelta(days=14),
                                     "Herbst 2026", "Freizeitheim Linden", "Stadtbezirksrat")
     w.check("interim results open")

@@ -10,7 +10,6 @@ from starlette.requests import Request
 from beteiligung.config.settings import WebSettings
 from beteiligung.states.errors import StorageError
 from beteiligung.web.app import create_app
-from beteiligung.web.auth import SIGN_IN_LIMIT
 from beteiligung.web.limits import client_key
 
 LEAD = "anna.lehmann@hannover-stadt.de"
@@ -31,11 +30,11 @@ def test_a_signed_in_form_needs_the_sessions_token_not_the_cookies(client, web, 
     assert web.post(client, "/abmelden", follow_redirects=False).status_code == 303
 
 
-def test_sign_in_attempts_are_limited_per_account(client, web, clock):
+def test_failed_sign_ins_are_limited_per_account(client, web, clock):
     web.add_user(LEAD)
     token = web.csrf_of(client)
     wrong = {"email": LEAD, "password": "falsch falsch falsch", "csrf": token}
-    for _ in range(SIGN_IN_LIMIT):
+    for _ in range(WebSettings().sign_in_failures_per_account):
         assert client.post("/anmelden", data=wrong).status_code == 401
     right = wrong | {"password": web.PASSWORD}
     assert client.post("/anmelden", data=right).status_code == 429

@@ -106,7 +106,7 @@ def test_the_process_page_shows_what_each_step_still_lacks(anna, web, app_env):
     assert "Initiierung" in page and "Nächste Schritte" in page
     assert "Die Vertretung fehlt" in page and "Der zuständige Fachbereich fehlt" in page
     assert 'name="trigger" value="set_up_begleitgruppe"' in page
-    assert 'name="trigger" value="cancel"' in page and 'id="reason-cancel"' in page
+    assert 'name="trigger" value="cancel"' in page  # its reason is asked on its own page
     for name, label in [("begleitgruppe", "Begleitgruppe"), ("konzept", "Beteiligungskonzept"),
                         ("anregungen", "Anregungen"),
                         ("ergebnisse", "Berichte und Zwischenergebnisse"),
@@ -154,23 +154,60 @@ def test_a_step_taken_moves_the_phase_and_says_so(anna, web, app_env):
     assert "Die Projektbegleitgruppe hat noch keine Mitglieder" in page
 
 
-def test_cancelling_needs_a_reason(anna, web, app_env):
+def test_cancelling_looks_dangerous_and_leads_to_a_confirmation_page(anna, web, app_env):
     pid = web.journey.new_process(app_env).id
     page = anna.get(f"/intern/verfahren/{pid}").text
-    step = page.split('<h3>Verfahren abbrechen</h3>', 1)[1].split("</form>", 1)[0]
-    assert "Alle Voraussetzungen sind erfüllt." in step  # the reason goes into this form
-    assert '<label for="reason-cancel">' in step and 'name="reason" required' in step
+    step = page.split('<div class="step danger">', 1)[1].split("</div>", 1)[0]
+    assert "<h3>Verfahren abbrechen</h3>" in step
+    assert "kann nicht rückgängig gemacht werden" in step
+    assert f'<form method="get" action="/intern/verfahren/{pid}/weiter">' in step
+    assert 'class="danger"' in step and 'name="reason"' not in step
+    hold = page.split("<h3>Pausieren</h3>", 1)[1].split("</div>", 1)[0]
+    assert 'class="danger"' not in hold and 'method="post"' in hold
 
-    refused = web.post(anna, f"/intern/verfahren/{pid}/weiter", {"trigger": "cancel"})
+    shown = anna.get(f"/intern/verfahren/{pid}/weiter?trigger=cancel")
+    assert shown.status_code == 200
+    assert "Dieser Schritt kann nicht rückgängig gemacht werden." in shown.text
+    assert "pausieren Sie es stattdessen" in shown.text
+    assert '<label for="reason-cancel">' in shown.text
+    assert 'name="confirmed" value="yes"' in shown.text
+    button = '<button type="submit" class="danger">Endgültig: Verfahren abbrechen</button>'
+    assert button in shown.text
+    # a step that can be undone has no such page
+    assert anna.get(f"/intern/verfahren/{pid}/weiter?trigger=hold",
+                    follow_redirects=False).status_code == 303
+
+
+def test_cancelling_happens_only_when_confirmed_and_with_a_reason(anna, web, app_env):
+    pid = web.journey.new_process(app_env).id
+    before = len(events_of(app_env, pid))
+    unconfirmed = web.post(anna, f"/intern/verfahren/{pid}/weiter",
+                           {"trigger": "cancel", "reason": "Vorhaben entfällt"})
+    assert unconfirmed.status_code == 200
+    assert "kann nicht rückgängig gemacht werden" in unconfirmed.text
+    assert ">Vorhaben entfällt</textarea>" in unconfirmed.text  # the reason is kept
+    assert process.get_process(app_env, pid).phase == "initiated"
+    assert len(events_of(app_env, pid)) == before  # nothing written, not even a refusal
+
+    refused = web.post(anna, f"/intern/verfahren/{pid}/weiter",
+                       {"trigger": "cancel", "confirmed": "yes"})
     assert refused.status_code == 422
     alert = refused.text.split('role="alert"', 1)[1].split("</div>", 1)[0]
     assert "Begründung nötig" in alert and "--reason" not in alert
+    assert 'name="confirmed" value="yes"' in refused.text  # still the confirmation page
     assert process.get_process(app_env, pid).phase == "initiated"
     done = web.post(anna, f"/intern/verfahren/{pid}/weiter",
-                    {"trigger": "cancel", "reason": "Vorhaben entfällt"})
+                    {"trigger": "cancel", "reason": "Vorhaben entfällt", "confirmed": "yes"})
     assert done.status_code == 200 and "Abgebrochen" in done.text
     assert "Grund des Abbruchs: Vorhaben entfällt" in done.text
     assert process.get_process(app_env, pid).cancel_reason == "Vorhaben entfällt"
+
+
+def test_the_confirmation_page_is_only_for_those_who_may_change_the_process(anna, web, app_env):
+    pid = others_process(app_env, web)
+    assert anna.get(f"/intern/verfahren/{pid}/weiter?trigger=cancel").status_code == 403
+    answer = web.post(anna, f"/intern/verfahren/{pid}/weiter", {"trigger": "cancel"})
+    assert answer.status_code == 403 and "Bernds Verfahren" not in answer.text
 
 
 def test_editing_the_basic_data(anna, web, app_env):

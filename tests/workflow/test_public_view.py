@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from beteiligung.states.case import (
+    Activity,
     Case,
     Concept,
     ConceptVersion,
@@ -28,7 +29,9 @@ from beteiligung.states.case import (
     Suggestion,
 )
 from beteiligung.states.codec import to_plain
+from beteiligung.states.deadlines import DeadlineRules
 from beteiligung.workflow import public
+from beteiligung.workflow.participation import CommentPeriod, open_period
 from beteiligung.workflow.public import public_view, published_processes
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -191,6 +194,7 @@ def test_every_field_of_the_view_is_documented_in_the_module_docstring():
     full = case(phase="closed", concept_versions=[published(1, "x")],
                 suggestions=[Suggestion(1, "concept", "t", T0, "a", "accepted", "", T0)],
                 interim_results=[InterimResults(1, "s", T0, T0, "w", "o", "b")],
+                activities=[Activity(1, "Werkstatt", "on_site", date(2026, 4, 1), "Ort", "R")],
                 decision=Decision("X", date(2026, 1, 1), "s", True, published_at=T0),
                 pre_report=Report("p", T0), post_report=Report("q", T0),
                 evaluation=Evaluation({"Z1": GoalEvaluation("met", "e")}, "l"))
@@ -214,3 +218,28 @@ def test_processes_are_viewed_one_at_a_time_as_the_source_yields_them():
     assert taken == []
     assert next(views).id == 1 and taken == [1]
     assert [v.id for v in views] == [2, 3] and taken == [1, 2, 3]
+
+
+def test_dialogue_events_are_published_in_date_order_with_their_accessibility():
+    later = Activity(1, "Werkstatt", "on_site", date(2026, 5, 2), "Marktplatz", "Rampe")
+    earlier = Activity(2, "Online-Dialog", "online", date(2026, 4, 1), "online")
+    view = public_view(case(phase="dialogue", activities=[later, earlier]))
+    assert [(a.format, a.on, a.accessibility) for a in view.activities] == [
+        ("Online-Dialog", date(2026, 4, 1), ""), ("Werkstatt", date(2026, 5, 2), "Rampe")]
+
+
+def test_the_open_period_and_its_end():
+    rules = DeadlineRules(concept_comment_days=28)
+    first = published(1, "x")          # published on T0 + 1 day: 3 March, ends 31 March
+    end = datetime(2026, 3, 31, 21, 59, 59, tzinfo=UTC)   # 23:59:59 in Berlin (CEST)
+    in_concept = case(concept_versions=[first])
+    assert open_period(case(), T0, rules) is None        # nothing published yet
+    assert open_period(in_concept, end, rules) == CommentPeriod("concept", end)
+    later = end + timedelta(seconds=1)
+    assert open_period(case(phase="dialogue", concept_versions=[first]), later,
+                       rules) == CommentPeriod("concept", None)
+    deadline = T0 + timedelta(days=40)
+    results = case(phase="interim_results", concept_versions=[first],
+                   interim_results=[InterimResults(1, "s", T0, deadline, "w", "o", "b")])
+    assert open_period(results, deadline, rules) == CommentPeriod("interim_results", deadline)
+    assert open_period(case(phase="decision", concept_versions=[first]), T0, rules) is None

@@ -210,18 +210,38 @@ def test_departments_without_a_closed_process_have_no_evaluation_yet():
                                                   ("FB 67", 2, 0), ("FB 66", 1, 0)]
 
 
-def test_the_median_time_per_phase_counts_stays_that_ended_by_the_end_of_the_quarter():
+def days(d: int, h: int = 0) -> float:
+    return (d * 24 + h) / 24
+
+
+def middle(*stays: float) -> float:
+    """The median of two middle stays in days, to the float the report computes."""
+    return pytest.approx(sum(stays) / len(stays))
+
+
+def test_the_median_time_per_phase_counts_every_stay_the_running_ones_up_to_the_end():
+    # the quarter ends 30 September 22:00 UTC; the stays still running then count up to it
     times = {s.phase: (s.stays, s.median_days) for s in report().stay_times}
     assert times["initiated"] == (8, 15.0)      # 5,10,10,10 | 20,20,30,83
     assert times["begleitgruppe"] == (7, 10.0)  # 5,10,10,10,20,20,190
     assert times["concept"] == (6, 15.0)        # 5,10,10 | 20,20,20
-    assert times["pre_reporting"] == (5, 10.0)  # 5,10,10,20,20; Spielplatz's is still open
-    assert times["dialogue"] == (4, 15.0)       # 10,10,20,20; Radweg's ended after the end
+    assert times["pre_reporting"] == (6, 15.0)  # 5,10,10 | 20,20 and Spielplatz's 46d13h
+    assert times["dialogue"] == (5, 20.0)       # 10,10,20,20 and Radweg's 162d13h, running
     assert times["interim_results"] == (4, 15.0)
-    assert times["decision"] == (2, 35.0)       # 10 (Marktplatz), 60 (Bibliothek)
-    assert times["evaluation"] == (1, 10.0)
-    assert times["on_hold"] == (0, None)
-    assert "closed" not in times
+    # 10 (Marktplatz), 60 (Bibliothek) | Schulhof's 89d13h and Uferweg's 148d13h, running
+    assert times["decision"] == (4, middle(days(60), days(89, 13)))
+    assert times["evaluation"] == (2, middle(days(10), days(60, 13)))   # Bibliothek's runs
+    assert times["on_hold"] == (1, middle(days(121, 13)))   # the Brücke, on hold since 1 June
+    assert "closed" not in times and "cancelled" not in times
+
+
+def test_a_process_stuck_for_305_days_shows_in_the_time_per_phase():
+    stuck = facts(1, "Festgefahren", "Dezernat V", "FB 67",
+                  PhaseChange(Q3.end - timedelta(days=305), None, "initiated"))
+    r = quarterly_report(FakeReader([stuck]), Q3, DEFINITION, AFTER_Q3)
+    times = {s.phase: (s.stays, s.median_days) for s in r.stay_times}
+    assert times["initiated"] == (1, 305.0)
+    assert times["concept"] == (0, None)
 
 
 def test_a_running_quarter_is_provisional_and_counted_as_of_now():
