@@ -128,7 +128,8 @@ def test_unanswered_suggestions_on_a_published_concept(env, clock, kit):
     [finding] = collect(env, Limits(), today(clock))
     assert (finding.code, finding.severity, finding.days) == ("suggestions_unanswered",
                                                               "warning", 2)
-    assert finding.params == {"count": 1, "numbers": "1", "first": "1"} and finding.phase == "concept"
+    assert finding.params == {"count": 1, "numbers": "1", "first": "1"}
+    assert finding.phase == "concept"
 
 
 def test_hold_failed_mail_interim_and_unknown_phases(env, clock, kit, engine):
