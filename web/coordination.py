@@ -27,7 +27,8 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ..config.settings import OversightSettings, WebSettings
-from ..notifications.quarterly import Words, csv_row, render_quarterly
+from ..notifications import csv_headers, spreadsheet
+from ..notifications.quarterly import Words, render_quarterly
 from ..states.errors import BadInput
 from ..storage.oversight import SqlOversightReader
 from ..storage.reporting import SqlQuarterlyReader
@@ -85,7 +86,8 @@ def router(env: Env, web: WebSettings, limits: Limits | None = None) -> APIRoute
                       failed_more=failed >= LISTED_MESSAGES)
 
     @routes.get(ROUTES["coordination_stuck"].removeprefix(BASE), name="coordination_stuck")
-    def stuck(request: Request, severity: Short = "info", format: Short = "page"):
+    def stuck(request: Request, severity: Short = "info", format: Short = "page",
+              csv_dialect: Short | None = None):
         if severity not in SEVERITIES:
             raise BadInput(f"severity: {severity!r} is not one of {', '.join(SEVERITIES)}")
         if format not in ("page", "csv"):
@@ -94,7 +96,8 @@ def router(env: Env, web: WebSettings, limits: Limits | None = None) -> APIRoute
         found = [f for f in _findings(env, limits) if at_least([f], severity)]
         rows = [_row(env, f, lang) for f in found]
         if format == "csv":
-            return _download(_stuck_csv(rows), "csv", f"haengend-{_today(env)}.csv")
+            text = _stuck_csv(rows, lang, spreadsheet.dialect(csv_dialect))
+            return _download(text, "csv", f"haengend-{_today(env)}.csv")
         return render(request, "coordination/stuck.html", TEXTS, rows=rows[:SHOWN_FINDINGS],
                       total=len(rows), tally=counts(found), severity=severity,
                       as_of=_today(env))
@@ -164,11 +167,14 @@ def _row(env: Env, finding: Finding, lang: str) -> dict:
             "detail": said.detail, "next_step": said.next_step}
 
 
-def _stuck_csv(rows: list[dict]) -> str:
-    """One line per finding (a cell a spreadsheet would take for a formula is defused)."""
-    lines = [csv_row(CSV_FIELDS)]
-    lines += [csv_row(["" if row[k] is None else row[k] for k in CSV_FIELDS]) for row in rows]
-    return "\r\n".join(lines) + "\r\n"
+def _stuck_csv(rows: list[dict], lang: str, chosen: spreadsheet.Dialect) -> str:
+    """One line per finding, for German Excel unless ``chosen`` is the plain dialect (as
+    ``audit stuck --csv``; a cell a spreadsheet would take for a formula is defused)."""
+    names = (csv_headers.header(csv_headers.FINDINGS, CSV_FIELDS, lang) if chosen.labelled
+             else CSV_FIELDS)
+    lines = [chosen.row(names)]
+    lines += [chosen.row(["" if row[k] is None else row[k] for k in CSV_FIELDS]) for row in rows]
+    return chosen.start + "\r\n".join(lines) + "\r\n"
 
 
 def _download(text: str, fmt: str, filename: str) -> Response:

@@ -89,10 +89,15 @@ def test_a_stuck_process_is_listed_with_its_reason_and_what_to_do(coordinator, w
     english = html.unescape(coordinator.get(f"{BASE}/haengend?lang=en").text)
     assert "phase too long" in english and "In phase 'Initiation' for 200 days" in english
 
-    download = coordinator.get(f"{BASE}/haengend?format=csv")
+    download = coordinator.get(f"{BASE}/haengend?format=csv&lang=de")
     assert download.headers["content-disposition"].startswith("attachment")
-    assert download.text.splitlines()[0].startswith("severity,code,name,process_id")
-    assert f"critical,dwell_exceeded,phase too long,{pid}," in download.text
+    first, *rows = download.text.splitlines()
+    assert first.startswith("\ufeffSchwere (Code);") and ";" in rows[0]  # German Excel
+    assert f";dwell_exceeded;Phase zu lang;{pid};" in download.text
+    plain = coordinator.get(f"{BASE}/haengend?format=csv&csv_dialect=plain&lang=en").text
+    assert plain.splitlines()[0].startswith("severity,code,name,process_id")
+    assert f"critical,dwell_exceeded,phase too long,{pid}," in plain
+    assert coordinator.get(f"{BASE}/haengend?format=csv&csv_dialect=x").status_code == 400
     assert coordinator.get(f"{BASE}/haengend?severity=dringend").status_code == 400
 
 
