@@ -8,13 +8,16 @@ unreachable server is a failure, never a skip.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import quote
 
 import pytest
@@ -52,6 +55,23 @@ def pytest_report_header(config):
         lines.append(f"browser tests: not collected ({CHROMIUM} is missing: apt-get install "
                      "chromium, or set BETEILIGUNG_TEST_BROWSER=1 to make that a failure)")
     return lines
+
+
+JOURNEY_MODULE = "_beteiligung_tests_workflow_journey"
+
+
+@pytest.fixture(scope="session")
+def journey() -> ModuleType:
+    """``tests/workflow/journey.py`` (``new_process``, ``fill_phase``, ``advance_to``, ...):
+    loaded by path once, as ``--import-mode=importlib`` does not import test helpers by name."""
+    if JOURNEY_MODULE not in sys.modules:
+        path = Path(__file__).parent / "workflow" / "journey.py"
+        spec = importlib.util.spec_from_file_location(JOURNEY_MODULE, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[JOURNEY_MODULE] = module
+        spec.loader.exec_module(module)
+    return sys.modules[JOURNEY_MODULE]
 
 
 @dataclass

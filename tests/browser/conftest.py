@@ -30,16 +30,14 @@ Import rule: the package's ``config``, ``storage``, ``web`` and ``workflow``; py
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
-import sys
 import threading
 import time
 from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 
 import pytest
 import uvicorn
@@ -82,17 +80,6 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"{len(TAKEN)} screenshots in {SCREENSHOTS}")
 
 
-def _journey() -> ModuleType:
-    name = "_beteiligung_tests_workflow_journey"
-    if name not in sys.modules:
-        path = Path(__file__).parents[1] / "workflow" / "journey.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 class LiveServer:
     """uvicorn serving ``app`` on a free loopback port, in a daemon thread."""
 
@@ -129,7 +116,7 @@ def db_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def site(env, clock):
+def site(env, clock, journey):
     cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
     site_env = replace(env, passwords=Argon2PasswordHasher(cheap))
     server = LiveServer(create_app(site_env, WebSettings()))
@@ -141,7 +128,7 @@ def site(env, clock):
         return email
 
     yield SimpleNamespace(url=url, env=site_env, clock=clock, add_user=add_user,
-                          PASSWORD=PASSWORD, COORDINATOR=COORDINATOR, journey=_journey())
+                          PASSWORD=PASSWORD, COORDINATOR=COORDINATOR, journey=journey)
     server.stop()
 
 

@@ -3,24 +3,8 @@ public page then shows."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
-
-def _journey():
-    name = "_beteiligung_tests_workflow_journey"
-    if name not in sys.modules:
-        path = Path(__file__).parents[1] / "workflow" / "journey.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-def test_an_activity_with_its_accessibility(make_cli, env, clock):
-    journey = _journey()
+def test_an_activity_with_its_accessibility(make_cli, env, clock, journey):
     pid = journey.new_process(env).id
     journey.advance_to(env, pid, "dialogue", clock)
     cli = make_cli()

@@ -11,12 +11,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from dataclasses import replace
-from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 
 import pytest
 from argon2 import PasswordHasher
@@ -29,17 +26,6 @@ from beteiligung.workflow import accounts
 
 COORDINATOR = "koordination@hannover-stadt.de"
 PASSWORD = "ein sehr langes Passwort"
-
-
-def _journey() -> ModuleType:
-    name = "_beteiligung_tests_workflow_journey"
-    if name not in sys.modules:
-        path = Path(__file__).parents[1] / "workflow" / "journey.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
 @pytest.fixture
@@ -99,8 +85,8 @@ def post(client: TestClient, url: str, data: dict | None = None, **kwargs):
 
 
 @pytest.fixture
-def web(app_env) -> SimpleNamespace:
+def web(app_env, journey) -> SimpleNamespace:
     return SimpleNamespace(
-        COORDINATOR=COORDINATOR, PASSWORD=PASSWORD, journey=_journey(), csrf_of=csrf_of,
+        COORDINATOR=COORDINATOR, PASSWORD=PASSWORD, journey=journey, csrf_of=csrf_of,
         add_user=lambda email, name="", role="lead": add_user(app_env, email, name, role),
         sign_in=sign_in, post=post)

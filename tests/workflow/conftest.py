@@ -40,11 +40,6 @@ def fakes() -> ModuleType:
     return FAKES
 
 
-@pytest.fixture(scope="session")
-def journey() -> ModuleType:
-    """The module with ``new_process``, ``fill_phase``, ``progress``, ``advance_to``."""
-    return JOURNEY
-
 
 @pytest.fixture
 def fake(clock):
