@@ -66,17 +66,21 @@ def plan(env: Env, case: Case, stored: list[Deadline], now: datetime) -> Plan:
             deadline.closed_at, deadline.next_remind_at = now, None
             result.close.append(deadline)
         elif deadline.active and deadline.managed and deadline.key in wanted:
-            _follow(deadline, wanted[deadline.key], result)
+            _follow(deadline, wanted[deadline.key], result, now)
     return result
 
 
-def _follow(deadline: Deadline, wanted: Expected, result: Plan) -> None:
+def _follow(deadline: Deadline, wanted: Expected, result: Plan, now: datetime) -> None:
     """A deadline the case still calls for, but at another time (the decision was recorded
-    again with another date): it moves, and its reminders start over."""
-    if wanted.due_at == deadline.due_at:
+    again with another date): it moves, and its reminders start over. A deadline a lead moved
+    (it carries the move's reason) keeps the lead's date; a missed one whose new time has also
+    passed stays missed."""
+    if wanted.due_at == deadline.due_at or deadline.reason:
         return
     result.moved.append((deadline, deadline.due_at))
-    deadline.due_at, deadline.last_step, deadline.status = wanted.due_at, -1, "open"
+    deadline.due_at, deadline.last_step = wanted.due_at, -1
+    if wanted.due_at > now:
+        deadline.status = "open"
 
 
 def carry_out(env: Env, uow: UnitOfWork, process_id: int, todo: Plan, now: datetime) -> None:

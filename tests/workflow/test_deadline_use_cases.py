@@ -149,3 +149,16 @@ def test_a_comment_period_cut_short_is_recorded_as_such(clock, fakes, journey):
     closed = fake.store.events[pid][-1].payload["deadlines"]["closed"]
     assert {"id": period.id, "kind": "concept_comments", "ref": "concept",
             "status": "cut_short"} in closed
+
+
+def test_a_deadline_the_lead_moved_stays_moved_at_the_next_change(env, store, pid, clock):
+    """The engine follows its own deadlines to a new basis (a re-recorded decision), never a
+    deadline a lead moved with a reason: an unrelated edit must not put it back."""
+    (deadline,) = _by_kind(store, pid).values()
+    later = deadline.due_at + timedelta(days=30)
+    deadlines.move_deadline(env, LEAD, pid, deadline.id, later, "Sommerpause im Bezirksrat")
+    clock.advance(days=1)
+    edit_process(env, LEAD, pid, {"subject": "Neuer Gegenstand"})
+    (kept,) = _by_kind(store, pid).values()
+    assert (kept.due_at, kept.reason) == (later, "Sommerpause im Bezirksrat")
+    assert "deadlines" not in store.events[pid][-1].payload
