@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
+import pwd
 from typing import Any
 
 from ..config.bootstrap import build_env, upgrade_database
@@ -26,11 +26,14 @@ def wired(settings: Settings | None = None):
 
 def operator() -> str:
     """Who runs this command on the operating system: ``--as`` only declares who acts, so
-    every audit event of the command line records this beside it."""
+    every audit event of the command line records this beside it. It is the name of the
+    effective uid from the system's user database, not ``LOGNAME``/``USER``, which anyone can
+    set for one command."""
+    uid = os.geteuid()
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # a uid without a name (some containers)
-        return f"uid {os.getuid()}"
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:  # a uid without a name (some containers)
+        return f"uid {uid}"
 
 
 def _person(args: argparse.Namespace, role: str) -> Person | None:
