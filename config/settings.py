@@ -91,9 +91,10 @@ class WebSettings:
     trusted_proxies: str = "127.0.0.1"
     """Comma-separated client addresses whose trusted header is believed."""
     max_body_kb: int = 256
-    suggestions_per_hour: int = 20
-    """Suggestions one client address may send per hour through the public form (a
-    workshop on one network shares one address: raise it for the day)."""
+    suggestions_per_hour: int = 100
+    """Suggestions one client address may send per hour on one process through the public
+    form (a workshop on one network shares one address and comments on one process: 100
+    leaves room for a room full of people; raise it for a bigger day)."""
     suggestion_max_chars: int = 5000
     sign_in_failures_per_account: int = 10
     """Failed sign-ins one account may have within ``sign_in_minutes`` before it has to

@@ -59,7 +59,7 @@ def add_routes(routes: APIRouter, env: Env, web: WebSettings) -> None:
             return again(403, t("form_expired"))
         try:
             receipt = participation.submit_suggestion(
-                env, pid, text, email, client_key(request, web),
+                env, pid, text, email, f"{client_key(request, web)} {pid}",
                 max_chars=web.suggestion_max_chars, limiter=limiter, discard=bool(website))
         except participation.InvalidSubmission as error:
             return again(400, t(error.code).format(n=web.suggestion_max_chars))

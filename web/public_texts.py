@@ -160,10 +160,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "still in the form: please send it again."),
     "kept_text": ("Ihr Text, damit Sie ihn nicht verlieren (zum Kopieren)",
                   "Your text, so that you do not lose it (to copy)"),
-    "too_many": ("Von Ihrem Anschluss kamen in der letzten Stunde schon {n} Anregungen; mehr "
+    "too_many": ("Von Ihrem Anschluss kamen in der letzten Stunde schon {n} Anregungen zu diesem "
+                 "Vorhaben; mehr "
                  "sind nicht möglich. Bitte versuchen Sie es später noch einmal. Ihre "
                  "Anregung wurde nicht gespeichert.",
-                 "{n} suggestions came from your connection within the last hour; no more "
+                 "{n} suggestions on this project came from your connection within the last hour; no more "
                  "are possible. Please try again later. Your suggestion was not saved."),
     # the receipt
     "thanks": ("Vielen Dank für Ihre Anregung", "Thank you for your suggestion"),

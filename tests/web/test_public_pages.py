@@ -328,3 +328,15 @@ def test_the_list_comes_in_pages_of_50_with_filters_kept(client, web, app_env, c
     assert "Verfahren auf dieser Seite: 51–53" in both
     assert 'href="/?phase=initiated" rel="prev"' in both
     assert client.get("/", params={"page": 0}).status_code == 400
+
+
+def test_the_suggestion_limit_counts_per_process(make_client, web, app_env, clock):
+    """A workshop on one network comments on its own process: another process's form from
+    the same address is not used up by it."""
+    client = make_client(suggestions_per_hour=1)
+    first = published(web, app_env, clock)
+    second = published(web, app_env, clock, title="Spielplatz Fössestraße")
+    assert send(client, web, first, text="eins").status_code == 200
+    assert send(client, web, first, text="zwei").status_code == 429
+    assert send(client, web, second, text="drei").status_code == 200
+    assert [s.text for s in stored(app_env, second)] == ["drei"]

@@ -80,7 +80,7 @@ def test_the_limits_are_settings_from_the_file_and_the_environment(tmp_path: Pat
     empty.write_text("", encoding="utf-8")
     defaults = load_settings({"BETEILIGUNG_CONFIG": str(empty)}).web
     assert (defaults.sign_in_failures_per_account, defaults.sign_in_failures_per_address,
-            defaults.sign_in_minutes, defaults.suggestions_per_hour) == (10, 50, 15, 20)
+            defaults.sign_in_minutes, defaults.suggestions_per_hour) == (10, 50, 15, 100)
     path = tmp_path / "settings.toml"
     path.write_text("[web]\nsign_in_failures_per_address = 200\nsuggestions_per_hour = 60\n",
                     encoding="utf-8")
