@@ -14,7 +14,6 @@ import argparse
 import sys
 
 from ..states.errors import BadInput, TransitionRefused
-from ..states.guards import GuardContext
 from ..workflow import process
 from ..workflow.core import Env
 
@@ -48,7 +47,7 @@ def confirmed(env: Env, args: argparse.Namespace, language: str) -> bool:
         return True
     case = process.get_process(env, args.id)
     try:
-        verdict = env.lifecycle.check(case, args.trigger, GuardContext(env.clock(), args.reason))
+        verdict = env.lifecycle.check(case, args.trigger, env.context(reason=args.reason))
     except TransitionRefused:
         return True  # not a step from this phase: ``advance`` says so
     definition = env.lifecycle.definition

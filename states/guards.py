@@ -31,10 +31,12 @@ class Unmet:
 
 @dataclass(frozen=True)
 class GuardContext:
-    """What a guard may know besides the case: the moment and the reason given."""
+    """What a guard may know besides the case: the moment, the reason given, and the
+    configured deadline rules (for a comment period fixed before its end was stored)."""
 
     now: datetime
     reason: str = ""
+    rules: DeadlineRules = DeadlineRules()
 
 
 Guard = Callable[[Case, GuardContext], list[Unmet]]
@@ -169,7 +171,7 @@ def concept_published(case: Case, ctx: GuardContext) -> list[Unmet]:
 def concept_comment_period_ended(case: Case, ctx: GuardContext) -> list[Unmet]:
     """R5: the public comment period on the concept has ended (it is fixed when the concept
     is first published; anyone may comment on it until then)."""
-    end = concept_comments_end(case, DeadlineRules())
+    end = concept_comments_end(case, ctx.rules)
     if end is None or ctx.now >= end:
         return []
     return [Unmet("concept_comment_period_open", {"deadline": end})]

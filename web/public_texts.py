@@ -164,8 +164,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                  "Vorhaben; mehr "
                  "sind nicht möglich. Bitte versuchen Sie es später noch einmal. Ihre "
                  "Anregung wurde nicht gespeichert.",
-                 "{n} suggestions on this project came from your connection within the last hour; no more "
-                 "are possible. Please try again later. Your suggestion was not saved."),
+                 "{n} suggestions on this project came from your connection within the last "
+                 "hour; no more are possible. Please try again later. Your suggestion was "
+                 "not saved."),
     # the receipt
     "thanks": ("Vielen Dank für Ihre Anregung", "Thank you for your suggestion"),
     "receipt": ("Ihre Eingangsnummer", "Your receipt number"),

@@ -21,7 +21,7 @@ from ..states.case import Case
 from ..states.deadlines import Deadline
 from ..states.definition import Transition
 from ..states.errors import BadInput, TransitionRefused
-from ..states.guards import GuardContext, Unmet
+from ..states.guards import Unmet
 from ..states.lifecycle import Verdict
 from ..states.messages import render as message
 from ..workflow import staff as staff_views
@@ -90,7 +90,7 @@ def confirm(request: Request, env: Env, case: Case, trigger: str, reason: str = 
     and a danger-styled button that posts the step with ``confirmed``."""
     lang = request.state.lang
     definition = env.lifecycle.definition
-    verdict = env.lifecycle.check(case, trigger, GuardContext(env.clock(), reason=reason))
+    verdict = env.lifecycle.check(case, trigger, env.context(reason=reason))
     step = option(verdict, definition.phases, lang)
     pausable = any(t.dest == definition.pause_phase
                    for t in definition.transitions_from(case.phase))

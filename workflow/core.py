@@ -51,6 +51,10 @@ class Env:
     # every event the CLI writes records who ran it beside whom they said they were.
     os_user: str = ""
 
+    def context(self, now: datetime | None = None, reason: str = "") -> GuardContext:
+        """What the guards may know at ``now`` (the clock's time unless given)."""
+        return GuardContext(self.clock() if now is None else now, reason, self.deadline_rules)
+
 
 def event(env: Env, at: datetime, actor: str, action: str, from_phase: str | None,
           to_phase: str | None, reason: str = "", payload: dict[str, Any] | None = None
@@ -147,7 +151,7 @@ def save_change(env: Env, uow: UnitOfWork, case: Case, actor: str, action: str,
     who may act (the public suggestion form, ``workflow.participation``)."""
     if not env.lifecycle.definition.is_open(case.phase):
         raise BadInput(f"process {case.id} is {case.phase}: it can no longer be changed")
-    ctx = GuardContext(env.clock())
+    ctx = env.context()
     held = [g for g in _entry_guards(env, case) if not GUARDS[g](case, ctx)]
     payload = apply(case)
     broken = [u for g in held for u in GUARDS[g](case, ctx)]

@@ -23,7 +23,7 @@ from ..states.case import (
 )
 from ..states.codec import to_plain
 from ..states.errors import BadInput, NotFound
-from ..states.guards import GUARDS, GuardContext
+from ..states.guards import GUARDS
 from .content import need, phase_in
 from .core import Env, change
 
@@ -122,7 +122,7 @@ DECISION_GUARDS = ("decision_by_named_makers", "decision_dated", "deviation_just
 def check_decision(env: Env, case: Case) -> None:
     """``BadInput`` with every reason the step after the decision would refuse it for, so
     that a wrong decision is neither recorded nor published."""
-    ctx = GuardContext(env.clock())
+    ctx = env.context()
     unmet = [u for name in DECISION_GUARDS for u in GUARDS[name](case, ctx)
              if u.code != "decision_unpublished"]
     if unmet:

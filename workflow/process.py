@@ -10,7 +10,6 @@ from typing import Any
 
 from ..states.case import ORIGINS, Case, ConceptVersion, Person
 from ..states.errors import BadInput, NotPermitted, TransitionRefused
-from ..states.guards import GuardContext
 from ..states.lifecycle import Verdict
 from . import audit, deadline_sync, departments
 from .core import (
@@ -168,7 +167,7 @@ def advance(env: Env, actor: str, process_id: int, trigger: str, reason: str = "
         now = env.clock()
         source = case.phase
         try:
-            transition = env.lifecycle.fire(case, trigger, GuardContext(now, reason))
+            transition = env.lifecycle.fire(case, trigger, env.context(now, reason))
         except TransitionRefused as refused:
             payload = {"trigger": trigger, "unmet": [u.code for u in refused.unmet]}
             uow.processes.record(case, event(env, now, actor, "transition_refused", source,
@@ -199,7 +198,7 @@ def show_process(env: Env, process_id: int) -> tuple[Case, list[Verdict]]:
     """The case and, for each trigger available now, what it still lacks."""
     with env.uow() as uow:
         case = uow.processes.get(process_id)
-    return case, env.lifecycle.options(case, GuardContext(env.clock()))
+    return case, env.lifecycle.options(case, env.context())
 
 
 def list_processes(env: Env, phase: str | None = None) -> list[ProcessSummary]:

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 from ..states.case import Case, Person
 from ..states.deadlines import Deadline
 from ..states.errors import Busy, Conflict
-from ..states.guards import GuardContext
 from ..states.reminders import Step, latest_due, next_step
 from .core import Env, event
 from .ports import OutgoingMessage, UnitOfWork
@@ -209,7 +208,7 @@ def next_steps(env: Env, case: Case, deadline: Deadline, now: datetime,
         forward = env.lifecycle.way_forward(case.phase)
         if forward is None:
             return [_text("on_hold", lang)] if case.paused_phase else []
-        verdict = env.lifecycle.check(case, forward.trigger, GuardContext(now))
+        verdict = env.lifecycle.check(case, forward.trigger, env.context(now))
         if verdict.allowed:
             return [_text("ready", lang).format(trigger=forward.trigger)]
         return [u.text(lang) for u in verdict.unmet]

@@ -80,7 +80,7 @@ def process_page(env: Env, who: Identity, process_id: int) -> ProcessPage:
         require_access(env, who, case)
         deadlines = uow.deadlines.for_process(process_id)
         events = uow.processes.events(process_id)
-    options = env.lifecycle.options(case, GuardContext(env.clock()))
+    options = env.lifecycle.options(case, env.context())
     return ProcessPage(case, options, deadlines, events)
 
 
@@ -92,7 +92,7 @@ def work_list(env: Env, who: Identity, phase: str | None = None, page: int = 1,
     pages = max(-(-len(summaries) // size), 1)
     chosen = summaries[(page - 1) * size:page * size]
     now = env.clock()
-    ctx = GuardContext(now)
+    ctx = env.context(now)
     with env.uow() as uow:
         items = tuple(_work(env.lifecycle, s, uow.processes.get(s.id),
                             uow.deadlines.for_process(s.id), now, ctx) for s in chosen)

@@ -358,3 +358,16 @@ def test_unmet_text_renders_its_parameters():
     assert "„Z7“ fehlt: Indikator, Termin" in unmet.text("de")
     assert "'Z7' lacks: Indicator, Due date" in unmet.text("en")
     assert unmet.text("de") != unmet.text("en")
+
+
+def test_a_comment_period_not_fixed_at_publication_follows_the_configured_days(case):
+    """A process published before the end was stored: the guard counts the configured
+    ``concept_comment_days``, as its stored deadline does, not the built-in 28."""
+    from beteiligung.states.deadlines import DeadlineRules
+
+    case.concept_comments_until = None
+    case.concept_versions[-1] = replace(case.concept_versions[-1],
+                                        published_at=NOW - timedelta(days=12))
+    guard = GUARDS["concept_comment_period_ended"]
+    assert guard(case, GuardContext(NOW, rules=DeadlineRules(concept_comment_days=10))) == []
+    assert [u.code for u in guard(case, CTX)] == ["concept_comment_period_open"]
