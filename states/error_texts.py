@@ -39,6 +39,12 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "(process {existing}, 'beteiligung process show {first}'); nothing was created: if it "
         "is a separate process, repeat the command with --yes",
     },
+    "trigger_unknown": {
+        "de": "Einen Schritt „{trigger}“ gibt es nicht; die Schritte heißen: {steps} (die jetzt "
+        "möglichen zeigt 'beteiligung process show {id}')",
+        "en": "there is no step '{trigger}'; the steps are: {steps} ('beteiligung process show "
+        "{id}' lists those possible now)",
+    },
     "concept_none": {
         "de": "Prozess {id} hat noch kein Beteiligungskonzept: eine Vorlage zum Ausfüllen "
         "schreibt 'beteiligung concept template {id} --out konzept-{id}.toml'",

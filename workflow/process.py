@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..states.case import ORIGINS, Case, ConceptVersion, Person
+from ..states.error_texts import refuse
 from ..states.errors import BadInput, NotPermitted, TransitionRefused
 from ..states.lifecycle import Verdict
 from . import audit, deadline_sync, departments
@@ -159,8 +160,7 @@ def advance(env: Env, actor: str, process_id: int, trigger: str, reason: str = "
     actor = require_actor(actor)
     known = env.lifecycle.all_triggers()
     if trigger not in known:
-        raise BadInput(f"trigger {trigger!r} does not exist; the steps are: {', '.join(known)} "
-                       f"('beteiligung process show {process_id}' lists those possible now)")
+        raise refuse("trigger_unknown", trigger=trigger, steps=", ".join(known), id=process_id)
 
     def body(uow: UnitOfWork, case: Case) -> Case:
         authorise(env, uow, case, actor, f"advance:{trigger}")

@@ -203,9 +203,10 @@ def test_trigger_not_possible_here_is_audited_too(env, store, pid):
 @pytest.mark.parametrize("trigger", ["weiter", "Close", "", "set_up_begleitgruppe "])
 def test_unknown_trigger_is_bad_input_and_writes_nothing(env, store, pid, trigger):
     before = copy.deepcopy(store.cases[pid])
-    with pytest.raises(BadInput, match="does not exist; the steps are: set_up_begleitgruppe, "
-                       "draft_concept,"):
+    with pytest.raises(BadInput, match="the steps are: set_up_begleitgruppe, "
+                       "draft_concept,") as refused:
         advance(env, LEAD.email, pid, trigger)
+    assert refused.value.text("de").startswith(f"Einen Schritt „{trigger}“ gibt es nicht")
     assert store.cases[pid] == before
     assert _actions(store, pid) == ["process_created"]
 
