@@ -264,14 +264,18 @@ def test_deadlines_through_the_command_line(cli):
                   "--due", "2027-01-15").stdout)
     listed = {d["id"]: d for d in json.loads(cli("deadline", "list", str(pid), "--json").stdout)}
     assert listed[own]["due_at"] == "2027-01-15T22:59:59.999999Z"  # end of the day in Berlin
-    assert "Bericht an den Ausschuss" in cli("deadline", "list", str(pid)).stdout
+    shown = cli("deadline", "list", str(pid)).stdout
+    assert "Bericht an den Ausschuss" in shown and "STAND" in shown and "eigene Frist" in shown
+    assert "offen" in shown and "custom" not in shown and "open" not in shown
     cli("deadline", "move", str(pid), str(own), "--due", "2027-02-01", check=2)  # no reason
-    cli("deadline", "move", str(pid), str(own), "--due", "2027-02-01", "--reason",
-        "Ausschuss tagt später")
-    cli("deadline", "waive", str(pid), str(own), "--reason", "entfällt")
+    moved = cli("deadline", "move", str(pid), str(own), "--due", "2027-02-01", "--reason",
+                "Ausschuss tagt später").stdout
+    assert f"Frist {own} ist jetzt fällig am 01.02.2027" in moved
+    assert "entfällt" in cli("deadline", "waive", str(pid), str(own), "--reason", "x").stdout
+    assert "entfallen" in cli("deadline", "list", str(pid)).stdout
     cli("deadline", "waive", str(pid), "999", "--reason", "x", check=4)
     final = {d["id"]: d for d in json.loads(cli("deadline", "list", str(pid), "--json").stdout)}
-    assert final[own]["status"] == "waived" and final[own]["reason"] == "entfällt"
+    assert final[own]["status"] == "waived" and final[own]["reason"] == "x"
     actions = [e["action"] for e in json.loads(cli("history", str(pid), "--json").stdout)]
     assert actions[-3:] == ["deadline_added", "deadline_moved", "deadline_waived"]
 
