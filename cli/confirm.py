@@ -55,11 +55,11 @@ def confirmed(env: Env, args: argparse.Namespace, language: str) -> bool:
         return True
     values = {"id": case.id, "title": case.title, "trigger": args.trigger,
               "phase": definition.phases[verdict.transition.dest].label(language)}
+    if not verdict.allowed:
+        return True  # the refusal says what is missing, terminal or not
     if not sys.stdin.isatty():
         raise BadInput(texts={lang: text.format(**values)
                               for lang, text in TEXTS["no_terminal"].items()})
-    if not verdict.allowed:
-        return True
     print(TEXTS["question"][language].format(**values), end="", file=sys.stderr, flush=True)
     if sys.stdin.readline().strip().casefold() in YES:
         return True

@@ -85,3 +85,12 @@ def test_yes_and_steps_that_can_be_undone_ask_nothing(env, monkeypatch, capsys, 
 def test_a_cancel_that_lacks_its_reason_is_not_asked_about(env, monkeypatch, capsys, pid):
     said, asked = ask(env, monkeypatch, capsys, pid, "", reason="")
     assert (said, asked) == (True, "")   # the refusal then says that the reason is missing
+
+
+def test_in_a_script_a_cancel_that_lacks_its_reason_is_told_what_is_missing(env, monkeypatch,
+                                                                            capsys, pid):
+    """Without a terminal, a cancel that would be refused anyway is not answered with
+    "confirm with --yes" (which would only lead to the refusal next): ``advance`` refuses it
+    and says the reason is missing."""
+    said, asked = ask(env, monkeypatch, capsys, pid, "", reason="", tty=False)
+    assert (said, asked) == (True, "")
