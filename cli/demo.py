@@ -18,6 +18,7 @@ from ..config.settings import HERE, MailSettings, Settings, load_settings
 from ..notifications.dispatch import deliver
 from ..states.case import Decision, Member, Person
 from ..states.errors import TransitionRefused
+from ..states.messages import BERLIN
 from ..workflow import content, outcome, process
 from ..workflow.concept_file import parse_concept
 from ..workflow.reminders import queue_digest, sweep
@@ -183,7 +184,7 @@ class _Story:
     def dialogue_phases(self) -> None:
         env, actor, pid = self.env, self.actor, self.pid
         for round_, extra in enumerate(("Auftakt vor Ort", "Planungswerkstatt"), 1):
-            start = self.clock().date() + timedelta(days=4)
+            start = self.clock().astimezone(BERLIN).date() + timedelta(days=4)
             outcome.add_activity(env, actor, pid, extra, "on_site", start,
                                  "Freizeitheim Linden")
             outcome.add_activity(env, actor, pid, "Online-Dialog", "online",
@@ -213,7 +214,7 @@ class _Story:
     def decision_phase(self) -> None:
         env, actor, pid = self.env, self.actor, self.pid
         self.clock.days(60)
-        session = self.clock().date() - timedelta(days=2)  # the council met two days ago
+        session = self.clock().astimezone(BERLIN).date() - timedelta(days=2)  # the council met
         outcome.record_decision(env, actor, pid, Decision(
             "Stadtbezirksrat Linden-Limmer", session, "Entwurf B mit Wasserspiel",
             False, "Das Wasserspiel wird kleiner als gewünscht, weil die Folgekosten den "

@@ -79,6 +79,7 @@ def router(env: Env, web: WebSettings) -> APIRouter:
         lang = request.state.lang
         labels = {n: p.label(lang) for n, p in env.lifecycle.definition.phases.items()}
         return render(request, "staff/list.html", texts=TEXTS, work=work, phases=labels,
+                      page_size=PAGE_SIZE,
                       chosen=chosen, items=[staff_page.work_item(i, env, lang)
                                             for i in work.items],
                       previous=_list_url(chosen, page - 1) if page > 1 else None,
