@@ -105,7 +105,7 @@ def print_refusal(refused: Any, args: Any) -> None:
     from ..states.messages import render
 
     language = lang(args)
-    params = {"trigger": refused.trigger, "phase": refused.phase,
+    params = {"trigger": refused.trigger, "phase": _phase_label(refused.phase, language),
               "allowed": ", ".join(refused.allowed) or label("none", language)}
     header = render("header_refused" if refused.unmet else "header_not_possible", params,
                     language)
@@ -130,15 +130,30 @@ def refusal_json(refused: Any, args: Any) -> str:
     }, ensure_ascii=False, indent=2)
 
 
-def _triggers_from(phase: str) -> list[str]:
-    """The triggers the configured definition has from ``phase`` (a refusal by the guards
-    does not carry them)."""
+def _phase_label(phase: str, language: str) -> str:
+    """The configured definition's label of ``phase`` (its id when it has none)."""
+    definition = _definition()
+    if definition is None or phase not in definition.phases:
+        return phase
+    return definition.phases[phase].label(language)
+
+
+def _definition() -> Any:
+    """The configured process definition, or ``None`` when the settings do not load."""
     from ..config.settings import load_settings
     from ..states.definition import load_definition
     from ..states.errors import BeteiligungError
 
     try:
-        definition = load_definition(load_settings().definition)
+        return load_definition(load_settings().definition)
     except BeteiligungError:
+        return None
+
+
+def _triggers_from(phase: str) -> list[str]:
+    """The triggers the configured definition has from ``phase`` (a refusal by the guards
+    does not carry them)."""
+    definition = _definition()
+    if definition is None:
         return []
     return list(dict.fromkeys(t.trigger for t in definition.transitions_from(phase)))

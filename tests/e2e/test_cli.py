@@ -100,7 +100,8 @@ def test_refused_step_lists_every_reason_and_is_audited(cli):
     assert "angeregt" in done.stderr and "Mitglieder" in done.stderr
     english = cli("--lang", "en", "advance", str(pid), "draft_concept", check=3)
     assert "has no members yet" in english.stderr
-    assert "refused in phase 'begleitgruppe'" in english.stderr.splitlines()[0]
+    assert "refused in phase 'Setting up the Projektbegleitgruppe'" in english.stderr
+    assert "in der Phase „Einrichtung der Projektbegleitgruppe“ abgelehnt" in done.stderr
     trailing = cli("advance", str(pid), "draft_concept", "--lang", "en", check=3)
     assert trailing.stderr == english.stderr
     assert "abgelehnt, es fehlt" in done.stderr.splitlines()[0]
