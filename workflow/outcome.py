@@ -126,7 +126,8 @@ def check_decision(env: Env, case: Case) -> None:
     unmet = [u for name in DECISION_GUARDS for u in GUARDS[name](case, ctx)
              if u.code != "decision_unpublished"]
     if unmet:
-        raise BadInput(" ".join(dict.fromkeys(u.text(env.language) for u in unmet)))
+        raise BadInput(texts={lang: " ".join(dict.fromkeys(u.text(lang) for u in unmet))
+                              for lang in ("de", "en")})
 
 
 def publish_decision(env: Env, actor: str, pid: int) -> Case:

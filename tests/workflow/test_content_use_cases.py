@@ -384,13 +384,13 @@ def test_decision_is_recorded_then_published(env, store, at_phase, clock):
     assert _last(store, pid).payload == {"published": True}
 
 
-def _untouched(store, pid, call) -> str:
-    """``call`` is refused with ``BadInput`` and writes nothing; its message."""
+def _untouched(store, pid, call, lang: str = "de") -> str:
+    """``call`` is refused with ``BadInput`` and writes nothing; its message in ``lang``."""
     before, events = copy.deepcopy(store.cases[pid]), list(store.events[pid])
     with pytest.raises(BadInput) as refused:
         call()
     assert store.cases[pid] == before and store.events[pid] == events
-    return str(refused.value)
+    return refused.value.text(lang)
 
 
 def test_a_wrong_decision_is_refused_when_recorded(env, store, at_phase, clock):
@@ -410,6 +410,9 @@ def test_a_wrong_decision_is_refused_when_recorded(env, store, at_phase, clock):
     both = _untouched(store, pid, lambda: outcome.record_decision(
         env, LEAD, pid, _decision(decided_by="Rat", decided_on=today + timedelta(days=9))))
     assert "„Rat“" in both and "Zukunft" in both and "\n" not in both
+    english = _untouched(store, pid, lambda: outcome.record_decision(
+        env, LEAD, pid, _decision(decided_on=today + timedelta(days=1))), "en")
+    assert "future" in english and "Zukunft" not in english
     outcome.record_decision(env, LEAD, pid, _decision(decided_on=published))  # that day: fine
 
 
