@@ -62,6 +62,7 @@ def _attempt(request: Request, env: Env, me: Identity, process_id: int, done: st
     try:
         command()
     except BadInput as error:
-        return staff_page.show(request, env, me, process_id, status=400, error=str(error))
+        return staff_page.show(request, env, me, process_id, status=400,
+                               error=error.text(request.state.lang))
     return RedirectResponse(f"/intern/verfahren/{process_id}?ok={done}",
                             status_code=303)

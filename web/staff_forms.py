@@ -142,6 +142,7 @@ class SubPage:
             action()
         except FORM_ERRORS as error:
             entered = values() if values else plain(form)
-            return self.show(request, me, pid, status=status_of(error), error=str(error),
+            return self.show(request, me, pid, status=status_of(error),
+                             error=error.text(request.state.lang),
                              values=entered)
         return RedirectResponse(f"{self.url(pid)}?done={done}", status_code=303)

@@ -161,7 +161,7 @@ def test_an_unknown_trigger_is_bad_input_and_writes_nothing(client, app_env, web
     answer = client.post(f"/api/v1/processes/{pid}/advance", json={"trigger": "fliegen"},
                          headers=bearer(token(web.journey.LEAD.email)))
     assert answer.status_code == 400
-    assert "'fliegen'" in answer.json()["error"]
+    assert "„fliegen“" in answer.json()["error"]
     assert "set_up_begleitgruppe" in answer.json()["error"]
     assert [e.action for e in process.history(app_env, pid)] == ["process_created"]
 
