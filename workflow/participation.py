@@ -119,7 +119,9 @@ def open_period(case: Case, now: datetime, rules: DeadlineRules) -> CommentPerio
     if target is None:
         return None
     if target == "interim_results":
-        return CommentPeriod(target, case.current_interim_results().comment_deadline)
+        results = case.current_interim_results()
+        assert results is not None  # comment_period found them open for comments
+        return CommentPeriod(target, results.comment_deadline)
     end = concept_comments_end(case, rules)
     return CommentPeriod(target, end if end is not None and now <= end else None)
 
