@@ -26,19 +26,19 @@ from ..workflow.quarterly_model import QuarterlyReport
 from .files import check_target, write_atomically
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
-
+    from ..storage.sql import SqlUnitOfWork
     from ..workflow.ports import UnitOfWork
 
 
-def sql_connection(uow: UnitOfWork) -> Connection:
-    """The connection of ``uow`` for the SQL readers (reports, stuck list, public list):
-    the port's unit of work has none, the SQL one the commands are wired with has."""
+def sql_unit(uow: UnitOfWork) -> SqlUnitOfWork:
+    """``uow`` as the SQL unit of work, whose connection the SQL readers (report, stuck list,
+    public list) take: the port's unit of work has none; the commands are wired with the SQL
+    one."""
     from ..storage.sql import SqlUnitOfWork
 
     if not isinstance(uow, SqlUnitOfWork):
         raise TypeError(f"the SQL readers need a SqlUnitOfWork, not {type(uow).__name__}")
-    return uow.conn
+    return uow
 
 
 def build(env: Env, quarter: Quarter,
@@ -47,7 +47,7 @@ def build(env: Env, quarter: Quarter,
     from ..storage.reporting import SqlQuarterlyReader
 
     with env.uow() as uow:
-        return quarterly_report(SqlQuarterlyReader(sql_connection(uow)), quarter,
+        return quarterly_report(SqlQuarterlyReader(sql_unit(uow).conn), quarter,
                                 env.lifecycle.definition, env.clock(), stuck, env.departments)
 
 
@@ -59,7 +59,7 @@ def stuck_counts(env: Env, quarter: Quarter, limits: Limits) -> dict[str, int]:
 
     as_of = min(env.clock().astimezone(BERLIN).date(), quarter.last_day)
     with env.uow() as uow:
-        return stuck_per_department(SqlOversightReader(sql_connection(uow)), env.lifecycle,
+        return stuck_per_department(SqlOversightReader(sql_unit(uow).conn), env.lifecycle,
                                     as_of, limits)
 
 
