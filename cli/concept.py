@@ -32,16 +32,17 @@ def concept_template(args: argparse.Namespace) -> int:
     target = check_target(args.out) if args.out else None
     if target is not None and target.exists():
         raise refuse("template_exists", path=shlex.quote(args.out), id=args.id)
-    case = get_process(wired(), args.id)
-    name = shlex.quote(args.out or f"konzept-{case.id}.toml")
+    process_id: int = args.id  # argparse made it an int; the case is loaded by it
+    case = get_process(wired(), process_id)
+    name = shlex.quote(args.out or f"konzept-{process_id}.toml")
     concept = starting_concept(case.concept_draft, case.title, case.subject)
-    text = template_text(concept, case.id, case.title, name, language)
+    text = template_text(concept, process_id, case.title, name, language)
     if target is None:
         print(text, end="")
         return 0
     write_atomically(target, text.encode("utf-8"))
-    print(WRITTEN[language].format(id=case.id, path=args.out))
-    print(f"  beteiligung concept load {case.id} {name}")
+    print(WRITTEN[language].format(id=process_id, path=args.out))
+    print(f"  beteiligung concept load {process_id} {name}")
     return 0
 
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from ..config.bootstrap import build_composer, build_env, build_sender
 from ..config.settings import HERE, MailSettings, Settings, load_settings
 from ..notifications.dispatch import deliver
-from ..states.case import Decision, Member, Person
+from ..states.case import Case, Decision, Member, Person
 from ..states.errors import TransitionRefused
 from ..states.messages import BERLIN
 from ..workflow import content, outcome, process
@@ -42,6 +42,12 @@ class StoryClock:
 
     def days(self, n: int) -> None:
         self.now += timedelta(days=n)
+
+
+def stored_id(case: Case) -> int:
+    """The id of a process that ``create_process`` has just stored (so it has one)."""
+    assert case.id is not None, "a stored process has an id"
+    return case.id
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -94,6 +100,8 @@ class Mailing:
 
 
 class _Story:
+    pid: int  # the story's process, from the moment ``run`` creates it
+
     def __init__(self, env, clock: StoryClock, language: str, mailing: Mailing) -> None:
         self.env, self.clock, self.language = env, clock, language
         self.actor = LEAD.email
@@ -122,7 +130,7 @@ class _Story:
             "Neugestaltung des Lindener Marktplatzes", "Umgestaltung von Platz und Grün",
             "Umwelt und Stadtgrün (67)", "Dezernat V", ("Linden-Limmer",),
             "district_council_motion", LEAD, DEPUTY))
-        self.pid = pid = case.id
+        self.pid = pid = stored_id(case)
         self.say(f"Prozess {pid} angelegt; Ansprechperson {LEAD.name}, Vertretung {DEPUTY.name}.")
         stuck = process.create_process(env, actor, process.ProcessInput(
             "Spielplatz am Lindener Berg", "Erneuerung der Spielgeräte",

@@ -41,9 +41,10 @@ class _Clock:
 def build(settings: Settings) -> list[tuple[str, str]]:
     """Fill ``settings``'s (empty, migrated) database; return the demo accounts."""
     with contextlib.redirect_stdout(io.StringIO()):
-        story_env = build_env(settings, clock=demo.StoryClock())
-        story = demo._Story(story_env, story_env.clock, settings.language,
-                            demo.Mailing(settings, story_env, story_env.clock))
+        story_clock = demo.StoryClock()
+        story_env = build_env(settings, clock=story_clock)
+        story = demo._Story(story_env, story_clock, settings.language,
+                            demo.Mailing(settings, story_env, story_clock))
         story.run()
     clock = _Clock()
     env = build_env(settings, clock=clock)
@@ -76,9 +77,9 @@ def _more_processes(env, clock: _Clock) -> None:
 def _bring_to(env, clock: _Clock, title: str, subject: str, district: str, department: str,
               lead: Person, phase: str, today: datetime) -> None:
     actor = COORDINATOR
-    pid = process.create_process(env, actor, process.ProcessInput(
+    pid = demo.stored_id(process.create_process(env, actor, process.ProcessInput(
         title, subject, department, "", (district,), "administration", lead,
-        DEPUTY)).id
+        DEPUTY)))
     process.advance(env, actor, pid, "set_up_begleitgruppe")
     if phase == "begleitgruppe":
         return

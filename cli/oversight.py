@@ -32,6 +32,7 @@ from ..workflow.oversight import Finding, Limits, at_least, counts
 from ..workflow.oversight_texts import phase_label, words
 from .entry import parse_date
 from .render import BERLIN, lang, print_json
+from .reports import sql_unit
 
 FIELDS = ("severity", "code", "name", "process_id", "title", "department", "directorate",
           "districts", "phase", "phase_label", "paused_phase", "definition_version", "days",
@@ -50,7 +51,7 @@ def collect(env: Env, limits: Limits, as_of: date, *, department: str | None = N
             district: str | None = None) -> list[Finding]:
     """Every finding as of ``as_of``: what ``audit stuck`` prints (the benchmark times this)."""
     with env.uow() as uow:
-        reader = SqlOversightReader(uow.conn)
+        reader = SqlOversightReader(sql_unit(uow).conn)
         return departments.find_stuck(reader, env.lifecycle, as_of, limits, env.departments,
                                       department=department, district=district,
                                       known_districts=env.districts)

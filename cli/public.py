@@ -23,6 +23,7 @@ from ..workflow.core import Env
 from ..workflow.public import published_processes
 from .commands import wired
 from .files import atomic_file, check_target
+from .reports import sql_unit
 
 DONE = {"de": "Vorhabenliste ({fmt}) geschrieben: {target}",
         "en": "Public list ({fmt}) written to {target}"}
@@ -54,7 +55,9 @@ def write_public(env: Env, fmt: str, language: str, sink: BinaryIO,
     """Render the public list of every process into ``sink``, one piece at a time."""
     phases = {name: phase.label(language)
               for name, phase in env.lifecycle.definition.phases.items()}
-    with env.uow() as uow, closing(published_processes(SqlPublicProcesses(uow.conn))) as entries:
-        for piece in render(fmt, entries, language=language, phases=phases,
-                            generated_at=env.clock(), csv_dialect=csv_dialect):
-            sink.write(piece.encode("utf-8"))
+    with env.uow() as uow:
+        source = SqlPublicProcesses(sql_unit(uow).conn)
+        with closing(published_processes(source)) as entries:
+            for piece in render(fmt, entries, language=language, phases=phases,
+                                generated_at=env.clock(), csv_dialect=csv_dialect):
+                sink.write(piece.encode("utf-8"))

@@ -13,6 +13,7 @@ import argparse
 import sys
 from collections.abc import Mapping
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from ..config.bootstrap import build_env
 from ..config.settings import load_settings
@@ -24,6 +25,21 @@ from ..workflow.quarterly import Quarter, quarterly_report
 from ..workflow.quarterly_model import QuarterlyReport
 from .files import check_target, write_atomically
 
+if TYPE_CHECKING:
+    from ..storage.sql import SqlUnitOfWork
+    from ..workflow.ports import UnitOfWork
+
+
+def sql_unit(uow: UnitOfWork) -> SqlUnitOfWork:
+    """``uow`` as the SQL unit of work, whose connection the SQL readers (report, stuck list,
+    public list) take: the port's unit of work has none; the commands are wired with the SQL
+    one."""
+    from ..storage.sql import SqlUnitOfWork
+
+    if not isinstance(uow, SqlUnitOfWork):
+        raise TypeError(f"the SQL readers need a SqlUnitOfWork, not {type(uow).__name__}")
+    return uow
+
 
 def build(env: Env, quarter: Quarter,
           stuck: Mapping[str, int] | None = None) -> QuarterlyReport:
@@ -31,7 +47,7 @@ def build(env: Env, quarter: Quarter,
     from ..storage.reporting import SqlQuarterlyReader
 
     with env.uow() as uow:
-        return quarterly_report(SqlQuarterlyReader(uow.conn), quarter,
+        return quarterly_report(SqlQuarterlyReader(sql_unit(uow).conn), quarter,
                                 env.lifecycle.definition, env.clock(), stuck, env.departments)
 
 
@@ -43,7 +59,8 @@ def stuck_counts(env: Env, quarter: Quarter, limits: Limits) -> dict[str, int]:
 
     as_of = min(env.clock().astimezone(BERLIN).date(), quarter.last_day)
     with env.uow() as uow:
-        return stuck_per_department(SqlOversightReader(uow.conn), env.lifecycle, as_of, limits)
+        return stuck_per_department(SqlOversightReader(sql_unit(uow).conn), env.lifecycle,
+                                    as_of, limits)
 
 
 def quarterly(args: argparse.Namespace) -> int:

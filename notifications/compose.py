@@ -54,11 +54,12 @@ class TemplateComposer:
     def reminder(self, facts: ReminderFacts) -> OutgoingMessage:
         """The e-mail of one reminder step; its key makes queueing it twice a no-op."""
         case, deadline, step = facts.case, facts.deadline, facts.step
+        process_id, deadline_id = _stored(case.id), _stored(deadline.id)
         context = ReminderContext(
-            process_id=case.id, process_title=case.title, deadline_id=deadline.id,
+            process_id=process_id, process_title=case.title, deadline_id=deadline_id,
             deadline_title=deadline.title, due_at=deadline.due_at, days=facts.days,
             responsible=facts.responsible, next_steps=facts.next_steps,
-            link=url(self.base_url, "staff_process", process_id=case.id),
+            link=url(self.base_url, "staff_process", process_id=process_id),
             escalation=step.escalation,
             language=self.language)
         message = self.templates.reminder(context, facts.to, facts.cc, now=facts.now)
@@ -66,12 +67,12 @@ class TemplateComposer:
         return OutgoingMessage(
             dedup_key=key, kind="escalation" if step.escalation else "reminder",
             to=message.to, cc=message.cc, subject=message.subject, text=message.text,
-            html=message.html, ics=message.ics, process_id=case.id, deadline_id=deadline.id,
+            html=message.html, ics=message.ics, process_id=process_id, deadline_id=deadline_id,
             step=step.index, content=self._content(message, key, facts.now))
 
     def digest(self, items: list[Overdue], to: list[str], now: datetime) -> OutgoingMessage:
         """The coordinators' weekly digest; one per ISO week (its key)."""
-        lines = [DigestItem(i.case.id, i.case.title, i.deadline.title, i.deadline.due_at,
+        lines = [DigestItem(_stored(i.case.id), i.case.title, i.deadline.title, i.deadline.due_at,
                             i.days_overdue, i.case.lead,
                             url(self.base_url, "staff_process", process_id=i.case.id))
                  for i in items]
@@ -82,3 +83,9 @@ class TemplateComposer:
         return OutgoingMessage(dedup_key=key, kind="digest", to=message.to, cc=[],
                                subject=message.subject, text=message.text, html=message.html,
                                content=self._content(message, key, now))
+
+
+def _stored(ident: int | None) -> int:
+    """The id of a stored process or deadline (the sweep reads only those)."""
+    assert ident is not None, "the sweep reads only stored processes and deadlines"
+    return ident

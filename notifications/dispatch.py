@@ -250,13 +250,14 @@ def _message_id(content: bytes) -> str:
 
 
 def _stale(env: Env, entries: list[OutboxEntry]) -> dict[int, str]:
-    checked = [e for e in entries if e.message.deadline_id is not None]
+    checked = [(e, deadline_id) for e in entries
+               if (deadline_id := e.message.deadline_id) is not None]
     if not checked:
         return {}
     with env.uow() as uow:
-        found = uow.deadlines.get_many([e.message.deadline_id for e in checked])
-    reasons = {e.id: why_stale(found.get(e.message.deadline_id), e.message.step,
-                               e.message.dedup_key) for e in checked}
+        found = uow.deadlines.get_many([deadline_id for _, deadline_id in checked])
+    reasons = {e.id: why_stale(found.get(deadline_id), e.message.step, e.message.dedup_key)
+               for e, deadline_id in checked}
     return {entry_id: reason for entry_id, reason in reasons.items() if reason}
 
 

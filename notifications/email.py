@@ -194,6 +194,10 @@ class _Generator(BytesGenerator):
     """``BytesGenerator`` writing a body in one piece rather than line by line (hundreds of
     small writes per e-mail); the bytes are the same (tests/notifications/test_build_email.py)."""
 
+    # the line separator ``Generator.flatten`` sets before it writes (the stubs omit it: it
+    # is private)
+    _NL: str
+
     def _write_lines(self, lines: str) -> None:
         if "\r" in lines:
             lines = _NEWLINE.sub(self._NL, lines)

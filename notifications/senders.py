@@ -300,10 +300,11 @@ class SmtpSender:
         finally:
             if recording is not None:
                 await asyncio.wait([recording])
-                if recording.exception() is not None:
+                failure = recording.exception()
+                if failure is not None:
                     # before anything else, even a lost connection: the caller must learn
                     # that a message went out and could not be recorded
-                    raise recording.exception()  # noqa: B012
+                    raise failure  # noqa: B012
         return result
 
     async def _transmit(self, client: aiosmtplib.SMTP, mail: Envelope,

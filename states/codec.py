@@ -35,7 +35,10 @@ def to_plain(value: Any) -> Any:
 
 def from_plain(cls: type[T], data: Any) -> T:
     """Rebuild an instance of ``cls`` from what :func:`to_plain` produced."""
-    return _converter(cls)(data)
+    # as a plain ``type`` mypy sees it is hashable (for ``type[T]`` it checks ``T``'s
+    # instance ``__hash__`` against ``Hashable`` and finds it unbound)
+    key: type = cls
+    return _converter(key)(data)
 
 
 Converter = Callable[[Any], Any]
@@ -59,7 +62,7 @@ def _converter(tp: Any) -> Converter:
     if origin is dict:
         item = _converter(typing.get_args(tp)[1])
         return lambda v: {k: item(x) for k, x in v.items()}
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _dataclass_converter(tp)
     if tp is datetime:
         return lambda v: v if isinstance(v, datetime) else parse_datetime(v)

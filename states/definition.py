@@ -204,18 +204,23 @@ def _read_transition(number: int, spec: object) -> Transition:
     trigger = spec.get("trigger")
     where = f"transition {number} ({trigger if isinstance(trigger, str) and trigger else '?'})"
     _check_keys(where, spec, TRANSITION_KEYS)
-    for key in ("trigger", "source", "dest"):
-        value = spec.get(key)
-        if value is None or value == "":
-            raise DefinitionError(f"{where}: needs trigger, source and dest")
-        if not isinstance(value, str):
-            raise DefinitionError(f"{where}: {key} must be a string, not {_kind(value)}")
+    trigger, source, dest = (_required_string(where, spec, key)
+                             for key in ("trigger", "source", "dest"))
     if not TRIGGER_NAME.fullmatch(trigger):
         raise DefinitionError(f"{where}: trigger {trigger!r} must be a snake_case name "
                               f"(lower-case letters, digits and single underscores)")
     guards = _names(where, spec, "guards", "guard", tuple(GUARDS))
     effects = _names(where, spec, "effects", "effect", EFFECTS)
-    return Transition(trigger, spec["source"], spec["dest"], guards, effects)
+    return Transition(trigger, source, dest, guards, effects)
+
+
+def _required_string(where: str, spec: dict, key: str) -> str:
+    value = spec.get(key)
+    if value is None or value == "":
+        raise DefinitionError(f"{where}: needs trigger, source and dest")
+    if not isinstance(value, str):
+        raise DefinitionError(f"{where}: {key} must be a string, not {_kind(value)}")
+    return value
 
 
 def _names(where: str, spec: dict, key: str, what: str, known: tuple[str, ...]

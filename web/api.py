@@ -97,8 +97,9 @@ def _writes(routes: APIRouter, env: Env) -> None:
         coordinator may create any)."""
         data = process.ProcessInput(
             body.title, body.subject, body.department, body.directorate,
-            tuple(body.districts), body.origin, body.lead and body.lead.person(),
-            body.deputy and body.deputy.person())
+            tuple(body.districts), body.origin,
+            body.lead.person() if body.lead is not None else None,
+            body.deputy.person() if body.deputy is not None else None)
         case = process.create_process(env, me.email, data,
                                       confirm_duplicate=body.confirm_duplicate)
         return view(env, case, request.state.lang)

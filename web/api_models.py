@@ -90,11 +90,13 @@ class Refusal(Error):
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     # "4XX" also keeps FastAPI from announcing its own 422 for bad fields: this API answers
     # those with 400 (``web.errors``), and 422 only for a refused step.
-    texts = {400: "bad input (a field, a value or the body)", 401: "no valid API token",
-             403: "not permitted", 404: "no such process (or part of it)",
-             409: "changed by someone else meanwhile: reload and retry",
-             "4XX": "another client error, such as 413 for too large a body"}
-    return {code: {"model": Error, "description": texts[code]} for code in (*codes, "4XX")}
+    texts: dict[int | str, str] = {
+        400: "bad input (a field, a value or the body)", 401: "no valid API token",
+        403: "not permitted", 404: "no such process (or part of it)",
+        409: "changed by someone else meanwhile: reload and retry",
+        "4XX": "another client error, such as 413 for too large a body"}
+    shown: tuple[int | str, ...] = (*codes, "4XX")
+    return {code: {"model": Error, "description": texts[code]} for code in shown}
 
 
 READ = _errors(400, 401, 403, 404)

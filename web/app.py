@@ -22,7 +22,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..config.settings import OversightSettings, WebSettings
 from ..states.errors import StorageError
@@ -96,7 +96,8 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         # No length given (a chunked body): read it whole, up to the limit, then replay it.
-        messages, seen = [], 0
+        messages: list[Message] = []
+        seen = 0
         while True:
             message = await receive()
             messages.append(message)
@@ -108,7 +109,7 @@ class BodyLimit:
                 break
         replay = iter(messages)
 
-        async def replayed() -> dict:
+        async def replayed() -> Message:
             return next(replay, None) or await receive()
 
         await self.app(scope, replayed, send)

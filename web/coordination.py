@@ -52,6 +52,7 @@ from ..workflow.sessions import Identity
 from .auth import check_csrf, staff
 from .coordination_texts import TEXTS
 from .pages import render
+from .public import sql_unit
 
 BASE = "/intern/koordinierung"
 Short = Annotated[str, Query(max_length=20)]
@@ -149,7 +150,7 @@ def _today(env: Env) -> date:
 def _findings(env: Env, limits: Limits) -> list[Finding]:
     """What ``beteiligung audit stuck`` finds today, most severe first."""
     with env.uow() as uow:
-        return departments.find_stuck(SqlOversightReader(uow.conn), env.lifecycle,
+        return departments.find_stuck(SqlOversightReader(sql_unit(uow).conn), env.lifecycle,
                                       _today(env), limits, env.departments,
                                       known_districts=env.districts)
 
@@ -215,8 +216,8 @@ def _report(env: Env, quarter: Quarter, limits: Limits):
     the quarter's last day (or today)."""
     as_of = min(_today(env), quarter.last_day)
     with env.uow() as uow:
-        stuck = stuck_per_department(SqlOversightReader(uow.conn), env.lifecycle, as_of,
+        stuck = stuck_per_department(SqlOversightReader(sql_unit(uow).conn), env.lifecycle, as_of,
                                      limits)
-        return quarterly_report(SqlQuarterlyReader(uow.conn), quarter,
+        return quarterly_report(SqlQuarterlyReader(sql_unit(uow).conn), quarter,
                                 env.lifecycle.definition, env.clock(), stuck, env.departments)
 

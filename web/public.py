@@ -28,8 +28,10 @@ from ..notifications.public_list import render as render_export
 from ..states.errors import BadInput
 from ..storage.public import SqlPublicProcesses
 from ..storage.public_facets import departments
+from ..storage.sql import SqlUnitOfWork
 from ..workflow.core import Env
 from ..workflow.participation import has_page, listing
+from ..workflow.ports import UnitOfWork
 from ..workflow.public import PublicProcess, published_processes
 from . import public_page
 from .pages import render
@@ -75,12 +77,22 @@ def _filters(env: Env, district: str | None, department: str | None,
     return {"district": district, "department": department, "phase": phase}
 
 
+def sql_unit(uow: UnitOfWork) -> SqlUnitOfWork:
+    """``uow`` as the SQL unit of work, whose connection the SQL readers (public list, stuck
+    list, report) take: the port's unit of work has none; the app is wired with the SQL one."""
+    if not isinstance(uow, SqlUnitOfWork):
+        raise TypeError(f"the SQL readers need a SqlUnitOfWork, not {type(uow).__name__}")
+    return uow
+
+
 def _chosen(env: Env, filters: dict[str, str | None]) -> Iterator[PublicProcess]:
     """The filtered entries, streamed inside one unit of work (one snapshot)."""
-    with env.uow() as uow, closing(published_processes(SqlPublicProcesses(uow.conn))) as all_:
-        for entry in all_:
-            if _matches(entry, **filters):
-                yield entry
+    with env.uow() as uow:
+        source = SqlPublicProcesses(sql_unit(uow).conn)
+        with closing(published_processes(source)) as all_:
+            for entry in all_:
+                if _matches(entry, **filters):
+                    yield entry
 
 
 def _listing(env: Env, language: str, filters: dict[str, str | None]) -> StreamingResponse:
@@ -102,13 +114,16 @@ def _page(request: Request, env: Env, filters: dict[str, str | None], page: int)
     start = (page - 1) * PAGE_SIZE
     now, rules = env.clock(), env.deadline_rules
     with env.uow() as uow:
-        present = departments(uow.conn)
-        sql = {"phase": filters["phase"], "department": filters["department"]}
+        conn = sql_unit(uow).conn
+        present = departments(conn)
+        phase, department = filters["phase"], filters["department"]
         if filters["district"] is None:
-            source = SqlPublicProcesses(uow.conn, offset=start, limit=PAGE_SIZE + 1, **sql)
+            source = SqlPublicProcesses(conn, offset=start, limit=PAGE_SIZE + 1, phase=phase,
+                                        department=department)
             entries = list(listing(source, now, rules))
         else:
-            stream = listing(SqlPublicProcesses(uow.conn, **sql), now, rules)
+            stream = listing(SqlPublicProcesses(conn, phase=phase, department=department),
+                             now, rules)
             with closing(stream):
                 chosen = (e for e in stream if filters["district"] in e[0].districts)
                 entries = list(islice(chosen, start, start + PAGE_SIZE + 1))

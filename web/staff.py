@@ -99,6 +99,7 @@ def router(env: Env, web: WebSettings) -> APIRouter:
                                           confirm_duplicate=values["confirm_duplicate"])
         except (BadInput, NotPermitted) as error:
             return _form(request, env, values, "/intern/neu", error)
+        assert case.id is not None  # create_process returns the stored case
         return _back(case.id, "process_created")
 
     @routes.get(ROUTES["staff_process"], name="staff_process", response_class=HTMLResponse)

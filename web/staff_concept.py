@@ -113,6 +113,7 @@ def router(env: Env, web: WebSettings) -> APIRouter:
     @routes.get(base + "/version/{number}")
     def version(request: Request, pid: int, number: int, me: Me):
         shown = content.concept_version(load(env, me, pid), number)
+        assert shown is not None  # for a number: the published version, or NotFound
         label = _labeller(request.state.lang)
         fields = [(label(path), value) for path, value in flatten(shown.concept).items()]
         return page.show(request, me, pid, template="konzept_version", version=shown,
@@ -122,6 +123,7 @@ def router(env: Env, web: WebSettings) -> APIRouter:
     def diff(request: Request, pid: int, von: int, bis: int, me: Me):
         case = load(env, me, pid)
         old, new = (content.concept_version(case, n) for n in (von, bis))
+        assert old is not None and new is not None  # for a number: a version, or NotFound
         label, show_value = _labeller(request.state.lang), _shower(request.state.lang)
         changes = [(label(c.path), c) for c in compare(old.concept, new.concept, show_value)]
         return page.show(request, me, pid, template="konzept_vergleich", old=old, new=new,

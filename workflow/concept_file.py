@@ -128,6 +128,7 @@ def _goals(value: Any) -> list[Goal]:
         due = item.get("due")
         if isinstance(due, datetime) or (due is not None and not isinstance(due, date)):
             raise _FieldError(f"{path}.due: must be a date without quotes, like 2027-06-30")
-        goals.append(Goal(goal_id, *(_string(f"{path}.{k}", item.get(k, ""))
-                                     for k in ("description", "indicator", "target")), due))
+        description, indicator, target = (_string(f"{path}.{k}", item.get(k, ""))
+                                          for k in ("description", "indicator", "target"))
+        goals.append(Goal(goal_id, description, indicator, target, due))
     return goals

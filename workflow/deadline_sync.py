@@ -98,8 +98,10 @@ def carry_out(env: Env, uow: UnitOfWork, process_id: int, todo: Plan, now: datet
 
 def sync(env: Env, uow: UnitOfWork, case: Case, now: datetime) -> dict[str, Any]:
     """Open and close the case's deadlines; return the audit payload of what changed."""
-    todo = plan(env, case, uow.deadlines.for_process(case.id), now)
-    carry_out(env, uow, case.id, todo, now)
+    process_id = case.id
+    assert process_id is not None, "sync is for a stored case"
+    todo = plan(env, case, uow.deadlines.for_process(process_id), now)
+    carry_out(env, uow, process_id, todo, now)
     return todo.payload()
 
 

@@ -32,13 +32,13 @@ def add_deadline(env: Env, actor: str, process_id: int, title: str, due_at: date
 
     def body(uow: UnitOfWork, case: Case) -> int:
         now = env.clock()
-        deadline = Deadline(None, case.id, "custom", title.strip(), title.strip(), due_at, now,
+        deadline = Deadline(None, process_id, "custom", title.strip(), title.strip(), due_at, now,
                             managed=False)
         deadline.next_remind_at = first_reminder(env, deadline)
         _open_case(env, uow, case, actor, "deadline_added")
-        uow.deadlines.add(deadline)
+        deadline_id = uow.deadlines.add(deadline)
         _record(uow, case, env, actor, "deadline_added", "", deadline)
-        return deadline.id
+        return deadline_id
 
     return _run(env, process_id, body)
 

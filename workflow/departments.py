@@ -102,6 +102,7 @@ def refuse_same_title(uow: UnitOfWork, register: Register, case: Case) -> None:
     error = refuse("duplicate_title", DuplicateTitle,
                    department=case.department, title=existing[0].title,
                    existing=", ".join(str(i) for i in ids), first=ids[0])
+    assert isinstance(error, DuplicateTitle)  # refuse makes an error of the kind it is given
     error.existing = ids
     raise error
 

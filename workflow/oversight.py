@@ -173,8 +173,8 @@ def _by_time(reader: OversightReader, ctx: _Context,
             cutoffs[name] = ctx.cutoff(ctx.limits.hold_days)
             continue
         running.append(name)
-        dwell = [d.phases[name].dwell_days for d in (ctx.definition, *ctx.definitions.values())
-                 if name in d.phases and d.phases[name].dwell_days]
+        dwell = [days for d in (ctx.definition, *ctx.definitions.values())
+                 if name in d.phases and (days := d.phases[name].dwell_days)]
         if dwell:
             cutoffs[name] = ctx.cutoff(min(dwell))
     for fact in reader.entered_before(cutoffs):

@@ -22,7 +22,7 @@ Import rule: ``states`` and the standard library only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -119,13 +119,15 @@ def open_period(case: Case, now: datetime, rules: DeadlineRules) -> CommentPerio
     if target is None:
         return None
     if target == "interim_results":
-        return CommentPeriod(target, case.current_interim_results().comment_deadline)
+        results = case.current_interim_results()
+        assert results is not None  # comment_period found them open for comments
+        return CommentPeriod(target, results.comment_deadline)
     end = concept_comments_end(case, rules)
     return CommentPeriod(target, end if end is not None and now <= end else None)
 
 
-def listing(source: PublicProcesses, now: datetime,
-            rules: DeadlineRules) -> Iterator[tuple[PublicProcess, CommentPeriod | None]]:
+def listing(source: PublicProcesses, now: datetime, rules: DeadlineRules
+            ) -> Generator[tuple[PublicProcess, CommentPeriod | None], None, None]:
     """Every process's public view with what of it is open for comments at ``now``, streamed
     in the order of ``source`` (closing this generator closes the source's stream)."""
     cases = source.cases()

@@ -148,7 +148,7 @@ def _one(env: Env, composer: Composer, deadline_id: int, now: datetime, dry_run:
         if uow.deadlines.update(deadline, strict=False):
             uow.commit()
             report.queued += [queued] if queued else []
-            report.missed += [deadline.id] if missed else []
+            report.missed += [deadline_id] if missed else []
 
 
 def _record_missed(env: Env, uow: UnitOfWork, case: Case, deadline: Deadline,
