@@ -64,7 +64,7 @@ Import rule: ``states`` and the standard library only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -230,7 +230,7 @@ def public_view(case: Case) -> PublicProcess:
     )
 
 
-def published_processes(source: PublicProcesses) -> Iterator[PublicProcess]:
+def published_processes(source: PublicProcesses) -> Generator[PublicProcess, None, None]:
     """The public view of every process, streamed in the order of ``source``.
 
     Closing this generator closes the source's stream at once (the caller does it while the
