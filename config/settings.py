@@ -88,8 +88,10 @@ class WebSettings:
     trusted_header: str = ""
     """A header a reverse proxy sets to the signed-in person's e-mail address (single
     sign-on), like ``X-Remote-User``; empty (the default) turns it off."""
-    trusted_proxies: str = "127.0.0.1"
-    """Comma-separated client addresses whose trusted header is believed."""
+    trusted_proxies: str = ""
+    """Comma-separated addresses of the reverse proxies in front (as the application sees
+    them connect), whose ``X-Forwarded-For``, ``X-Forwarded-Proto`` and trusted header are
+    believed; empty (the default) believes nobody, as ``serve`` is reached directly."""
     max_body_kb: int = 256
     suggestions_per_hour: int = 20
     """Suggestions one client address may send per hour through the public form (a
