@@ -104,6 +104,10 @@ class WebSettings:
     """Failed sign-ins from one client address (an office behind one address shares it)
     within ``sign_in_minutes``."""
     sign_in_minutes: int = 15
+    csrf_secret: str = ""
+    """The key that signs the CSRF token of browsers without a session (at least 32
+    characters); empty (the default): a random key per server process. Several worker
+    processes behind one proxy must share one."""
 
 
 @dataclass(frozen=True)
@@ -283,6 +287,9 @@ def _web(web: WebSettings) -> WebSettings:
         if not low <= getattr(web, name) <= high:
             raise BadInput(f"settings [web] {name}: {getattr(web, name)} is not between {low} "
                            f"and {high}")
+    if web.csrf_secret and len(web.csrf_secret) < 32:
+        raise BadInput("settings [web] csrf_secret: at least 32 characters, e.g. from "
+                       "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
     if web.trusted_header and not re.fullmatch(r"[A-Za-z0-9-]{1,64}", web.trusted_header):
         raise BadInput(f"settings [web] trusted_header: {web.trusted_header!r} is not a header "
                        "name (letters, digits and dashes)")

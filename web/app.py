@@ -29,6 +29,7 @@ from ..states.errors import StorageError
 from ..workflow.core import Env
 from ..workflow.oversight import Limits
 from . import api, auth, coordination, errors, public, staff, staff_content, staff_outcome
+from .csrf import Signer
 from .errors import SECURITY_HEADERS
 
 STATIC = Path(__file__).parent / "static"
@@ -43,11 +44,12 @@ def create_app(env: Env, web: WebSettings | None = None,
     app = FastAPI(title="beteiligung", version="1", docs_url=None, redoc_url=None,
                   openapi_url="/api/v1/openapi.json")
     app.state.env, app.state.web = env, web
+    signer = Signer(web.csrf_secret)
 
     @app.middleware("http")
     async def around(request: Request, call_next):
         try:
-            auth.resolve(request, env, web)
+            auth.resolve(request, env, web, signer)
         except StorageError as error:
             errors.log.error("database: %s", error)
             response = JSONResponse({"error": errors.UNAVAILABLE}, status_code=503)
