@@ -104,6 +104,11 @@ class WebSettings:
     """Failed sign-ins from one client address (an office behind one address shares it)
     within ``sign_in_minutes``."""
     sign_in_minutes: int = 15
+    refusals_recorded: int = 5
+    """Refused steps or changes of one person on one process that the audit trail takes
+    within ``refusal_minutes``; more are only counted, and the count is written with the next
+    one recorded (``workflow.refusals``)."""
+    refusal_minutes: int = 60
     csrf_secret: str = ""
     """The key that signs the CSRF token of browsers without a session (at least 32
     characters); empty (the default): a random key per server process. Several worker
@@ -283,7 +288,8 @@ def _web(web: WebSettings) -> WebSettings:
                             ("suggestion_max_chars", 100, 100_000),
                             ("sign_in_failures_per_account", 1, 10_000),
                             ("sign_in_failures_per_address", 1, 100_000),
-                            ("sign_in_minutes", 1, 24 * 60)):
+                            ("sign_in_minutes", 1, 24 * 60),
+                            ("refusals_recorded", 1, 10_000), ("refusal_minutes", 1, 7 * 24 * 60)):
         if not low <= getattr(web, name) <= high:
             raise BadInput(f"settings [web] {name}: {getattr(web, name)} is not between {low} "
                            f"and {high}")
