@@ -113,3 +113,18 @@ def test_the_api_gets_the_full_refusal_past_the_limit(make_client, web, app_env,
         assert answer.status_code == 422
         assert {u["code"] for u in answer.json()["unmet"]} >= {"deputy_missing"}
     assert len(refusals(app_env, refused_pid)) == 2
+
+
+def test_the_limit_is_a_setting_with_bounds(tmp_path):
+    from beteiligung.config.settings import load_settings
+    from beteiligung.states.errors import BadInput
+
+    empty = tmp_path / "empty.toml"
+    empty.write_text("", encoding="utf-8")
+    base = {"BETEILIGUNG_CONFIG": str(empty)}
+    web = load_settings(base).web
+    assert (web.refusals_recorded, web.refusal_minutes) == (5, 60)
+    assert load_settings(base | {"BETEILIGUNG_WEB_REFUSALS_RECORDED": "20"}).web \
+        .refusals_recorded == 20
+    with pytest.raises(BadInput, match="refusals_recorded: 0 is not between 1"):
+        load_settings(base | {"BETEILIGUNG_WEB_REFUSALS_RECORDED": "0"})
