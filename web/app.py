@@ -31,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..config.settings import OversightSettings, WebSettings
-from ..states.errors import StorageError
+from ..states.errors import BeteiligungError, StorageError
 from ..workflow import process
 from ..workflow.core import Env
 from ..workflow.oversight import Limits
@@ -57,7 +57,7 @@ def create_app(env: Env, web: WebSettings | None = None,
         yield
         try:   # the refusals counted but not yet on a trail
             await run_in_threadpool(process.write_refusal_counts, env)
-        except StorageError as error:
+        except BeteiligungError as error:   # the database gone, or a conflict: say so
             errors.log.error("refusal counts not written: %s", error)
 
     app = FastAPI(title="beteiligung", version="1", docs_url=None, redoc_url=None,
