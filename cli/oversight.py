@@ -31,7 +31,7 @@ from ..workflow.core import Env
 from ..workflow.oversight import Finding, Limits, at_least, counts
 from ..workflow.oversight_texts import phase_label, words
 from .entry import parse_date
-from .render import BERLIN, lang, print_json
+from .render import BERLIN, clean, lang, print_json
 from .reports import sql_unit
 
 FIELDS = ("severity", "code", "name", "process_id", "title", "department", "directorate",
@@ -127,13 +127,13 @@ def print_table(findings: list[Finding], definition: Definition, language: str,
     for finding in findings:
         said = words(finding, definition, language)
         out.append(_cut(f"{said.severity:<9} {finding.days:>5}  {said.name:<24}  "
-                        f"#{finding.process_id} [{finding.phase}] {finding.title}", width))
+                        f"#{finding.process_id} [{finding.phase}] {clean(finding.title)}", width))
         out += wrap(said.detail, width)
         out += wrap("→ " + said.next_step, width)
         out += wrap(f"{responsible}: {finding.lead_email or '-'}, {deputy}: "
                     f"{finding.deputy_email or '-'}", width)
-    if out:
-        print("\n".join(out))
+    if out:   # stored text: no terminal escapes (``cli.render.clean``)
+        print("\n".join(clean(line) for line in out))
     print(summary(findings, language, as_of))
 
 

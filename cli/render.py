@@ -1,12 +1,16 @@
 """Printing for the command line: times in Europe/Berlin, tables, JSON, refusals.
 
 Labels are German by default and English with ``--lang en`` (or ``BETEILIGUNG_LANG``).
+Table cells are stored text that residents and staff typed: ``clean`` drops terminal escape
+sequences and control characters from them, so a title cannot recolour, retitle or beep the
+operator's terminal (newlines are left as they were).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from datetime import datetime
 from typing import Any
@@ -45,6 +49,23 @@ LABELS = {
 }
 
 
+# Terminal escape sequences (ECMA-48): OSC, DCS, SOS, PM and APC strings up to their
+# terminator (or the end: a terminal would swallow the rest too), CSI sequences, and the other
+# two-character escapes; 7-bit and 8-bit forms.
+ESCAPES = re.compile(r"(?:\x1b[\]P^_X]|[\x90\x98\x9d-\x9f]).*?(?:\x07|\x1b\\|\x9c|\Z)"
+                     r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+                     r"|\x1b[ -/]*[0-~]?", re.DOTALL)
+# What is left of control characters after that: C0 but the newline, DEL, C1, and the
+# bidirectional overrides and isolates that reorder what the terminal shows.
+CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: Any) -> str:
+    """``text`` as a terminal may show it: a tab is a space, escape sequences and control
+    characters are gone, newlines stay."""
+    return CONTROLS.sub("", ESCAPES.sub("", str(text).replace("\t", " ")))
+
+
 def lang(args: Any = None) -> str:
     """The language of this run: ``--lang``, else ``BETEILIGUNG_LANG``, else the settings'
     ``language``, else German (also when the settings cannot be read: the command that needs
@@ -80,10 +101,12 @@ def print_json(value: Any) -> None:
 
 
 def table(rows: list[list[str]], header: list[str]) -> None:
-    """A plain table with columns as wide as their widest cell (the last column is free)."""
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header) - 1)]
-    for row in [header, *rows]:
-        cells = [str(c).ljust(w) for c, w in zip(row, widths, strict=False)] + [str(row[-1])]
+    """A plain table with columns as wide as their widest cell (the last column is free);
+    every cell ``clean``."""
+    shown = [[clean(c) for c in row] for row in [header, *rows]]
+    widths = [max(len(r[i]) for r in shown) for i in range(len(header) - 1)]
+    for row in shown:
+        cells = [c.ljust(w) for c, w in zip(row, widths, strict=False)] + [row[-1]]
         print("  ".join(cells).rstrip())
 
 

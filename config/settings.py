@@ -88,8 +88,10 @@ class WebSettings:
     trusted_header: str = ""
     """A header a reverse proxy sets to the signed-in person's e-mail address (single
     sign-on), like ``X-Remote-User``; empty (the default) turns it off."""
-    trusted_proxies: str = "127.0.0.1"
-    """Comma-separated client addresses whose trusted header is believed."""
+    trusted_proxies: str = ""
+    """Comma-separated addresses of the reverse proxies in front (as the application sees
+    them connect), whose ``X-Forwarded-For``, ``X-Forwarded-Proto`` and trusted header are
+    believed; empty (the default) believes nobody, as ``serve`` is reached directly."""
     max_body_kb: int = 256
     suggestions_per_hour: int = 100
     """Suggestions one client address may send per hour on one process through the public
@@ -103,6 +105,15 @@ class WebSettings:
     """Failed sign-ins from one client address (an office behind one address shares it)
     within ``sign_in_minutes``."""
     sign_in_minutes: int = 15
+    refusals_recorded: int = 5
+    """Refused steps or changes of one person on one process that the audit trail takes
+    within ``refusal_minutes``; more are only counted, and the count is written with the next
+    one recorded (``workflow.refusals``)."""
+    refusal_minutes: int = 60
+    csrf_secret: str = ""
+    """The key that signs the CSRF token of browsers without a session (at least 32
+    characters); empty (the default): a random key per server process. Several worker
+    processes behind one proxy must share one."""
 
 
 @dataclass(frozen=True)
@@ -278,10 +289,14 @@ def _web(web: WebSettings) -> WebSettings:
                             ("suggestion_max_chars", 100, 100_000),
                             ("sign_in_failures_per_account", 1, 10_000),
                             ("sign_in_failures_per_address", 1, 100_000),
-                            ("sign_in_minutes", 1, 24 * 60)):
+                            ("sign_in_minutes", 1, 24 * 60),
+                            ("refusals_recorded", 1, 10_000), ("refusal_minutes", 1, 7 * 24 * 60)):
         if not low <= getattr(web, name) <= high:
             raise BadInput(f"settings [web] {name}: {getattr(web, name)} is not between {low} "
                            f"and {high}")
+    if web.csrf_secret and len(web.csrf_secret) < 32:
+        raise BadInput("settings [web] csrf_secret: at least 32 characters, e.g. from "
+                       "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
     if web.trusted_header and not re.fullmatch(r"[A-Za-z0-9-]{1,64}", web.trusted_header):
         raise BadInput(f"settings [web] trusted_header: {web.trusted_header!r} is not a header "
                        "name (letters, digits and dashes)")

@@ -10,25 +10,34 @@ Routes, by area (each module builds an ``APIRouter`` from the wiring):
 
 Every response carries security headers (a content security policy that allows nothing from
 elsewhere and no scripts); bodies larger than ``[web] max_body_kb`` are refused with 413
-before they are read; errors are mapped to statuses in ``web.errors``.
+before they are read; errors are mapped to statuses in ``web.errors``. Refusals on the audit
+trail are limited per person and process (``workflow.refusals``, from ``[web]
+refusals_recorded`` and ``refusal_minutes``); the counts not yet written are written when the
+application stops.
 Import rule: ``states``, ``workflow``, ``storage``, ``notifications``, ``config`` and FastAPI.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..config.settings import OversightSettings, WebSettings
-from ..states.errors import StorageError
+from ..states.errors import BeteiligungError, StorageError
+from ..workflow import process
 from ..workflow.core import Env
 from ..workflow.oversight import Limits
+from ..workflow.refusals import RefusalLimit, RefusalTally
 from . import api, auth, coordination, errors, public, staff, staff_content, staff_outcome
+from .csrf import Signer
 from .errors import SECURITY_HEADERS
 
 STATIC = Path(__file__).parent / "static"
@@ -40,14 +49,26 @@ def create_app(env: Env, web: WebSettings | None = None,
     the ``[web]`` and ``[oversight]`` settings (defaults when not given)."""
     web = web or WebSettings()
     limits = Limits(**dataclasses.asdict(oversight or OversightSettings()))
+    env = dataclasses.replace(env, refusals=RefusalTally(RefusalLimit(
+        web.refusals_recorded, timedelta(minutes=web.refusal_minutes))))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        try:   # the refusals counted but not yet on a trail
+            await run_in_threadpool(process.write_refusal_counts, env)
+        except BeteiligungError as error:   # the database gone, or a conflict: say so
+            errors.log.error("refusal counts not written: %s", error)
+
     app = FastAPI(title="beteiligung", version="1", docs_url=None, redoc_url=None,
-                  openapi_url="/api/v1/openapi.json")
+                  openapi_url="/api/v1/openapi.json", lifespan=lifespan)
     app.state.env, app.state.web = env, web
+    signer = Signer(web.csrf_secret)
 
     @app.middleware("http")
     async def around(request: Request, call_next):
         try:
-            auth.resolve(request, env, web)
+            auth.resolve(request, env, web, signer)
         except StorageError as error:
             errors.log.error("database: %s", error)
             response = JSONResponse({"error": errors.UNAVAILABLE}, status_code=503)

@@ -9,8 +9,9 @@
 - Forms: every POST carries ``csrf``. With a session it must be the session's own token
   (``workflow.sessions.csrf_token``, derived from the session secret, so it changes at every
   sign-in and a cookie planted by a neighbouring host cannot match it); without one (sign-in,
-  the public form, single sign-on) it must equal the ``btg_csrf`` cookie (double submit; the
-  cookie is HttpOnly and SameSite=Strict).
+  the public form, single sign-on) it must equal the CSRF cookie and carry the server's
+  signature (``web.csrf``: double submit of a signed token; the cookie is HttpOnly and
+  SameSite=Strict, and ``__Host-btg_csrf`` over HTTPS).
 - Failed sign-ins are limited per account and per client address (``[web]
   sign_in_failures_per_account`` and ``sign_in_failures_per_address`` within
   ``sign_in_minutes``): after that the form answers 429 for the rest of the window, so
@@ -30,7 +31,6 @@ Import rule: ``workflow``, ``config`` and FastAPI/Starlette.
 from __future__ import annotations
 
 import hmac
-import secrets
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -41,11 +41,11 @@ from ..config.settings import WebSettings
 from ..workflow import sessions
 from ..workflow.core import Env
 from ..workflow.sessions import Identity
+from .csrf import Signer, cookie_name
 from .limits import SlidingWindow, client_key
 from .pages import render
 
 SESSION_COOKIE = "btg_session"
-CSRF_COOKIE = "btg_csrf"
 LANG_COOKIE = "lang"
 LANGUAGES = ("de", "en")
 STUCK_LIST = "/intern/koordinierung/haengend"
@@ -59,13 +59,17 @@ class CsrfFailed(Exception):
     """A form without the right CSRF token: 403."""
 
 
-def resolve(request: Request, env: Env, web: WebSettings) -> None:
-    """Set ``request.state`` ``identity``, ``session``, ``csrf`` and ``lang``."""
+def resolve(request: Request, env: Env, web: WebSettings, signer: Signer) -> None:
+    """Set ``request.state`` ``identity``, ``session``, ``csrf`` (the token this page's forms
+    carry), ``pre_csrf`` (the browser's signed pre-session token) and ``lang``."""
     state = request.state
     state.session = None
     state.identity = None
-    state.new_csrf = request.cookies.get(CSRF_COOKIE) is None
-    state.csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+    state.csrf_cookie = cookie_name(is_https(request, web) and secure_cookies(request, web))
+    planted = request.cookies.get(state.csrf_cookie)
+    state.new_csrf = not signer.valid(planted)   # none, or not ours: hand out a signed one
+    state.pre_csrf = signer.new() if state.new_csrf else planted
+    state.csrf = state.pre_csrf
     asked = request.query_params.get("lang")
     state.set_lang = asked if asked in LANGUAGES else None
     cookie_lang = request.cookies.get(LANG_COOKIE)
@@ -90,16 +94,23 @@ def finish(request: Request, response: Response, web: WebSettings) -> None:
     secure = secure_cookies(request, web)
     if request.state.new_csrf and response.headers.get("content-type", "").startswith(
             "text/html"):
-        response.set_cookie(CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict",
-                            secure=secure, path="/")
+        response.set_cookie(request.state.csrf_cookie, request.state.pre_csrf, httponly=True,
+                            samesite="strict", secure=secure, path="/")
     if request.state.set_lang:
         response.set_cookie(LANG_COOKIE, request.state.set_lang, max_age=365 * 86400,
                             httponly=True, samesite="lax", secure=secure, path="/")
 
 
 def secure_cookies(request: Request, web: WebSettings) -> bool:
+    """Whether this response's cookies are Secure (``[web] secure_cookies``)."""
     if web.secure_cookies != "auto":
         return web.secure_cookies == "always"
+    return is_https(request, web)
+
+
+def is_https(request: Request, web: WebSettings) -> bool:
+    """Whether the visitor used HTTPS: directly, or as a trusted proxy's
+    ``X-Forwarded-Proto`` says."""
     if request.url.scheme == "https":
         return True
     forwarded = request.headers.get("x-forwarded-proto", "").split(",")[-1].strip()
@@ -127,10 +138,15 @@ def staff(request: Request) -> Identity:
 
 def check_csrf(request: Request, token: str | None) -> None:
     """``CsrfFailed`` unless ``token`` is this session's (or, without a session, this
-    browser's) CSRF token."""
-    session = getattr(request.state, "session", None)
-    expected = sessions.csrf_token(session) if session else request.cookies.get(CSRF_COOKIE)
-    if not expected or not token or not hmac.compare_digest(expected, token):
+    browser's signed) CSRF token."""
+    state = request.state
+    session = getattr(state, "session", None)
+    if session:
+        expected = sessions.csrf_token(session)
+    else:   # the cookie's token, if it carried our signature (checked in ``resolve``)
+        expected = None if getattr(state, "new_csrf", True) else state.pre_csrf
+    if not expected or not token or not hmac.compare_digest(
+            expected.encode("utf-8"), token.encode("utf-8", "replace")):
         raise CsrfFailed()
 
 

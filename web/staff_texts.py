@@ -143,6 +143,7 @@ ACTIONS: Texts = {
     "transition": ("Phasenwechsel", "phase change"),
     "transition_refused": ("Schritt verweigert", "step refused"),
     "permission_refused": ("Zugriff verweigert", "access refused"),
+    "refusals_counted": ("Weitere Verweigerungen gezählt", "further refusals counted"),
     "deadline_added": ("Frist hinzugefügt", "deadline added"),
     "deadline_moved": ("Frist verschoben", "deadline moved"),
     "deadline_waived": ("Frist entfallen", "deadline waived"),

@@ -1,6 +1,7 @@
 """What every use case shares: the wiring it receives and the one way a case is changed.
 
-``change`` is the skeleton of every write: load, check permission (a refusal is audited),
+``change`` is the skeleton of every write: load, check permission (a refusal is audited, up
+to a limit per person: ``workflow.refusals``),
 apply the change, save the case and its audit event in one transaction.
 Import rule: ``states`` and the standard library only.
 """
@@ -22,6 +23,7 @@ from ..states.lifecycle import Lifecycle
 from ..states.reminders import Policy
 from . import deadline_sync
 from .ports import Clock, NewEvent, PasswordHasher, UnitOfWork
+from .refusals import RefusalTally, record_refusal
 
 T = TypeVar("T")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -50,6 +52,9 @@ class Env:
     # The operating-system user of a command-line run: ``--as`` is declared, not proven, so
     # every event the CLI writes records who ran it beside whom they said they were.
     os_user: str = ""
+    # Refusals left off the audit trail past a limit per person and process (the web sets
+    # one: ``workflow.refusals``); ``None`` appends every refusal.
+    refusals: RefusalTally | None = None
 
     def context(self, now: datetime | None = None, reason: str = "") -> GuardContext:
         """What the guards may know at ``now`` (the clock's time unless given)."""
@@ -173,11 +178,12 @@ def _entry_guards(env: Env, case: Case) -> tuple[str, ...]:
 
 
 def authorise(env: Env, uow: UnitOfWork, case: Case, actor: str, action: str) -> None:
-    """Raise ``NotPermitted`` unless ``actor`` may change ``case``; the refusal is audited."""
+    """Raise ``NotPermitted`` unless ``actor`` may change ``case``; the refusal is audited
+    (within the limit of ``workflow.refusals``)."""
     if may_change(env, case, actor):
         return
-    uow.processes.record(case, event(env, env.clock(), actor, "permission_refused", case.phase,
-                                     case.phase, "", {"attempted": action}))
-    uow.commit()
+    record_refusal(env.refusals, uow, case, event(
+        env, env.clock(), actor, "permission_refused", case.phase, case.phase, "",
+        {"attempted": action}))
     raise NotPermitted(f"{actor} may not change process {case.id}: only its lead, its deputy "
                        "or a coordinator may")

@@ -24,6 +24,7 @@ from .core import (
     require_actor,
 )
 from .ports import AuditEvent, ProcessSummary, UnitOfWork
+from .refusals import COUNTED, record_refusal
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,8 @@ def republish_contacts(env: Env, case: Case) -> int | None:
 
 
 def advance(env: Env, actor: str, process_id: int, trigger: str, reason: str = "") -> Case:
-    """Take ``trigger`` if every guard holds; otherwise audit the refusal and raise it.
+    """Take ``trigger`` if every guard holds; otherwise audit the refusal (within the limit
+    of ``workflow.refusals``) and raise it.
 
     A trigger the definition does not have at all is a typing mistake, not a refused step:
     ``BadInput``, and nothing is written.
@@ -170,9 +172,8 @@ def advance(env: Env, actor: str, process_id: int, trigger: str, reason: str = "
             transition = env.lifecycle.fire(case, trigger, env.context(now, reason))
         except TransitionRefused as refused:
             payload = {"trigger": trigger, "unmet": [u.code for u in refused.unmet]}
-            uow.processes.record(case, event(env, now, actor, "transition_refused", source,
-                                             None, reason, payload))
-            uow.commit()
+            record_refusal(env.refusals, uow, case, event(
+                env, now, actor, "transition_refused", source, None, reason, payload))
             raise
         payload: dict[str, Any] = {"trigger": trigger}
         if "next_round" in transition.effects:
@@ -186,6 +187,24 @@ def advance(env: Env, actor: str, process_id: int, trigger: str, reason: str = "
         return case
 
     return in_unit(env, process_id, body)
+
+
+def write_refusal_counts(env: Env) -> int:
+    """Write what ``env.refusals`` left off the trails and has not carried on yet, one
+    ``refusals_counted`` event per person and process (when the application stops); how many
+    events were written. An error (the database gone) stops it; what is not written yet
+    stays counted in the tally."""
+    tally, written = env.refusals, 0
+    for (actor, process_id), count in (tally.all_pending() if tally else {}).items():
+        def body(uow: UnitOfWork, case: Case, actor=actor, count=count) -> None:
+            uow.processes.record(case, event(env, env.clock(), actor, COUNTED, case.phase,
+                                             case.phase, "", {"unrecorded": count}))
+            uow.commit()
+
+        in_unit(env, process_id, body)
+        tally.written((actor, process_id), count)
+        written += 1
+    return written
 
 
 def get_process(env: Env, process_id: int) -> Case:

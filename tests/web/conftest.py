@@ -6,7 +6,8 @@
   hidden token; and the ``journey`` helpers of ``tests/workflow/journey.py`` (a process driven
   to any phase through the use cases);
 - ``client``: a test client of ``create_app(app_env)``; ``make_client(**web_settings)`` for
-  other settings.
+  other settings (``peer=`` the address the app sees the requests come from, by default
+  Starlette's ``testclient``; ``base_url=`` e.g. ``https://testserver``).
 """
 
 from __future__ import annotations
@@ -38,8 +39,10 @@ def app_env(env):
 def make_client(app_env):
     clients = []
 
-    def make(**settings) -> TestClient:
-        client = TestClient(create_app(app_env, WebSettings(**settings)))
+    def make(peer: str = "testclient", base_url: str = "http://testserver",
+             **settings) -> TestClient:
+        client = TestClient(create_app(app_env, WebSettings(**settings)), base_url=base_url,
+                            client=(peer, 50000))
         client.__enter__()
         clients.append(client)
         return client
