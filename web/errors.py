@@ -41,7 +41,6 @@ from ..states.errors import (
     TransitionRefused,
 )
 from .auth import CsrfFailed, SignInRequired, sign_in_url
-from .limits import TooManyRequests
 from .pages import render, translator
 
 log = logging.getLogger(__name__)
@@ -58,7 +57,6 @@ STATUS = {BadInput: 400, NotPermitted: 403, NotFound: 404, Conflict: 409,
           TransitionRefused: 422, StorageError: 503}
 
 
-STATUS[TooManyRequests] = 429
 
 
 def status_of(error: BeteiligungError) -> int:

@@ -21,14 +21,9 @@ from datetime import datetime, timedelta
 from fastapi import Request
 
 from ..config.settings import WebSettings
-from ..states.errors import BeteiligungError
 
 # Keys without a submission inside the window are dropped once this many keys are held.
 SWEEP_AT = 10_000
-
-
-class TooManyRequests(BeteiligungError):
-    """A client sent more than its share (suggestions, sign-in attempts): 429."""
 
 
 class SlidingWindow:
