@@ -81,7 +81,13 @@ def build_parser() -> Parser:
                    help="mermaid: a Gantt chart of the phases and deadlines")
 
     aud = _group(sub, "audit", "the coordinators' checks: audit trail and stuck processes")
-    _cmd(aud, "verify", "commands:audit_verify", "verify every process's hash chain", json=True)
+    p = _cmd(aud, "verify", "audit_verify:verify", "verify every process's hash chain, the "
+             "state it binds, its signatures and the case registry", json=True)
+    p.add_argument("--anchor", metavar="FILE", help="also check that the database still "
+                   "passes through this anchor (written by 'audit anchor')")
+    p = _cmd(aud, "anchor", "audit_verify:anchor", "write the signed heads of every trail and "
+             "of the case registry to a file, for a later 'audit verify --anchor'")
+    p.add_argument("--out", metavar="FILE", required=True, help="the anchor file to write")
     p = _cmd(aud, "export", "auditing:export", "a process's whole audit trail as JSON lines "
              "(verifiable with the hash recipe in docs/audit.md)")
     p.add_argument("id", type=int)

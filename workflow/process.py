@@ -12,7 +12,7 @@ from ..states.case import ORIGINS, Case, ConceptVersion, Person
 from ..states.errors import BadInput, NotPermitted, TransitionRefused
 from ..states.guards import GuardContext
 from ..states.lifecycle import Verdict
-from . import audit, deadline_sync, departments
+from . import audit, audit_check, deadline_sync, departments
 from .core import (
     Env,
     authorise,
@@ -219,7 +219,8 @@ def history(env: Env, process_id: int) -> list[AuditEvent]:
 
 
 def verify_audit(env: Env) -> tuple[int, list[audit.Break]]:
-    """Check every process's audit chain; return events checked and the first break of each."""
+    """Check every process's audit chain, the state it binds and the case registry; return
+    events checked and the first break of each (``workflow.audit_check`` for the rest)."""
     with env.uow() as uow:
-        heads = list(uow.processes.chain_heads())
-        return audit.verify(heads, uow.processes.all_events())
+        report = audit_check.verify_store(uow.processes)
+        return report.checked, report.breaks

@@ -26,7 +26,7 @@ from beteiligung.storage.migrate import (
 from beteiligung.storage.schema import Base
 from beteiligung.workflow import process
 
-TABLES = {"alembic_version", "processes", "audit_events", "deadlines", "outbox",
+TABLES = {"alembic_version", "processes", "audit_events", "audit_cases", "deadlines", "outbox",
           "outbox_bodies", "users", "user_tokens"}
 
 
