@@ -118,6 +118,12 @@ def build_parser() -> Parser:
 
     db = _group(sub, "db", "the database")
     _cmd(db, "upgrade", "commands:db_upgrade", "migrate the database to the current schema")
+    p = _cmd(db, "roles", "db_roles:roles", "print the SQL of an owner role (migrations) and "
+             "a runtime role (no DDL, only SELECT and INSERT on the audit trail) on PostgreSQL")
+    p.add_argument("--owner", default="beteiligung_owner", help="(beteiligung_owner)")
+    p.add_argument("--runtime", default="beteiligung_app", help="(beteiligung_app)")
+    p.add_argument("--schema", default="public", help="(public)")
+    p.add_argument("--database", default="beteiligung", help="(beteiligung)")
 
     _cmd(sub, "run", "run:run", "run the reminder sweep, the delivery and the weekly digest "
          "on a schedule (until SIGTERM or Ctrl-C)")
