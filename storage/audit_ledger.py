@@ -47,14 +47,16 @@ class Pending:
 
 
 def append(conn: Connection, pending: dict[int, Pending], keys: AuditKeys | None,
-           write) -> int | None:
+           write, known=lambda pid: (None, None)) -> int | None:
     """Chain, bind, sign and insert the queued events; move each head. ``write`` executes a
     statement the way the repository does (its errors mapped). Returns the id of a process
-    whose head another writer moved meanwhile (the caller's ``Conflict``), else ``None``."""
+    whose head another writer moved meanwhile (the caller's ``Conflict``), else ``None``.
+    ``known(pid)`` gives the process row and the deadlines as this transaction wrote or read
+    them (each ``None`` when not known: then they are read)."""
     for pid, queued in pending.items():
         if not queued.events:
             continue
-        state = current_state(conn, pid)
+        state = current_state(conn, pid, *known(pid))
         seq, head = queued.seq, queued.head
         for event in queued.events:
             stored = chain(pid, seq + 1, event, head, state, keys)
@@ -93,9 +95,11 @@ def register_case(conn: Connection, process_id: int, at, keys: AuditKeys | None,
 
 
 def cases(conn: Connection) -> Iterator[CaseEntry]:
-    """The registry in order."""
-    for r in conn.execute(_CASES):
-        yield CaseEntry(r.seq, r.process_id, r.at, r.prev_hash, r.hash, r.key_id, r.mac)
+    """The registry in order: read whole (one row per process), so that a check that stops
+    at a break leaves no cursor open (the connection may be streaming, ``all_events``)."""
+    rows = conn.execute(_CASES).all()
+    return iter([CaseEntry(r.seq, r.process_id, r.at, r.prev_hash, r.hash, r.key_id, r.mac)
+                 for r in rows])
 
 
 def safeguards(conn: Connection) -> list[str]:

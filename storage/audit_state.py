@@ -2,7 +2,7 @@
 
 The state hash is the SHA-256 of the canonical JSON (``workflow.audit.canonical``) of::
 
-    {"process": {<STATE_COLUMNS>, "document": <the stored document, parsed>},
+    {"process": {<STATE_COLUMNS>, "document": <the stored document's text, a string>},
      "deadlines": [{<DEADLINE_COLUMNS>}, ... by id]}
 
 with times as ``workflow.audit.format_at`` writes them. Left out on purpose, as bookkeeping
@@ -17,8 +17,7 @@ Import rule: ``states``, ``workflow`` and SQLAlchemy only.
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
@@ -49,24 +48,35 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def state_of(row, deadline_rows: Iterable) -> dict[str, Any]:
-    """The state as plain data (see the module's docstring)."""
-    process = {name: _plain(getattr(row, name)) for name in STATE_COLUMNS}
-    process["document"] = json.loads(row.document)
+def state_of(row: Mapping[str, Any], deadline_rows: Iterable[Mapping[str, Any]]
+             ) -> dict[str, Any]:
+    """The state as plain data (see the module's docstring); ``row`` holds at least
+    ``STATE_COLUMNS`` and ``document``, each deadline at least ``DEADLINE_COLUMNS``."""
+    process = {name: _plain(row[name]) for name in STATE_COLUMNS}
+    # the text as stored, not parsed: parsing and re-sorting an 11 KB document was most of
+    # the cost of the state hash, and any change to the text is a change to the case
+    process["document"] = row["document"]
     return {"process": process,
-            "deadlines": [{name: _plain(getattr(d, name)) for name in DEADLINE_COLUMNS}
+            "deadlines": [{name: _plain(d[name]) for name in DEADLINE_COLUMNS}
                           for d in deadline_rows]}
 
 
-def state_hash(row, deadline_rows: Iterable) -> str:
+def state_hash(row: Mapping[str, Any], deadline_rows: Iterable[Mapping[str, Any]]) -> str:
     """The SHA-256, in hex, of the canonical JSON of the state."""
     return hashlib.sha256(canonical(state_of(row, deadline_rows)).encode("utf-8")).hexdigest()
 
 
-def current_state(conn: Connection, process_id: int) -> str:
-    """The state hash of one process as it is stored now (in the caller's transaction)."""
-    row = conn.execute(_ONE, {"pid": process_id}).one()
-    return state_hash(row, conn.execute(_OF_ONE, {"pid": process_id}))
+def current_state(conn: Connection, process_id: int,
+                  row: Mapping[str, Any] | None = None,
+                  deadline_rows: list[Mapping[str, Any]] | None = None) -> str:
+    """The state hash of one process as it is stored now (in the caller's transaction);
+    ``row`` and ``deadline_rows``, when the caller knows them (it wrote or read them in this
+    transaction), save the queries."""
+    if row is None:
+        row = conn.execute(_ONE, {"pid": process_id}).one()._mapping
+    if deadline_rows is None:
+        deadline_rows = [d._mapping for d in conn.execute(_OF_ONE, {"pid": process_id})]
+    return state_hash(row, deadline_rows)
 
 
 def heads_with_state(conn: Connection) -> Iterator[ChainHead]:
@@ -74,7 +84,7 @@ def heads_with_state(conn: Connection) -> Iterator[ChainHead]:
     the deadlines grouped in memory."""
     grouped: dict[int, list] = {}
     for d in conn.execute(_DEADLINES.order_by(_d.process_id, _d.id)):
-        grouped.setdefault(d.process_id, []).append(d)
+        grouped.setdefault(d.process_id, []).append(d._mapping)
     for row in conn.execute(_HEADS):
         yield ChainHead(row.id, row.audit_seq, row.audit_head, row.phase,
-                        state_hash(row, grouped.get(row.id, ())))
+                        state_hash(row._mapping, grouped.get(row.id, ())))

@@ -42,7 +42,8 @@ DOCUMENT = ("subject", "districts", "origin", "lead", "deputy", "begleitgruppe",
             "suggestions", "pre_report", "activities", "interim_results", "decision",
             "post_report", "evaluation")
 _c = processes.c
-_LOAD = (select(*(_c[name] for name in COLUMNS), _c.audit_seq, _c.audit_head, _c.document)
+_LOAD = (select(*(_c[name] for name in COLUMNS), _c.lead_email, _c.deputy_email, _c.audit_seq,
+                 _c.audit_head, _c.document)
          .where(_c.id == bindparam("pid")))
 _ADD = insert(processes)
 # The SET list comes from the keys of the parameters (with or without ``document``).
@@ -79,6 +80,8 @@ class SqlProcessRepository:
         self.signer = keys
         self._seen: dict[int, int] = {}   # process id -> the version read
         self._pending: dict[int, Pending] = {}
+        self._rows: dict[int, dict] = {}  # each row as this unit read or wrote it (the state)
+        self._new: set[int] = set()       # the processes created in this unit
 
     def get(self, process_id: int) -> Case:
         if not 1 <= process_id <= MAX_ID:
@@ -90,6 +93,7 @@ class SqlProcessRepository:
         data.update({name: getattr(row, name) for name in COLUMNS})
         case = from_plain(Case, data)
         self._seen[process_id] = row.version
+        self._rows[process_id] = dict(row._mapping)
         if not self._pending.get(process_id, Pending(0, "")).events:
             self._pending[process_id] = Pending(row.audit_seq, row.audit_head)
         return case
@@ -103,6 +107,8 @@ class SqlProcessRepository:
         case.id = int(result.inserted_primary_key[0])
         case.version = 1
         self._seen[case.id] = 1
+        self._rows[case.id] = values
+        self._new.add(case.id)
         self._pending[case.id] = Pending(0, GENESIS)
         register_case(self.conn, case.id, case.created_at, self._keys(), self._write)
         self.record(case, event)
@@ -119,15 +125,23 @@ class SqlProcessRepository:
         self.record(case, event)
         case.version = seen + 1
         self._seen[case.id] = case.version
+        self._rows[case.id] = self._rows[case.id] | values
 
     def record(self, case: Case, event: NewEvent) -> None:
         self._pending[case.id].events.append(event)
 
-    def flush(self) -> None:
-        """Append the queued events (``storage.audit_ledger``); called before each commit."""
+    def flush(self, deadlines: SqlDeadlineRepository | None = None) -> None:
+        """Append the queued events (``storage.audit_ledger``); called before each commit.
+        The state they bind is built from the rows as this unit read and wrote them (the
+        process row, and ``deadlines``' snapshots), else read back."""
         if not any(p.events for p in self._pending.values()):
             return
-        moved = append(self.conn, self._pending, self._keys(), self._write)
+
+        def known(pid: int):
+            new = pid in self._new
+            return self._rows.get(pid), deadlines.known(pid, new) if deadlines else None
+
+        moved = append(self.conn, self._pending, self._keys(), self._write, known)
         if moved is not None:
             raise Conflict(changed(moved))
 
@@ -230,7 +244,7 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         """Append the queued audit events, then commit what was done so far; further work in
         this unit starts a new transaction."""
-        self.processes.flush()
+        self.processes.flush(self.deadlines)
         try:
             self.conn.commit()
         except DBAPIError as exc:

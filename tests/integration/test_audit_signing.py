@@ -128,7 +128,7 @@ def test_the_state_hash_is_the_documented_one(env, engine, pid):
              "lead_email", "deputy_email", "definition_version", "created_at")
     plain = {n: (format_at(v) if hasattr(v, "astimezone") else v)
              for n, v in row._mapping.items() if n in names}
-    plain["document"] = json.loads(row.document)
+    plain["document"] = row.document  # the stored text, as a string
     cols = ("id", "kind", "ref", "title", "due_at", "status", "managed", "reason",
             "created_at", "closed_at")
     dls = [{c: (format_at(getattr(d, c)) if hasattr(getattr(d, c), "astimezone")
