@@ -56,11 +56,12 @@ def upgrade() -> None:
 
 
 def _register_existing(cases: sa.Table) -> None:
-    bind = op.get_bind()
-    rows = bind.execute(sa.text("SELECT id, created_at FROM processes ORDER BY id")).all()
+    existing = sa.table("processes", sa.column("id", sa.Integer),
+                        sa.column("created_at", UtcDateTime()))
+    rows = op.get_bind().execute(sa.select(existing.c.id, existing.c.created_at)
+                                 .order_by(existing.c.id)).all()
     entries, prev = [], GENESIS
-    for seq, (pid, created_at) in enumerate(rows, start=1):
-        at = UtcDateTime().process_result_value(created_at, bind.dialect)
+    for seq, (pid, at) in enumerate(rows, start=1):
         digest = entry_hash(seq, pid, at, prev)
         entries.append({"seq": seq, "process_id": pid, "at": at, "prev_hash": prev,
                         "hash": digest})
