@@ -15,12 +15,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, bindparam, insert, inspect, select, text, update
+from sqlalchemy.exc import IntegrityError
 
+from ..states.errors import Busy
 from ..workflow.audit import GENESIS, canonical, chain
 from ..workflow.audit_check import register
 from ..workflow.ports import AuditEvent, CaseEntry, NewEvent
 from ..workflow.signing import AuditKeys
 from .audit_state import current_state
+from .contention import BUSY
 from .schema import audit_cases, audit_events, processes
 
 _c = processes.c
@@ -79,18 +82,30 @@ def row(event: AuditEvent) -> dict:
             "hash": event.hash, "state": event.state, "key_id": event.key_id, "mac": event.mac}
 
 
-def register_case(conn: Connection, process_id: int, at, keys: AuditKeys | None,
-                  write) -> CaseEntry:
-    """Append the registry entry of a new process (after the registry's last entry; on
-    PostgreSQL creations wait for each other here, SQLite writes one at a time anyway)."""
+def register_case(conn: Connection, process_id: int, at, keys: AuditKeys | None) -> CaseEntry:
+    """Append the registry entry of a new process after the registry's last entry.
+
+    SQLite writes one transaction at a time anyway. On PostgreSQL creations take their place
+    in turn (a transaction-level advisory lock), and the last entry is read through a fresh
+    connection: this transaction's REPEATABLE READ snapshot may be older than the creation
+    it waited for. Should two still meet, the loser is ``Busy`` and starts over.
+    """
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _REGISTRY_LOCK})
-    last = conn.execute(_LAST_CASE).one_or_none()
+        with conn.engine.connect() as fresh:
+            last = fresh.execution_options(isolation_level="AUTOCOMMIT").execute(
+                _LAST_CASE).one_or_none()
+    else:
+        last = conn.execute(_LAST_CASE).one_or_none()
     seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
     entry = register(seq + 1, process_id, at, prev, keys)
-    write(_REGISTER, {"seq": entry.seq, "process_id": process_id, "at": at,
-                      "prev_hash": entry.prev_hash, "hash": entry.hash,
-                      "key_id": entry.key_id, "mac": entry.mac})
+    try:
+        with conn.begin_nested():
+            conn.execute(_REGISTER, {"seq": entry.seq, "process_id": process_id, "at": at,
+                                     "prev_hash": entry.prev_hash, "hash": entry.hash,
+                                     "key_id": entry.key_id, "mac": entry.mac})
+    except IntegrityError:
+        raise Busy(BUSY) from None
     return entry
 
 

@@ -110,7 +110,7 @@ class SqlProcessRepository:
         self._rows[case.id] = values
         self._new.add(case.id)
         self._pending[case.id] = Pending(0, GENESIS)
-        register_case(self.conn, case.id, case.created_at, self._keys(), self._write)
+        register_case(self.conn, case.id, case.created_at, self._keys())
         self.record(case, event)
         return case.id
 

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..states.case import ORIGINS, Case, ConceptVersion, Person
-from ..states.errors import BadInput, NotPermitted, TransitionRefused
+from ..states.errors import BadInput, Busy, NotPermitted, TransitionRefused
 from ..states.guards import GuardContext
 from ..states.lifecycle import Verdict
 from . import audit, audit_check, deadline_sync, departments
 from .core import (
+    RETRIES,
     Env,
     authorise,
     change,
@@ -85,14 +86,23 @@ def create_process(env: Env, actor: str, data: ProcessInput, *,
                            "deputy, or ask a coordinator")
     todo = deadline_sync.plan(env, case, [], now)
     payload = _snapshot(case) | ({"deadlines": todo.payload()} if todo.open else {})
-    with env.uow() as uow:
-        if not confirm_duplicate:
-            departments.refuse_same_title(uow, env.departments, case)
-        created = event(env, now, actor, "process_created", None, case.phase, "", payload)
-        case.id = uow.processes.add(case, created)
-        deadline_sync.carry_out(env, uow, case.id, todo, now)
-        uow.commit()
-    return case
+    for attempt in range(RETRIES):
+        # creations take the case registry's places in turn: one that lost the race for a
+        # place (Busy) starts over, with a fresh snapshot
+        try:
+            with env.uow() as uow:
+                if not confirm_duplicate:
+                    departments.refuse_same_title(uow, env.departments, case)
+                created = event(env, now, actor, "process_created", None, case.phase, "",
+                                payload)
+                case.id = uow.processes.add(case, created)
+                deadline_sync.carry_out(env, uow, case.id, todo, now)
+                uow.commit()
+            return case
+        except Busy:
+            if attempt == RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _snapshot(case: Case) -> dict[str, Any]:

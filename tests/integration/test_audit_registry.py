@@ -10,6 +10,7 @@ rollback of the whole database, is what anchors find (``test_audit_anchor.py``).
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import timedelta
 
 import pytest
@@ -111,3 +112,28 @@ def test_orphaned_events_are_found(env, engine, db_url, three):
             conn.execute(delete(deadlines).where(deadlines.c.process_id == pid))
             conn.execute(delete(processes).where(processes.c.id == pid))
     assert _codes(env) == [(pid, "orphaned")]
+
+
+def test_processes_created_at_the_same_time_all_get_a_registry_place(env, kit):
+    """Creations in parallel: each takes the registry's next place in turn (on PostgreSQL
+    one waits for the other and, seeing an old snapshot, starts over; on SQLite the
+    database serialises them), none is refused."""
+    errors: list[BaseException] = []
+    start = threading.Barrier(3)
+
+    def create(n: int) -> None:
+        start.wait()
+        for i in range(6):
+            try:
+                kit.new_process(env, f"Parallel {n}-{i}")
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=create, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    checked, breaks = process.verify_audit(env)
+    assert (checked, breaks) == (18, [])
