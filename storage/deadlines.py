@@ -61,6 +61,10 @@ class SqlDeadlineRepository:
             rows = self._added.get(process_id, {})
         return None if rows is None else [rows[i] for i in sorted(rows)]
 
+    def discard(self) -> None:
+        """Forget the snapshots: the transaction was rolled back."""
+        self._snapshots, self._added = {}, {}
+
     def _wrote(self, deadline: Deadline) -> None:
         rows = self._snapshots.get(deadline.process_id)
         if rows is not None:

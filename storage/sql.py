@@ -145,6 +145,10 @@ class SqlProcessRepository:
         if moved is not None:
             raise Conflict(changed(moved))
 
+    def discard(self) -> None:
+        """Forget the queued events and the rows read: the transaction was rolled back."""
+        self._pending, self._rows, self._seen, self._new = {}, {}, {}, set()
+
     def _keys(self) -> AuditKeys | None:
         return self.signer() if self.signer else None
 
@@ -254,8 +258,10 @@ class SqlUnitOfWork:
             raise
 
     def rollback(self) -> None:
-        """Throw away what was done since the last commit."""
+        """Throw away what was done since the last commit (with the queued audit events)."""
         self.conn.rollback()
+        self.processes.discard()
+        self.deadlines.discard()
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:

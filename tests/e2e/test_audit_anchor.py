@@ -144,14 +144,33 @@ def test_the_default_key_file_is_made_on_first_write(make_cli, db_url, tmp_path)
 
 
 def test_a_missing_trigger_or_table_is_a_finding(cli, engine, db_url):
+    """A trigger dropped (SQLite) or disabled (PostgreSQL), a table gone: findings, exit 1.
+    Everything is put back afterwards (the PostgreSQL schema is the session's)."""
+    sqlite = db_url.startswith("sqlite")
     with engine.begin() as conn:
-        if db_url.startswith("sqlite"):
+        if sqlite:
+            trigger = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = "
+                                        "'audit_events_no_update'")).scalar_one()
             conn.execute(text("DROP TRIGGER audit_events_no_update"))
         else:
-            conn.execute(text("DROP TRIGGER audit_events_append_only ON audit_events"))
-    done = cli("--lang", "en", "audit", "verify", check=1)
-    assert "database: the database lacks the trigger audit_events_" in done.stdout
-    with engine.begin() as conn:
-        conn.execute(text("DROP TABLE audit_cases"))
-    done = cli("audit", "verify", check=1)
-    assert "Datenbank: der Datenbank fehlt die Tabelle audit_cases" in done.stdout
+            conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER "
+                              "audit_events_append_only"))
+    try:
+        done = cli("--lang", "en", "audit", "verify", check=1)
+        assert "database: the database lacks the trigger audit_events_" in done.stdout
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE audit_cases RENAME TO audit_cases_away"))
+        try:
+            done = cli("audit", "verify", check=1)
+            assert "Datenbank: der Datenbank fehlt die Tabelle audit_cases" in done.stdout
+        finally:
+            with engine.begin() as conn:
+                conn.execute(text("ALTER TABLE audit_cases_away RENAME TO audit_cases"))
+    finally:
+        with engine.begin() as conn:
+            if sqlite:
+                conn.execute(text(trigger))
+            else:
+                conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER "
+                                  "audit_events_append_only"))
+    assert "audit trail intact" in cli("--lang", "en", "audit", "verify").stdout
