@@ -75,8 +75,9 @@ from beteiligung.config.settings import HERE, Settings, load_settings
 from beteiligung.states.case import Decision, Member, Person
 from beteiligung.storage.engine import make_engine
 from beteiligung.storage.migrate import upgrade
-from beteiligung.storage.schema import audit_events, processes
+from beteiligung.storage.schema import audit_cases, audit_events, processes
 from beteiligung.workflow import audit, content, outcome, process
+from beteiligung.workflow.audit_check import entry_hash
 from beteiligung.workflow.concept_file import parse_concept
 from beteiligung.workflow.ports import AuditEvent, ChainHead
 
@@ -284,9 +285,10 @@ def seed(engine, templates: dict[str, Template], n: int) -> dict:
     rehash = {p: [_Rehasher(e) for e in t.events] for p, t in templates.items()}
     checked = set()
     events_total = 0
+    registered = audit.GENESIS  # the case registry, unsigned, as migration 0009 writes it
     for start in range(0, n, CHUNK):
         with engine.begin() as conn:     # one transaction per chunk keeps the WAL small
-            rows, events = [], []
+            rows, events, cases = [], [], []
             for pid in range(start + 1, min(start + CHUNK, n) + 1):
                 template = templates[phases[pid - 1]]
                 title = f"{template.row['title']} ({pid})"
@@ -312,8 +314,13 @@ def seed(engine, templates: dict[str, Template], n: int) -> dict:
                 rows.append(template.row | {"id": pid, "title": title,
                                             "audit_seq": len(template.events),
                                             "audit_head": prev})
+                digest = entry_hash(pid, pid, template.row["created_at"], registered)
+                cases.append({"seq": pid, "process_id": pid, "at": template.row["created_at"],
+                              "prev_hash": registered, "hash": digest})
+                registered = digest
             conn.execute(insert(processes), rows)
             conn.execute(insert(audit_events), events)
+            conn.execute(insert(audit_cases), cases)
             events_total += len(events)
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:

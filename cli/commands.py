@@ -224,20 +224,6 @@ def print_history(events: list) -> None:
         print(f"{e.seq:>4}  {local(e.at)}  {who:<32} {e.action:<30} {move}{detail}")
 
 
-def audit_verify(args: argparse.Namespace) -> int:
-    checked, breaks = process.verify_audit(wired())
-    if args.json:
-        print_json({"events_checked": checked, "ok": not breaks,
-                    "broken": [{"process_id": b.process_id, "first_broken_seq": b.seq,
-                                "problem": b.problem} for b in breaks]})
-    elif not breaks:
-        print(f"audit trail intact: {checked} events checked")
-    else:
-        for b in breaks:
-            print(f"process {b.process_id}: first broken event {b.seq}: {b.problem}")
-    return 1 if breaks else 0
-
-
 def _definition_json(definition) -> dict[str, Any]:
     return {"version": definition.version, "initial": definition.initial,
             "phases": [to_plain(p) for p in definition.phases.values()],

@@ -81,7 +81,13 @@ def build_parser() -> Parser:
                    help="mermaid: a Gantt chart of the phases and deadlines")
 
     aud = _group(sub, "audit", "the coordinators' checks: audit trail and stuck processes")
-    _cmd(aud, "verify", "commands:audit_verify", "verify every process's hash chain", json=True)
+    p = _cmd(aud, "verify", "audit_verify:verify", "verify every process's hash chain, the "
+             "state it binds, its signatures and the case registry", json=True)
+    p.add_argument("--anchor", metavar="FILE", help="also check that the database still "
+                   "passes through this anchor (written by 'audit anchor')")
+    p = _cmd(aud, "anchor", "audit_verify:anchor", "write the signed heads of every trail and "
+             "of the case registry to a file, for a later 'audit verify --anchor'")
+    p.add_argument("--out", metavar="FILE", required=True, help="the anchor file to write")
     p = _cmd(aud, "export", "auditing:export", "a process's whole audit trail as JSON lines "
              "(verifiable with the hash recipe in docs/audit.md)")
     p.add_argument("id", type=int)
@@ -112,6 +118,12 @@ def build_parser() -> Parser:
 
     db = _group(sub, "db", "the database")
     _cmd(db, "upgrade", "commands:db_upgrade", "migrate the database to the current schema")
+    p = _cmd(db, "roles", "db_roles:roles", "print the SQL of an owner role (migrations) and "
+             "a runtime role (no DDL, only SELECT and INSERT on the audit trail) on PostgreSQL")
+    p.add_argument("--owner", default="beteiligung_owner", help="(beteiligung_owner)")
+    p.add_argument("--runtime", default="beteiligung_app", help="(beteiligung_app)")
+    p.add_argument("--schema", default="public", help="(public)")
+    p.add_argument("--database", default="beteiligung", help="(beteiligung)")
 
     _cmd(sub, "run", "run:run", "run the reminder sweep, the delivery and the weekly digest "
          "on a schedule (until SIGTERM or Ctrl-C)")

@@ -68,7 +68,8 @@ def build_env(settings: Settings, clock: Clock = system_clock, engine=None,
     lifecycle = Lifecycle(load_definition(settings.definition))
     engine = engine if engine is not None else build_engine(settings)
     reminders = settings.reminders
-    return Env(uow=lambda: SqlUnitOfWork(engine), clock=clock, lifecycle=lifecycle,
+    signer = key_ring(settings).signing
+    return Env(uow=lambda: SqlUnitOfWork(engine, signer), clock=clock, lifecycle=lifecycle,
                coordinators=settings.coordinators, districts=settings.districts,
                departments=Register(settings.departments),
                deadline_rules=DeadlineRules(reminders.answer_days,
@@ -78,6 +79,13 @@ def build_env(settings: Settings, clock: Clock = system_clock, engine=None,
                              reminders.overdue_every, reminders.escalate_after, reminders.hour),
                working_day=WorkingCalendar(reminders.subdivision).is_working_day,
                language=settings.language, passwords=Argon2PasswordHasher(), os_user=os_user)
+
+
+def key_ring(settings: Settings):
+    """The audit trail's signing keys (``config.audit_keys``), read when first needed."""
+    from .audit_keys import KeyRing, key_path
+
+    return KeyRing(settings.audit, key_path(settings.audit, settings.sqlite_path))
 
 
 def build_composer(settings: Settings):

@@ -20,10 +20,11 @@ from pathlib import Path
 from ..states.departments import Department
 from ..states.errors import BadInput
 from . import department_register
+from .audit_keys import AuditSettings
 
 HERE = Path(__file__).parent
 KEYS = ("database_url", "coordinators", "districts", "departments", "language", "definition",
-        "mail", "reminders", "oversight", "web")
+        "mail", "reminders", "oversight", "web", "audit")
 LANGUAGES = ("de", "en")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # as workflow.core.EMAIL
 
@@ -129,6 +130,7 @@ class Settings:
     reminders: ReminderSettings = ReminderSettings()
     oversight: OversightSettings = OversightSettings()
     web: WebSettings = WebSettings()
+    audit: AuditSettings = AuditSettings()
     embedded: bool = False
     """The database is the embedded default (nothing configured): it creates and migrates
     itself on first use. A configured database must exist and be migrated with
@@ -180,7 +182,8 @@ def _check_values(data: dict) -> None:
         if key in data:
             check(key, data[key])
     for key, cls in (("mail", MailSettings), ("reminders", ReminderSettings),
-                     ("oversight", OversightSettings), ("web", WebSettings)):
+                     ("oversight", OversightSettings), ("web", WebSettings),
+                     ("audit", AuditSettings)):
         if key in data:
             if not isinstance(data[key], dict):
                 raise BadInput(f"{key} must be a table [{key}], not {_kind(data[key])}")
@@ -270,6 +273,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         reminders=_section(ReminderSettings, data.get("reminders", {}), "reminders", env),
         oversight=_section(OversightSettings, data.get("oversight", {}), "oversight", env),
         web=_web(_section(WebSettings, data.get("web", {}), "web", env)),
+        audit=_section(AuditSettings, data.get("audit", {}), "audit", env),
         database_url=url or default_database_url(),
         embedded=not url,
         coordinators=_coordinators_from(env, data),

@@ -34,14 +34,41 @@ def _deadline(row) -> Deadline:
     return Deadline(row.id, *(getattr(row, name) for name in _FIELDS))
 
 
+def _snapshot(deadline: Deadline) -> dict:
+    return {"id": deadline.id} | {name: getattr(deadline, name) for name in _FIELDS}
+
+
 class SqlDeadlineRepository:
     """Deadlines on one SQLAlchemy connection (inside the unit of work's transaction)."""
 
     def __init__(self, connection: Connection) -> None:
         self.conn = connection
+        # every deadline of a process as this unit read it whole (``for_process``) and then
+        # wrote it: the state its audit events bind, without reading it back (``known``)
+        self._snapshots: dict[int, dict[int, dict]] = {}
+        self._added: dict[int, dict[int, dict]] = {}
 
     def for_process(self, process_id: int) -> list[Deadline]:
-        return [_deadline(r) for r in self.conn.execute(_FOR_PROCESS, {"pid": process_id})]
+        found = [_deadline(r) for r in self.conn.execute(_FOR_PROCESS, {"pid": process_id})]
+        self._snapshots[process_id] = {d.id: _snapshot(d) for d in found}
+        return found
+
+    def known(self, process_id: int, new: bool = False) -> list[dict] | None:
+        """The process's deadlines as stored in this unit, by id; ``None`` unless read whole
+        or the process is ``new`` (created in this unit: it has only what this unit added)."""
+        rows = self._snapshots.get(process_id)
+        if rows is None and new:
+            rows = self._added.get(process_id, {})
+        return None if rows is None else [rows[i] for i in sorted(rows)]
+
+    def discard(self) -> None:
+        """Forget the snapshots: the transaction was rolled back."""
+        self._snapshots, self._added = {}, {}
+
+    def _wrote(self, deadline: Deadline) -> None:
+        rows = self._snapshots.get(deadline.process_id)
+        if rows is not None:
+            rows[deadline.id] = _snapshot(deadline)
 
     def get(self, deadline_id: int) -> Deadline | None:
         if not 1 <= deadline_id <= 2**31 - 1:   # beyond the column: none, not a driver error
@@ -60,6 +87,8 @@ class SqlDeadlineRepository:
         values = {name: getattr(deadline, name) for name in _FIELDS} | {"version": 1}
         deadline.id = int(self.conn.execute(_ADD, values).inserted_primary_key[0])
         deadline.version = 1
+        self._wrote(deadline)
+        self._added.setdefault(deadline.process_id, {})[deadline.id] = _snapshot(deadline)
         return deadline.id
 
     def update(self, deadline: Deadline, *, strict: bool = True) -> bool:
@@ -74,6 +103,9 @@ class SqlDeadlineRepository:
                                "same time: nothing was saved; look at it again and retry")
             return False
         deadline.version += 1
+        self._wrote(deadline)
+        if deadline.id in self._added.get(deadline.process_id, {}):
+            self._added[deadline.process_id][deadline.id] = _snapshot(deadline)
         return True
 
     def due(self, now: datetime, limit: int) -> list[int]:

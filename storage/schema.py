@@ -121,8 +121,29 @@ class AuditEventRow(Base):
     payload: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # revision 0009: the hash of the case's state after the event (hashed), and the signature
+    # of ``hash`` (key id and HMAC); NULL on the events written before
+    state: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    key_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     __table_args__ = (UniqueConstraint("process_id", "seq", name="uq_audit_events_process_seq"),)
+
+
+class AuditCaseRow(Base):
+    """The case registry (revision 0009): one entry per process created, chained like the
+    events; append-only like ``audit_events``. No foreign key: an entry outlives a process row
+    removed behind the program's back, and that is how the removal is found."""
+
+    __tablename__ = "audit_cases"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    process_id: Mapped[int] = mapped_column(Integer, unique=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class DeadlineRow(Base):
@@ -236,6 +257,7 @@ class UserTokenRow(Base):
 
 processes = ProcessRow.__table__
 audit_events = AuditEventRow.__table__
+audit_cases = AuditCaseRow.__table__
 deadlines = DeadlineRow.__table__
 outbox = OutboxRow.__table__
 outbox_bodies = OutboxBodyRow.__table__

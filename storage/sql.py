@@ -14,8 +14,7 @@ Import rule: ``states``, ``workflow`` and SQLAlchemy only.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 
 from sqlalchemy import Connection, Engine, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
@@ -23,9 +22,12 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from ..states.case import Case
 from ..states.codec import from_plain, to_plain
 from ..states.errors import BadInput, Busy, Conflict, NotFound, StorageError
-from ..workflow.audit import GENESIS, canonical, chain
-from ..workflow.ports import AuditEvent, ChainHead, NewEvent, ProcessSummary
+from ..workflow.audit import GENESIS
+from ..workflow.ports import AuditEvent, CaseEntry, ChainHead, NewEvent, ProcessSummary
+from ..workflow.signing import AuditKeys
 from .accounts import SqlUserRepository
+from .audit_ledger import Pending, append, cases, register_case, safeguards
+from .audit_state import heads_with_state
 from .contention import BUSY, is_contention
 from .deadlines import SqlDeadlineRepository
 from .outbox import SqlOutbox
@@ -40,13 +42,12 @@ DOCUMENT = ("subject", "districts", "origin", "lead", "deputy", "begleitgruppe",
             "suggestions", "pre_report", "activities", "interim_results", "decision",
             "post_report", "evaluation")
 _c = processes.c
-_LOAD = (select(*(_c[name] for name in COLUMNS), _c.audit_seq, _c.audit_head, _c.document)
+_LOAD = (select(*(_c[name] for name in COLUMNS), _c.lead_email, _c.deputy_email, _c.audit_seq,
+                 _c.audit_head, _c.document)
          .where(_c.id == bindparam("pid")))
 _ADD = insert(processes)
 # The SET list comes from the keys of the parameters (with or without ``document``).
 _SAVE = update(processes).where(_c.id == bindparam("pid"), _c.version == bindparam("seen"))
-_RECORD = update(processes).where(_c.id == bindparam("pid"), _c.audit_seq == bindparam("seen"))
-_APPEND = insert(audit_events)
 _SUMMARY = select(_c.id, _c.title, _c.department, _c.phase, _c.phase_entered_at, _c.lead_email,
                   _c.updated_at)
 _LIST_ALL = _SUMMARY.order_by(_c.id)
@@ -60,6 +61,7 @@ _EVENTS = (select(audit_events).where(audit_events.c.process_id == bindparam("pi
 
 
 MAX_ID = 2**31 - 1
+Signer = Callable[[], AuditKeys | None]
 
 
 def changed(process_id: int | None) -> str:
@@ -69,19 +71,17 @@ def changed(process_id: int | None) -> str:
             "it again and retry")
 
 
-@dataclass
-class _Seen:
-    version: int
-    audit_seq: int
-    audit_head: str
-
-
 class SqlProcessRepository:
-    """``workflow.ports.ProcessRepository`` on one SQLAlchemy connection."""
+    """``workflow.ports.ProcessRepository`` on one SQLAlchemy connection; its events are
+    chained, bound to the case's state and signed with ``keys`` at ``flush``."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, keys: Signer | None = None) -> None:
         self.conn = connection
-        self._seen: dict[int, _Seen] = {}
+        self.signer = keys
+        self._seen: dict[int, int] = {}   # process id -> the version read
+        self._pending: dict[int, Pending] = {}
+        self._rows: dict[int, dict] = {}  # each row as this unit read or wrote it (the state)
+        self._new: set[int] = set()       # the processes created in this unit
 
     def get(self, process_id: int) -> Case:
         if not 1 <= process_id <= MAX_ID:
@@ -92,7 +92,10 @@ class SqlProcessRepository:
         data = json.loads(row.document)
         data.update({name: getattr(row, name) for name in COLUMNS})
         case = from_plain(Case, data)
-        self._seen[process_id] = _Seen(row.version, row.audit_seq, row.audit_head)
+        self._seen[process_id] = row.version
+        self._rows[process_id] = dict(row._mapping)
+        if not self._pending.get(process_id, Pending(0, "")).events:
+            self._pending[process_id] = Pending(row.audit_seq, row.audit_head)
         return case
 
     def add(self, case: Case, event: NewEvent) -> int:
@@ -103,33 +106,51 @@ class SqlProcessRepository:
         result = self.conn.execute(_ADD, values)
         case.id = int(result.inserted_primary_key[0])
         case.version = 1
-        self._seen[case.id] = _Seen(1, 0, GENESIS)
+        self._seen[case.id] = 1
+        self._rows[case.id] = values
+        self._new.add(case.id)
+        self._pending[case.id] = Pending(0, GENESIS)
+        register_case(self.conn, case.id, case.created_at, self._keys())
         self.record(case, event)
         return case.id
 
     def save(self, case: Case, event: NewEvent, *, document: bool = True) -> None:
         seen = self._seen[case.id]
-        stored = chain(case.id, seen.audit_seq + 1, event, seen.audit_head)
-        values = self._columns(case) | {"version": seen.version + 1, "audit_seq": stored.seq,
-                                        "audit_head": stored.hash, "updated_at": event.at}
+        values = self._columns(case) | {"version": seen + 1, "updated_at": event.at}
         if document:
             values["document"] = self._document(case)
-        result = self._write(_SAVE, values | {"pid": case.id, "seen": seen.version})
+        result = self._write(_SAVE, values | {"pid": case.id, "seen": seen})
         if result.rowcount != 1:
             raise Conflict(changed(case.id))
-        self._insert(stored)
-        case.version = seen.version + 1
-        self._seen[case.id] = _Seen(case.version, stored.seq, stored.hash)
+        self.record(case, event)
+        case.version = seen + 1
+        self._seen[case.id] = case.version
+        self._rows[case.id] = self._rows[case.id] | values
 
     def record(self, case: Case, event: NewEvent) -> None:
-        seen = self._seen[case.id]
-        stored = chain(case.id, seen.audit_seq + 1, event, seen.audit_head)
-        result = self._write(_RECORD, {"audit_seq": stored.seq, "audit_head": stored.hash,
-                                       "pid": case.id, "seen": seen.audit_seq})
-        if result.rowcount != 1:
-            raise Conflict(changed(case.id))
-        self._insert(stored)
-        self._seen[case.id] = _Seen(seen.version, stored.seq, stored.hash)
+        self._pending[case.id].events.append(event)
+
+    def flush(self, deadlines: SqlDeadlineRepository | None = None) -> None:
+        """Append the queued events (``storage.audit_ledger``); called before each commit.
+        The state they bind is built from the rows as this unit read and wrote them (the
+        process row, and ``deadlines``' snapshots), else read back."""
+        if not any(p.events for p in self._pending.values()):
+            return
+
+        def known(pid: int):
+            new = pid in self._new
+            return self._rows.get(pid), deadlines.known(pid, new) if deadlines else None
+
+        moved = append(self.conn, self._pending, self._keys(), self._write, known)
+        if moved is not None:
+            raise Conflict(changed(moved))
+
+    def discard(self) -> None:
+        """Forget the queued events and the rows read: the transaction was rolled back."""
+        self._pending, self._rows, self._seen, self._new = {}, {}, {}, set()
+
+    def _keys(self) -> AuditKeys | None:
+        return self.signer() if self.signer else None
 
     def _write(self, statement, params: dict):
         """Execute a write; another writer holding or having changed the row is a Conflict."""
@@ -143,14 +164,6 @@ class SqlProcessRepository:
             if is_contention(exc):
                 raise Busy(BUSY) from exc
             raise
-
-    def _insert(self, event: AuditEvent) -> None:
-        self._write(_APPEND, {
-            "process_id": event.process_id, "seq": event.seq, "at": event.at,
-            "actor": event.actor, "action": event.action, "from_phase": event.from_phase,
-            "to_phase": event.to_phase, "reason": event.reason,
-            "payload": canonical(event.payload), "prev_hash": event.prev_hash,
-            "hash": event.hash})
 
     @staticmethod
     def _columns(case: Case) -> dict:
@@ -191,9 +204,13 @@ class SqlProcessRepository:
         return [_event(row) for row in self.conn.execute(_EVENTS, {"pid": process_id})]
 
     def chain_heads(self) -> Iterator[ChainHead]:
-        c = processes.c
-        for row in self.conn.execute(select(c.id, c.audit_seq, c.audit_head, c.phase)):
-            yield ChainHead(row.id, row.audit_seq, row.audit_head, row.phase)
+        return heads_with_state(self.conn)
+
+    def cases(self) -> Iterator[CaseEntry]:
+        return cases(self.conn)
+
+    def safeguards(self) -> list[str]:
+        return safeguards(self.conn)
 
     def all_events(self) -> Iterator[AuditEvent]:
         query = select(audit_events).order_by(audit_events.c.process_id, audit_events.c.seq)
@@ -204,14 +221,16 @@ class SqlProcessRepository:
 
 def _event(row) -> AuditEvent:
     return AuditEvent(row.process_id, row.seq, row.at, row.actor, row.action, row.from_phase,
-                      row.to_phase, row.reason, json.loads(row.payload), row.prev_hash, row.hash)
+                      row.to_phase, row.reason, json.loads(row.payload), row.prev_hash, row.hash,
+                      row.state, row.key_id, row.mac)
 
 
 class SqlUnitOfWork:
     """One connection and one transaction; rolls back unless ``commit`` was called."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, keys: Signer | None = None) -> None:
         self.engine = engine
+        self.keys = keys  # the signing keys, asked for when something is to be signed
 
     def __enter__(self) -> SqlUnitOfWork:
         try:
@@ -219,7 +238,7 @@ class SqlUnitOfWork:
             self.tx = self.conn.begin()
         except OperationalError as exc:
             raise StorageError(f"cannot open the database: {_first_line(exc)}") from None
-        self.processes = SqlProcessRepository(self.conn)
+        self.processes = SqlProcessRepository(self.conn, self.keys)
         self.deadlines = SqlDeadlineRepository(self.conn)
         self.outbox = SqlOutbox(self.conn)
         self.users = SqlUserRepository(self.conn)
@@ -227,7 +246,9 @@ class SqlUnitOfWork:
         return self
 
     def commit(self) -> None:
-        """Commit what was done so far; further work in this unit starts a new transaction."""
+        """Append the queued audit events, then commit what was done so far; further work in
+        this unit starts a new transaction."""
+        self.processes.flush(self.deadlines)
         try:
             self.conn.commit()
         except DBAPIError as exc:
@@ -237,8 +258,10 @@ class SqlUnitOfWork:
             raise
 
     def rollback(self) -> None:
-        """Throw away what was done since the last commit."""
+        """Throw away what was done since the last commit (with the queued audit events)."""
         self.conn.rollback()
+        self.processes.discard()
+        self.deadlines.discard()
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:

@@ -23,6 +23,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import Connection, Engine, text
 
+from beteiligung.config.audit_keys import AuditSettings
 from beteiligung.config.bootstrap import build_env
 from beteiligung.config.settings import Settings
 from beteiligung.storage.engine import make_engine
@@ -40,6 +41,8 @@ BROWSER = bool(CHROMIUM.exists() or os.environ.get("CI")
 collect_ignore_glob = [] if BROWSER else ["browser/*"]
 DISTRICTS = ("Mitte", "Linden-Limmer", "Nord")
 COORDINATOR = "koordination@hannover-stadt.de"
+# The tests' audit signing keys (``BETEILIGUNG_AUDIT_KEYS`` form): the last one signs.
+TEST_KEYS = f"t0={'00' * 32},t1={'11' * 32}"
 
 
 def pytest_configure(config):
@@ -125,16 +128,20 @@ def db_url(request, tmp_path: Path, pg_schema_url) -> str:
         return url
     engine = make_engine(pg_schema_url)
     with audit_unguarded(engine) as conn:
-        conn.execute(text("TRUNCATE outbox, deadlines, audit_events, processes, users, user_tokens "
-                          "RESTART IDENTITY CASCADE"))
+        conn.execute(text("TRUNCATE outbox, deadlines, audit_events, audit_cases, processes, "
+                          "users, user_tokens RESTART IDENTITY CASCADE"))
     engine.dispose()
     return pg_schema_url
 
 
+AUDIT_TABLES = ("audit_events", "audit_cases")
+
+
 @contextmanager
 def audit_unguarded(engine: Engine) -> Iterator[Connection]:
-    """One transaction in which ``audit_events`` may be changed, as the table's owner could:
-    the append-only triggers (migration 0004) are disabled (PostgreSQL) or dropped (SQLite),
+    """One transaction in which ``audit_events`` and ``audit_cases`` may be changed, as the
+    tables' owner could: the append-only triggers (migrations 0004 and 0009) are disabled
+    (PostgreSQL) or dropped (SQLite),
     and are back in force when the transaction commits.
 
     This is how the fixtures empty the table, and how the tamper tests play an attacker who
@@ -142,12 +149,15 @@ def audit_unguarded(engine: Engine) -> Iterator[Connection]:
     """
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+            for table in AUDIT_TABLES:
+                conn.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
             yield conn
-            conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
+            for table in AUDIT_TABLES:
+                conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
             return
         triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = "
-                                     "'trigger' AND tbl_name = 'audit_events'")).all()
+                                     "'trigger' AND tbl_name IN ('audit_events', "
+                                     "'audit_cases')")).all()
         for name, _ in triggers:
             conn.execute(text(f'DROP TRIGGER "{name}"'))
         yield conn
@@ -163,8 +173,11 @@ def unguarded() -> Callable[[Engine], AbstractContextManager[Connection]]:
 
 @pytest.fixture
 def settings(db_url: str) -> Settings:
+    # fixed audit signing keys: no key file is made (for PostgreSQL it would go into the
+    # user's data directory)
     return Settings(database_url=db_url, coordinators=frozenset({COORDINATOR}),
-                    districts=DISTRICTS)
+                    districts=DISTRICTS,
+                    audit=AuditSettings(key_file="", keys=TEST_KEYS))
 
 
 @pytest.fixture

@@ -1,10 +1,12 @@
 """The audit chain: the hash recipe, the verification of stored trails, and their export.
 
-Recipe (``docs/audit.md`` spells it out so that a third party can verify an export without
+Recipe 1 (``docs/audit.md`` spells it out so that a third party can verify an export without
 this code): the SHA-256, in hex, of the UTF-8 bytes of the JSON object ``{"process_id", "seq",
 "at", "actor", "action", "from_phase", "to_phase", "reason", "payload", "prev_hash"}``
 serialised with sorted keys, separators ``(",", ":")`` and ``ensure_ascii=False``; ``at`` is
 ISO 8601 in UTC with a ``Z`` and microseconds. The first event's ``prev_hash`` is 64 zeros.
+Recipe 2 (events from revision 0009 on) adds ``state``, the hash of the case's stored state
+after the event (``storage.audit_state``), to the hashed object.
 Changing the recipe or the export's fields means changing ``docs/audit.md`` and its test.
 Import rule: ``states`` and the standard library only.
 """
@@ -21,6 +23,7 @@ from typing import Any, Protocol
 from ..states.errors import NotFound
 from ..states.messages import BERLIN
 from .ports import AuditEvent, ChainHead, NewEvent
+from .signing import AuditKeys
 
 GENESIS = "0" * 64
 
@@ -35,91 +38,55 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def event_hash(process_id: int, seq: int, event: NewEvent | AuditEvent, prev_hash: str) -> str:
-    """The hash of one event chained to ``prev_hash``."""
+def event_hash(process_id: int, seq: int, event: NewEvent | AuditEvent, prev_hash: str,
+               state: str | None = None) -> str:
+    """The hash of one event chained to ``prev_hash``; ``state`` (the hash of the case's
+    state after the event, recipe 2, from revision 0009 on) is hashed when it is given."""
     body = {
         "process_id": process_id, "seq": seq, "at": format_at(event.at), "actor": event.actor,
         "action": event.action, "from_phase": event.from_phase, "to_phase": event.to_phase,
         "reason": event.reason, "payload": event.payload, "prev_hash": prev_hash,
     }
+    if state is not None:
+        body["state"] = state
     return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
 
 
-def chain(process_id: int, seq: int, event: NewEvent, prev_hash: str) -> AuditEvent:
-    """The stored form of ``event`` as number ``seq`` after ``prev_hash``."""
-    digest = event_hash(process_id, seq, event, prev_hash)
+def chain(process_id: int, seq: int, event: NewEvent, prev_hash: str,
+          state: str | None = None, keys: AuditKeys | None = None) -> AuditEvent:
+    """The stored form of ``event`` as number ``seq`` after ``prev_hash``, binding ``state``
+    and signed with the current key of ``keys`` when they are given."""
+    digest = event_hash(process_id, seq, event, prev_hash, state)
+    key_id, mac = keys.sign(digest) if keys else (None, None)
     return AuditEvent(process_id, seq, event.at, event.actor, event.action, event.from_phase,
-                      event.to_phase, event.reason, event.payload, prev_hash, digest)
+                      event.to_phase, event.reason, event.payload, prev_hash, digest, state,
+                      key_id, mac)
 
 
 @dataclass(frozen=True)
 class Break:
-    """The first broken place of one process's chain."""
+    """The first broken place of one process's chain (``process_id`` 0: the case registry or
+    the database as a whole). ``problem`` is the English text; ``code`` and ``params`` let an
+    entrypoint say it in its language (``cli.audit_texts``)."""
 
     process_id: int
     seq: int
     problem: str
+    code: str = ""
+    params: tuple[tuple[str, Any], ...] = ()
 
 
 def verify(heads: Iterable[ChainHead], events: Iterable[AuditEvent]) -> tuple[int, list[Break]]:
     """Check every chain; return how many events were checked and the first break of each.
 
     ``events`` must come ordered by process and sequence; ``heads`` says where each chain ends,
-    so a removed last event is found too.
+    so a removed last event is found too. ``workflow.audit_check.check`` does the work (and
+    more: the case registry, signatures, anchors).
     """
-    expected = {h.process_id: h for h in heads}
-    breaks: dict[int, Break] = {}
-    checked = 0
-    state: dict[int, tuple[int, str, str | None]] = {}
-    for event in events:
-        checked += 1
-        pid = event.process_id
-        if pid in breaks:
-            continue
-        seq, prev, _ = state.get(pid, (0, GENESIS, None))
-        problem = _problem(event, seq, prev)
-        if problem:
-            breaks[pid] = Break(pid, event.seq, problem)
-        state[pid] = (event.seq, event.hash, event.to_phase or event.from_phase)
-    for pid, head in expected.items():
-        if pid not in breaks:
-            seq, last, phase = state.get(pid, (0, GENESIS, None))
-            problem = _end_problem(seq, last, head) or _phase_problem(seq, phase, head)
-            if problem:
-                breaks[pid] = problem
-    return checked, sorted(breaks.values(), key=lambda b: b.process_id)
+    from .audit_check import check
 
-
-def _end_problem(seq: int, last: str, head: ChainHead) -> Break | None:
-    """Compare where a chain ends with where its process row says it ends."""
-    pid = head.process_id
-    if seq < head.seq:
-        return Break(pid, seq + 1, f"trail ends at event {seq}, expected {head.seq}: "
-                     "events were removed from the end")
-    if seq > head.seq:
-        return Break(pid, head.seq + 1, f"trail goes on to event {seq}, expected {head.seq}: "
-                     "events were added after the end")
-    if last != head.hash:
-        return Break(pid, seq, "the last event is not the one recorded: it was replaced")
-    return None
-
-
-def _phase_problem(seq: int, phase: str | None, head: ChainHead) -> Break | None:
-    """The process row's phase must be where its trail leads (the row was not edited)."""
-    if head.phase and phase and head.phase != phase:
-        return Break(head.process_id, seq, f"the process is in phase '{head.phase}', but its "
-                     f"trail ends in phase '{phase}': the process row was edited")
-    return None
-
-
-def _problem(event: AuditEvent, last_seq: int, prev: str) -> str:
-    if event.seq != last_seq + 1:
-        return f"expected event {last_seq + 1}, found {event.seq}: events removed or inserted"
-    if event.prev_hash != prev:
-        return "its link to the previous event does not match: an event was removed or inserted"
-    if event_hash(event.process_id, event.seq, event, event.prev_hash) != event.hash:
-        return "its content does not match its hash: the event was edited"
-    return ""
+    report = check(heads, events)
+    return report.checked, report.breaks
 
 
 def iter_timeline(events: Iterable[AuditEvent]) -> Iterator[dict[str, Any]]:
@@ -160,6 +127,7 @@ def read_trail(reader: TrailReader, process_id: int) -> Trail:
         raise NotFound(f"no process with id {process_id}")
     events = list(reader.events(process_id))
     _, breaks = verify([head], events)
+    breaks = [b for b in breaks if b.process_id == process_id]
     return Trail(head, events, breaks[0] if breaks else None)
 
 
@@ -171,12 +139,19 @@ def export_record(event: AuditEvent) -> dict[str, Any]:
     """One line of ``audit export``: every hashed field, the hash, and the local time.
 
     ``at_local`` (Europe/Berlin, with its offset) is for reading only and is not hashed.
+    ``state`` (hashed) and ``key_id``/``mac`` (the signature of ``hash``) are there on events
+    written from revision 0009 on.
     """
-    return {"process_id": event.process_id, "seq": event.seq, "at": format_at(event.at),
-            "at_local": event.at.astimezone(BERLIN).isoformat(timespec="seconds"),
-            "actor": event.actor, "action": event.action, "from_phase": event.from_phase,
-            "to_phase": event.to_phase, "reason": event.reason, "payload": event.payload,
-            "prev_hash": event.prev_hash, "hash": event.hash}
+    record = {"process_id": event.process_id, "seq": event.seq, "at": format_at(event.at),
+              "at_local": event.at.astimezone(BERLIN).isoformat(timespec="seconds"),
+              "actor": event.actor, "action": event.action, "from_phase": event.from_phase,
+              "to_phase": event.to_phase, "reason": event.reason, "payload": event.payload,
+              "prev_hash": event.prev_hash, "hash": event.hash}
+    if event.state is not None:
+        record["state"] = event.state
+    if event.mac is not None:
+        record |= {"key_id": event.key_id, "mac": event.mac}
+    return record
 
 
 def export_lines(events: Iterable[AuditEvent]) -> Iterator[str]:

@@ -47,6 +47,26 @@ class AuditEvent:
     payload: dict[str, Any]
     prev_hash: str
     hash: str
+    # From revision 0009 on: the hash of the case's stored state after the event (hashed, so
+    # part of the chain), and the key id and HMAC that sign ``hash`` (not hashed: they sign it).
+    # ``None`` on events written before.
+    state: str | None = None
+    key_id: str | None = None
+    mac: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseEntry:
+    """One entry of the case registry: a chain over the creation of every process, so that a
+    process removed with its whole trail, or one added behind the program's back, is found."""
+
+    seq: int
+    process_id: int
+    at: datetime
+    prev_hash: str
+    hash: str
+    key_id: str | None = None
+    mac: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,13 +84,15 @@ class ProcessSummary:
 
 @dataclass(frozen=True)
 class ChainHead:
-    """Where a process's audit chain should end (its last sequence number and hash), and the
-    phase the process row is in, which its trail must lead to."""
+    """Where a process's audit chain should end (its last sequence number and hash), the
+    phase the process row is in, which its trail must lead to, and the hash of its stored
+    state, which its last event must carry."""
 
     process_id: int
     seq: int
     hash: str
     phase: str = ""
+    state: str | None = None  # the hash of the case's state as stored now (None: not computed)
 
 
 class ProcessRepository(Protocol):
@@ -104,6 +126,13 @@ class ProcessRepository(Protocol):
 
     def all_events(self) -> Iterator[AuditEvent]:
         """Every audit event, ordered by process and sequence (streamed)."""
+
+    def cases(self) -> Iterator[CaseEntry]:
+        """The case registry, ordered by its sequence number."""
+
+    def safeguards(self) -> list[str]:
+        """The append-only tables or triggers that are missing from the database (none when
+        it is as the migrations left it)."""
 
 
 class DeadlineRepository(Protocol):

@@ -10,10 +10,11 @@ from typing import Any
 
 from ..states.case import ORIGINS, Case, ConceptVersion, Person
 from ..states.error_texts import refuse
-from ..states.errors import BadInput, NotPermitted, TransitionRefused
+from ..states.errors import BadInput, Busy, NotPermitted, TransitionRefused
 from ..states.lifecycle import Verdict
-from . import audit, deadline_sync, departments
+from . import audit, audit_check, deadline_sync, departments
 from .core import (
+    RETRIES,
     Env,
     authorise,
     change,
@@ -86,14 +87,23 @@ def create_process(env: Env, actor: str, data: ProcessInput, *,
                            "deputy, or ask a coordinator")
     todo = deadline_sync.plan(env, case, [], now)
     payload = _snapshot(case) | ({"deadlines": todo.payload()} if todo.open else {})
-    with env.uow() as uow:
-        if not confirm_duplicate:
-            departments.refuse_same_title(uow, env.departments, case)
-        created = event(env, now, actor, "process_created", None, case.phase, "", payload)
-        case.id = uow.processes.add(case, created)
-        deadline_sync.carry_out(env, uow, case.id, todo, now)
-        uow.commit()
-    return case
+    for attempt in range(RETRIES):
+        # creations take the case registry's places in turn: one that lost the race for a
+        # place (Busy) starts over, with a fresh snapshot
+        try:
+            with env.uow() as uow:
+                if not confirm_duplicate:
+                    departments.refuse_same_title(uow, env.departments, case)
+                created = event(env, now, actor, "process_created", None, case.phase, "",
+                                payload)
+                case.id = uow.processes.add(case, created)
+                deadline_sync.carry_out(env, uow, case.id, todo, now)
+                uow.commit()
+            return case
+        except Busy:
+            if attempt == RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _snapshot(case: Case) -> dict[str, Any]:
@@ -237,7 +247,8 @@ def history(env: Env, process_id: int) -> list[AuditEvent]:
 
 
 def verify_audit(env: Env) -> tuple[int, list[audit.Break]]:
-    """Check every process's audit chain; return events checked and the first break of each."""
+    """Check every process's audit chain, the state it binds and the case registry; return
+    events checked and the first break of each (``workflow.audit_check`` for the rest)."""
     with env.uow() as uow:
-        heads = list(uow.processes.chain_heads())
-        return audit.verify(heads, uow.processes.all_events())
+        report = audit_check.verify_store(uow.processes)
+        return report.checked, report.breaks

@@ -32,7 +32,9 @@ def make_cli(db_url: str, tmp_path: Path) -> Callable[..., Callable[..., object]
         environ = {k: v for k, v in os.environ.items() if not k.startswith("BETEILIGUNG_")}
         environ |= {"BETEILIGUNG_DATABASE_URL": db_url, "BETEILIGUNG_USER": LEAD_EMAIL,
                     "BETEILIGUNG_CONFIG": str(settings),
-                    "BETEILIGUNG_MAIL_FOLDER": str(tmp_path / "mail")}
+                    "BETEILIGUNG_MAIL_FOLDER": str(tmp_path / "mail"),
+                    # the signing keys of the tests' env (tests/conftest.py's TEST_KEYS)
+                    "BETEILIGUNG_AUDIT_KEYS": f"t0={'00' * 32},t1={'11' * 32}"}
         for key, value in (env or {}).items():
             if value is None:
                 environ.pop(key, None)

@@ -184,6 +184,8 @@ def test_audit_verify_reports_a_tampered_event(cli, db_url, unguarded):
         conn.execute(text("UPDATE audit_events SET actor = 'mallory@x.de' WHERE seq = 2"))
     engine.dispose()
     broken = cli("audit", "verify", check=1)
+    assert f"Prozess {pid}: erstes gebrochenes Ereignis 2" in broken.stdout
+    broken = cli("--lang", "en", "audit", "verify", check=1)
     assert f"process {pid}: first broken event 2" in broken.stdout
 
 

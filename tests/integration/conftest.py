@@ -35,8 +35,8 @@ class HookedUnitOfWork(SqlUnitOfWork):
     """
 
     def __init__(self, engine: Engine, after_get: Callable[[int], None] | None = None,
-                 after_heads: Callable[[], None] | None = None) -> None:
-        super().__init__(engine)
+                 after_heads: Callable[[], None] | None = None, keys=None) -> None:
+        super().__init__(engine, keys)
         self.after_get = after_get
         self.after_heads = after_heads
 
@@ -64,7 +64,8 @@ class HookedUnitOfWork(SqlUnitOfWork):
 def hooked(env: Env, engine: Engine, after_get: Callable[[int], None] | None = None,
            after_heads: Callable[[], None] | None = None) -> Env:
     """``env`` whose units of work call the hooks (see ``HookedUnitOfWork``)."""
-    return replace(env, uow=lambda: HookedUnitOfWork(engine, after_get, after_heads))
+    keys = env.uow().keys  # the env's signing keys (a unit of work connects only on enter)
+    return replace(env, uow=lambda: HookedUnitOfWork(engine, after_get, after_heads, keys))
 
 
 def once(action: Callable[[], None]) -> Callable[[int], None]:

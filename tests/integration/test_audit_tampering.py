@@ -19,11 +19,13 @@ import pytest
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.engine import Engine
 
+from beteiligung.config.audit_keys import parse
 from beteiligung.storage.schema import audit_events, processes
 from beteiligung.workflow import content, process
 from beteiligung.workflow.audit import GENESIS, canonical, event_hash
 from beteiligung.workflow.ports import NewEvent
 
+KEYS = parse(f"t1 {'11' * 32}", "the tests' signing key")  # tests/conftest.py's TEST_KEYS
 EDITED = "the event was edited"
 LINK = "link to the previous event does not match"
 GAP = "events removed or inserted"
@@ -98,12 +100,17 @@ def _forge(engine: Engine, pid: int, seq: int, prev_hash: str, *, valid: bool) -
     at = _event(engine, pid, 1).at + timedelta(days=1)
     forged = NewEvent(at, "mallory@example.org", "process_edited", "begleitgruppe",
                       "begleitgruppe", "", {"title": {"from": "a", "to": "b"}})
-    digest = event_hash(pid, seq, forged, prev_hash) if valid else "f" * 64
+    state = _event(engine, pid, 1).state  # a state hash, as the program's events carry one
+    digest = event_hash(pid, seq, forged, prev_hash, state) if valid else "f" * 64
+    # signed with the program's key, as if it had leaked: what the chain alone finds
+    # (test_audit_signing.py is about forgers without the key)
+    key_id, mac = KEYS.sign(digest)
     with engine.begin() as conn:
         conn.execute(insert(audit_events).values(
             process_id=pid, seq=seq, at=forged.at, actor=forged.actor, action=forged.action,
             from_phase=forged.from_phase, to_phase=forged.to_phase, reason=forged.reason,
-            payload=canonical(forged.payload), prev_hash=prev_hash, hash=digest))
+            payload=canonical(forged.payload), prev_hash=prev_hash, hash=digest, state=state,
+            key_id=key_id, mac=mac))
 
 
 def _only_break(env, pid: int, total: int):
@@ -155,7 +162,7 @@ def test_edited_and_rehashed_event_breaks_the_next_link(env, engine, owner, trai
     forged = NewEvent(row.at, row.actor, row.action, row.from_phase, row.to_phase, row.reason,
                       payload)
     _change(owner, target, 3, payload=canonical(payload),
-            hash=event_hash(target, 3, forged, row.prev_hash))
+            hash=event_hash(target, 3, forged, row.prev_hash, row.state))
 
     broken = _only_break(env, target, 10)
     assert broken.seq == 4 and LINK in broken.problem
@@ -282,7 +289,7 @@ def test_stored_hashes_follow_the_published_recipe(env, engine, trails):
         prev = GENESIS
         for seq, row in enumerate(process.history(env, pid), start=1):
             assert (row.seq, row.prev_hash) == (seq, prev)
-            assert row.hash == event_hash(pid, seq, row, prev)
+            assert row.hash == event_hash(pid, seq, row, prev, row.state)
             prev = row.hash
 
 

@@ -18,7 +18,6 @@ import pytest
 from beteiligung.states.case import Member
 from beteiligung.states.errors import BadInput, Conflict, TransitionRefused
 from beteiligung.states.guards import GuardContext
-from beteiligung.storage.sql import SqlUnitOfWork
 from beteiligung.workflow import content, process
 from beteiligung.workflow.ports import NewEvent
 
@@ -69,9 +68,9 @@ def test_second_unit_of_work_on_stale_data_conflicts_and_leaves_nothing(
     clock.advance(hours=1)
     winner, loser = kit.LEAD.email, kit.DEPUTY.email
 
-    with pytest.raises(Conflict), SqlUnitOfWork(engine) as a:
+    with pytest.raises(Conflict), env.uow() as a:
         stale = a.processes.get(pid)
-        with SqlUnitOfWork(engine) as b:
+        with env.uow() as b:
             fresh = b.processes.get(pid)
             assert (fresh.version, stale.version) == (1, 1)
             event, document = CHANGES[first](env, fresh, winner, clock())
@@ -87,7 +86,7 @@ def test_second_unit_of_work_on_stale_data_conflicts_and_leaves_nothing(
     assert [(e.seq, e.actor, e.action) for e in events] == [
         (1, winner, "process_created"), (2, winner, event_for(first))]
     assert row.audit_head == events[-1].hash
-    with SqlUnitOfWork(engine) as uow:
+    with env.uow() as uow:
         assert uow.processes.get(pid) == replace(fresh, version=2)
     _assert_intact(env, 2)
 
@@ -100,7 +99,7 @@ def test_save_on_stale_data_raises_conflict_itself(env, engine, clock, kit):
     """
     pid = kit.new_process(env)
     raised: list[BaseException] = []
-    with pytest.raises(Conflict), SqlUnitOfWork(engine) as a:
+    with pytest.raises(Conflict), env.uow() as a:
         stale = a.processes.get(pid)
         process.edit_process(env, kit.DEPUTY.email, pid, {"title": "Vorher gespeichert"})
         event, _ = _edit(env, stale, kit.LEAD.email, clock())

@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Integer, MetaData, inspect, text
 
+from beteiligung.config.audit_keys import AuditSettings
 from beteiligung.config.bootstrap import build_env
 from beteiligung.config.settings import Settings
 from beteiligung.states.errors import StorageError
@@ -26,7 +27,7 @@ from beteiligung.storage.migrate import (
 from beteiligung.storage.schema import Base
 from beteiligung.workflow import process
 
-TABLES = {"alembic_version", "processes", "audit_events", "deadlines", "outbox",
+TABLES = {"alembic_version", "processes", "audit_events", "audit_cases", "deadlines", "outbox",
           "outbox_bodies", "users", "user_tokens"}
 
 
@@ -192,3 +193,53 @@ def test_a_message_queued_before_0003_survives_the_upgrade_and_is_delivered(empt
     assert out.message_id == mail["Message-ID"] == (
         f"<beteiligung.outbox.{entry.id}@hannover-stadt.de>")
     assert mail.get_body(preferencelist=("plain",)).get_content().strip() == "Text ü"
+
+
+def test_0009_registers_old_processes_and_edits_no_event(empty_engine, clock, kit):
+    """A trail from before 0009: the migration registers its process and leaves its events
+    as they are; ``verify`` notes the state as not bound yet (not a break), and the next
+    change binds and signs it."""
+    from beteiligung.states.case import Case
+    from beteiligung.storage.sql import SqlProcessRepository
+    from beteiligung.workflow.audit import GENESIS, chain
+    from beteiligung.workflow.audit_check import verify_store
+    from beteiligung.workflow.ports import NewEvent
+
+    config = _config()
+    with empty_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0008")
+    now = clock()
+    case = Case(None, "Alter Prozess", "Vor 0009", "Umwelt", "Dezernat V", ["Mitte"],
+                "district_council_motion", kit.LEAD, None, now, "1", "initiated", now)
+    event = chain(1, 1, NewEvent(now, kit.LEAD.email, "process_created", None, "initiated"),
+                  GENESIS)
+    with empty_engine.begin() as conn:  # the rows as the program before 0009 wrote them
+        conn.execute(Base.metadata.tables["processes"].insert().values(
+            id=1, created_at=now, updated_at=now, version=1, audit_seq=1,
+            audit_head=event.hash, document=SqlProcessRepository._document(case),
+            **SqlProcessRepository._columns(case)))
+        conn.execute(text(
+            "INSERT INTO audit_events (process_id, seq, at, actor, action, from_phase, "
+            "to_phase, reason, payload, prev_hash, hash) VALUES (1, 1, :at, :actor, "
+            "'process_created', NULL, 'initiated', '', '{}', :prev, :hash)"),
+            {"at": now, "actor": kit.LEAD.email, "prev": GENESIS, "hash": event.hash})
+        before = conn.execute(text("SELECT * FROM audit_events")).all()
+    assert upgrade(empty_engine) == ("0008", HEAD)
+    with empty_engine.connect() as conn:
+        assert [tuple(r)[:12] for r in conn.execute(text("SELECT * FROM audit_events"))] == \
+            [tuple(r) for r in before]
+        assert conn.execute(text("SELECT seq, process_id, mac FROM audit_cases")).all() == \
+            [(1, 1, None)]
+    url = str(empty_engine.url.render_as_string(hide_password=False))
+    env = build_env(Settings(database_url=url, coordinators=frozenset(), districts=("Mitte",),
+                             audit=AuditSettings(keys=f"k1={'11' * 32}")), clock=clock,
+                    engine=empty_engine)
+    with env.uow() as uow:
+        report = verify_store(uow.processes, env.uow().keys())
+    assert report.ok and (report.unbound, report.unsigned) == ([1], [1])
+    clock.advance(minutes=1)
+    process.edit_process(env, kit.LEAD.email, 1, {"subject": "Nach 0009"})
+    with env.uow() as uow:
+        report = verify_store(uow.processes, env.uow().keys())
+    assert report.ok and (report.unbound, report.unsigned) == ([], [])

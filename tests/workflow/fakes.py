@@ -27,9 +27,11 @@ from beteiligung.states.definition import load_definition
 from beteiligung.states.errors import Conflict, NotFound
 from beteiligung.states.lifecycle import Lifecycle
 from beteiligung.workflow.audit import GENESIS, chain
+from beteiligung.workflow.audit_check import register
 from beteiligung.workflow.core import Env
 from beteiligung.workflow.ports import (
     AuditEvent,
+    CaseEntry,
     ChainHead,
     NewEvent,
     ProcessSummary,
@@ -208,6 +210,19 @@ class FakeProcessRepository:
     def all_events(self) -> Iterator[AuditEvent]:
         for pid in sorted(set(self.store.events) | set(self._events)):
             yield from self._trail(pid)
+
+    def cases(self) -> Iterator[CaseEntry]:
+        """The case registry, derived: every process in id order (SQL keeps it as a table)."""
+        prev = GENESIS
+        for seq, pid in enumerate(sorted(set(self.store.heads) | set(self._heads)), start=1):
+            case = self._case(pid)
+            assert case is not None
+            entry = register(seq, pid, case.created_at, prev, None)
+            prev = entry.hash
+            yield entry
+
+    def safeguards(self) -> list[str]:
+        return []
 
     # -- the unit of work's end
     def _apply(self) -> None:

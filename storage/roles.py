@@ -1,0 +1,60 @@
+"""Least privilege on PostgreSQL: the SQL that sets up an owner role and a runtime role.
+
+The **owner** owns the schema and its tables and runs the migrations (``beteiligung db
+upgrade``); only an owner (or a superuser) can disable or drop the append-only triggers or
+the tables. The **runtime** role, which the program runs as (``run``, ``serve`` and every
+other command), may read and write the tables it writes, may only SELECT and INSERT on the
+audit trail and the case registry, deletes nothing and owns nothing: no DDL. ``GRANTS`` is the
+one list of what it may do; ``beteiligung db roles`` prints the statements, and
+``docs/operations.md`` explains them. Run the grants again after a migration that adds a table.
+Import rule: the standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+
+# table -> the privileges of the runtime role; the program never deletes a row
+GRANTS = {
+    "processes": "SELECT, INSERT, UPDATE",
+    "deadlines": "SELECT, INSERT, UPDATE",
+    "outbox": "SELECT, INSERT, UPDATE",
+    "outbox_bodies": "SELECT, INSERT",
+    "users": "SELECT, INSERT, UPDATE",
+    "user_tokens": "SELECT, INSERT, UPDATE",
+    "audit_events": "SELECT, INSERT",
+    "audit_cases": "SELECT, INSERT",
+    "alembic_version": "SELECT",
+}
+NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def check_name(what: str, value: str) -> str:
+    """A role, schema or database name as the statements use it unquoted."""
+    if not NAME.match(value):
+        from ..states.errors import BadInput
+
+        raise BadInput(f"--{what}: {value!r} is not a plain PostgreSQL name (lower-case "
+                       "letters, digits and '_', not starting with a digit)")
+    return value
+
+
+def setup(owner: str, runtime: str, schema: str, database: str) -> list[str]:
+    """Once, as a superuser: the two roles, the database and the schema."""
+    return [
+        f"CREATE ROLE {owner} LOGIN;  -- then: \\password {owner}",
+        f"CREATE ROLE {runtime} LOGIN;  -- then: \\password {runtime}",
+        f"GRANT CONNECT ON DATABASE {database} TO {owner}, {runtime};",
+        f"CREATE SCHEMA IF NOT EXISTS {schema} AUTHORIZATION {owner};",
+        f"ALTER SCHEMA {schema} OWNER TO {owner};",
+        f"REVOKE CREATE ON SCHEMA {schema} FROM PUBLIC;",
+        f"GRANT USAGE ON SCHEMA {schema} TO {runtime};",
+    ]
+
+
+def grants(runtime: str, schema: str) -> list[str]:
+    """After every ``db upgrade`` (as the owner or a superuser): the runtime role's rights."""
+    lines = [f"GRANT {rights} ON {schema}.{table} TO {runtime};"
+             for table, rights in GRANTS.items()]
+    lines.append(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {runtime};")
+    return lines

@@ -1,0 +1,108 @@
+"""Least privilege on PostgreSQL (issue 12, point 4): the owner migrates, the runtime role runs
+everything and cannot touch the audit trail's protection.
+
+The statements are the ones ``beteiligung db roles`` prints (``storage.roles``), run in a
+schema of this test's own with two roles of unique names (roles are cluster-wide), dropped
+afterwards. PostgreSQL only.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import replace
+from datetime import datetime
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import make_url, text
+from sqlalchemy.exc import DBAPIError
+
+from beteiligung.config.bootstrap import build_composer, build_env
+from beteiligung.storage.engine import make_engine
+from beteiligung.storage.migrate import upgrade
+from beteiligung.storage.roles import grants, setup
+from beteiligung.workflow import process
+from beteiligung.workflow.reminders import sweep
+
+PG_URL = os.environ.get("BETEILIGUNG_TEST_POSTGRES_URL", "")  # as tests/conftest.py
+pytestmark = pytest.mark.skipif(not PG_URL, reason="PostgreSQL only")
+
+
+def _url(role: str, schema: str) -> str:
+    url = make_url(PG_URL).set(username=role, password=None)
+    rendered = url.render_as_string(hide_password=False)
+    sep = "&" if "?" in rendered else "?"
+    return f"{rendered}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture
+def roles():
+    """An owner and a runtime role, a schema owned by the owner, migrated by the owner and
+    granted as ``db roles`` says; everything dropped afterwards."""
+    suffix = uuid.uuid4().hex[:8]
+    owner, runtime, schema = f"bt_owner_{suffix}", f"bt_app_{suffix}", f"bt_roles_{suffix}"
+    database = make_url(PG_URL).database
+    admin = make_engine(PG_URL)
+    try:
+        with admin.begin() as conn:
+            for statement in setup(owner, runtime, schema, database):
+                conn.execute(text(statement.split("--")[0]))
+        owner_engine = make_engine(_url(owner, schema))
+        upgrade(owner_engine)
+        with owner_engine.begin() as conn:
+            for statement in grants(runtime, schema):
+                conn.execute(text(statement))
+        owner_engine.dispose()
+        yield owner, runtime, schema
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            for role in (runtime, owner):
+                conn.execute(text(f"DROP OWNED BY {role}"))
+                conn.execute(text(f"DROP ROLE {role}"))
+        admin.dispose()
+
+
+def test_every_command_works_as_the_runtime_role(roles, settings, clock, kit):
+    _, runtime, schema = roles
+    engine = make_engine(_url(runtime, schema))
+    try:
+        env = build_env(replace(settings, database_url=_url(runtime, schema)), clock=clock,
+                        engine=engine)
+        pid = kit.new_process(env)
+        process.advance(env, kit.LEAD.email, pid, "set_up_begleitgruppe")
+        process.edit_process(env, kit.LEAD.email, pid, {"subject": "Mehr Grün"})
+        report = sweep(env, build_composer(settings),
+                       datetime(2026, 5, 20, 10, tzinfo=ZoneInfo("Europe/Berlin")))
+        assert report.queued
+        assert process.verify_audit(env) == (len(process.history(env, pid)), [])
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("statement", [
+    "ALTER TABLE audit_events DISABLE TRIGGER USER",
+    "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only",
+    "DROP TRIGGER audit_events_append_only ON audit_events",
+    "DROP TRIGGER audit_cases_append_only ON audit_cases",
+    "DROP TABLE audit_events CASCADE",
+    "DROP TABLE audit_cases",
+    "UPDATE audit_events SET actor = 'x'",
+    "DELETE FROM audit_events",
+    "DELETE FROM audit_cases",
+    "TRUNCATE audit_events CASCADE",
+    "DELETE FROM processes",
+    "CREATE TABLE sneaky (id int)",
+    "DROP FUNCTION audit_events_refuse_change() CASCADE",
+])
+def test_the_runtime_role_cannot_touch_the_protection(roles, statement):
+    _, runtime, schema = roles
+    engine = make_engine(_url(runtime, schema))
+    try:
+        with pytest.raises(DBAPIError) as refused, engine.begin() as conn:
+            conn.execute(text(statement))
+        assert "permission denied" in str(refused.value) or "must be owner" in str(refused.value)
+    finally:
+        engine.dispose()
