@@ -34,6 +34,7 @@ from ..storage.oversight import SqlOversightReader
 from ..storage.reporting import SqlQuarterlyReader
 from ..workflow import departments, outbox
 from ..workflow.accounts import require_coordinator
+from ..workflow.audit_texts import problem
 from ..workflow.core import Env
 from ..workflow.links import ROUTES
 from ..workflow.oversight import (
@@ -121,8 +122,9 @@ def router(env: Env, web: WebSettings, limits: Limits | None = None) -> APIRoute
     @routes.get("/audit")
     def audit(request: Request):
         checked, breaks = verify_audit(env)
+        lang = request.state.lang
         return render(request, "coordination/audit.html", TEXTS, checked=checked,
-                      breaks=breaks)
+                      breaks=[(b, problem(b, lang)) for b in breaks])
 
     @routes.get("/quartalsbericht")
     def quarterly(request: Request, quarter: Annotated[str | None, Query(

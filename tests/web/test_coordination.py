@@ -163,7 +163,9 @@ def test_the_audit_check_says_intact_then_names_the_tampered_process(coordinator
     assert "Gebrochen: 3 Ereignisse geprüft, 1 Verfahren mit Bruch." in page
     assert f'href="/intern/verfahren/{target}"' in page
     assert f'href="/intern/verfahren/{first}"' not in page
-    assert "Broken: 3 events checked" in coordinator.get(f"{BASE}/audit?lang=en").text
+    assert "das Ereignis wurde verändert" in page and "the event was edited" not in page
+    english = coordinator.get(f"{BASE}/audit?lang=en").text
+    assert "Broken: 3 events checked" in english and "the event was edited" in english
 
 
 def test_the_quarterly_report_renders_in_the_site_and_as_downloads(coordinator, web, app_env,
