@@ -23,6 +23,8 @@ from ..workflow import content, outcome, process
 from ..workflow.concept_file import parse_concept
 from ..workflow.reminders import queue_digest, sweep
 from . import demo_folder
+from .audit_texts import TEXTS as AUDIT_TEXTS
+from .audit_texts import line as audit_line
 from .commands import print_history
 from .render import lang, local, unmet_lines
 
@@ -69,8 +71,8 @@ def demo(args: argparse.Namespace) -> int:
     print_history(process.history(env, pid))
     checked, breaks = process.verify_audit(env)
     print("\n== Prüfung des Audit-Trails (beteiligung audit verify) ==")
-    print(f"audit trail intact: {checked} events checked" if not breaks else
-          f"BROKEN: {breaks}")
+    print(AUDIT_TEXTS["intact"][language].format(n=checked) if not breaks else
+          "\n".join(audit_line(b, language) for b in breaks))
     command = shutil.which("beteiligung") or sys.argv[0]
     mails = sorted(mail_folder.glob("*.eml"))
     print(f"\nDie Demo-Datenbank liegt in {db}. Weiter erkunden mit:\n"
@@ -120,7 +122,9 @@ class _Story:
 
     def step(self, trigger: str, reason: str = "") -> None:
         case = process.advance(self.env, self.actor, self.pid, trigger, reason)
-        self.say(f"  -> {trigger}: Phase ist jetzt '{case.phase}'")
+        label = self.env.lifecycle.definition.phases[case.phase].label(self.language)
+        now = "phase is now" if self.language == "en" else "Phase ist jetzt"
+        self.say(f"  -> {trigger}: {now} „{label}“")
 
     def run(self) -> int:
         env, actor = self.env, self.actor

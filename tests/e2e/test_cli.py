@@ -230,9 +230,9 @@ def test_demo_walks_to_closed_and_verifies(tmp_path):
     done = subprocess.run([SCRIPT, "demo", "--dir", str(tmp_path)], capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "Phase ist jetzt 'closed'" in done.stdout
+    assert "Phase ist jetzt „Abgeschlossen“" in done.stdout and "'closed'" not in done.stdout
     assert "abgelehnt, es fehlt" in done.stdout
-    assert "audit trail intact" in done.stdout
+    assert "Audit-Trail intakt" in done.stdout
     assert (tmp_path / "demo.db").exists()
     # reminders swept at instants of the story, delivered by the file backend
     assert "Erinnerungslauf: 2 Erinnerung(en), 2 E-Mail(s) verschickt" in done.stdout
