@@ -27,7 +27,6 @@ from beteiligung.workflow import process
 from beteiligung.workflow.reminders import sweep
 
 PG_URL = os.environ.get("BETEILIGUNG_TEST_POSTGRES_URL", "")  # as tests/conftest.py
-pytestmark = pytest.mark.skipif(not PG_URL, reason="PostgreSQL only")
 
 
 def _url(role: str, schema: str) -> str:
