@@ -68,7 +68,8 @@ def build_env(settings: Settings, clock: Clock = system_clock, engine=None,
     lifecycle = Lifecycle(load_definition(settings.definition))
     engine = engine if engine is not None else build_engine(settings)
     reminders = settings.reminders
-    signer = key_ring(settings).signing
+    ring = key_ring(settings)
+    signer = ring.signing
     return Env(uow=lambda: SqlUnitOfWork(engine, signer), clock=clock, lifecycle=lifecycle,
                coordinators=settings.coordinators, districts=settings.districts,
                departments=Register(settings.departments),
@@ -78,7 +79,8 @@ def build_env(settings: Settings, clock: Clock = system_clock, engine=None,
                policy=Policy(reminders.days_before, reminders.on_the_day,
                              reminders.overdue_every, reminders.escalate_after, reminders.hour),
                working_day=WorkingCalendar(reminders.subdivision).is_working_day,
-               language=settings.language, passwords=Argon2PasswordHasher(), os_user=os_user)
+               language=settings.language, passwords=Argon2PasswordHasher(), os_user=os_user,
+               audit_keys=ring.existing)
 
 
 def key_ring(settings: Settings):

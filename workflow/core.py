@@ -24,6 +24,7 @@ from ..states.reminders import Policy
 from . import deadline_sync
 from .ports import Clock, NewEvent, PasswordHasher, UnitOfWork
 from .refusals import RefusalTally, record_refusal
+from .signing import AuditKeys
 
 T = TypeVar("T")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -55,6 +56,9 @@ class Env:
     # Refusals left off the audit trail past a limit per person and process (the web sets
     # one: ``workflow.refusals``); ``None`` appends every refusal.
     refusals: RefusalTally | None = None
+    # The audit keys that exist (``config.audit_keys``), for verifying signatures; ``None``
+    # (or a call that finds none) verifies without them and notes it.
+    audit_keys: Callable[[], AuditKeys | None] | None = None
 
     def context(self, now: datetime | None = None, reason: str = "") -> GuardContext:
         """What the guards may know at ``now`` (the clock's time unless given)."""

@@ -249,6 +249,7 @@ def history(env: Env, process_id: int) -> list[AuditEvent]:
 def verify_audit(env: Env) -> tuple[int, list[audit.Break]]:
     """Check every process's audit chain, the state it binds and the case registry; return
     events checked and the first break of each (``workflow.audit_check`` for the rest)."""
+    keys = env.audit_keys() if env.audit_keys else None
     with env.uow() as uow:
-        report = audit_check.verify_store(uow.processes)
+        report = audit_check.verify_store(uow.processes, keys)
         return report.checked, report.breaks

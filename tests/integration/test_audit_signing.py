@@ -77,8 +77,9 @@ def test_every_event_is_signed_with_the_newest_key(env, engine, pid):
 def test_a_forged_append_with_the_applications_rights_is_found(env, engine, clock, pid,
                                                                copy_mac, code):
     _append_forged(engine, pid, clock() + timedelta(hours=1), copy_mac=copy_mac)
-    broken = process.verify_audit(env)[1] if copy_mac is False else \
-        _report(env, _keys(env)).breaks
+    # what the coordinators' page and the demo call: it checks the signatures with the keys
+    # that exist, so a copied signature is found there too
+    broken = process.verify_audit(env)[1]
     assert [(b.process_id, b.seq, b.code) for b in broken] == [(pid, 3, code)]
 
 
