@@ -43,7 +43,7 @@ def export(args: argparse.Namespace) -> int:
         trail = audit.read_trail(SqlTrailReader(uow.conn), args.id)
     data = "".join(audit.export_lines(trail.events)).encode("utf-8")
     language = lang(args)
-    if args.out:
+    if target is not None:
         write_atomically(target, data)
         report = sys.stdout
     else:

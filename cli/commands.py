@@ -101,7 +101,7 @@ def process_show(args: argparse.Namespace) -> int:
     print(f"  {say('phase')}: {phases[case.phase].label(language)} ({case.phase}), "
           f"{say('since')} {local(case.phase_entered_at)}")
     if case.paused_phase:
-        print(f"  {say('paused_in')}: {case.paused_phase}")
+        print(f"  {say('paused_in')}: {phases[case.paused_phase].label(language)}")
     if case.cancel_reason:
         print(f"  {say('cancel_reason')}: {case.cancel_reason}")
     print(f"  {say('department')}: {department_text(env.departments, case, language)}")
@@ -117,7 +117,7 @@ def process_show(args: argparse.Namespace) -> int:
     print(f"  {say('definition')}: {case.definition_version}")
     print(f"{say('next')}:")
     for verdict in verdicts or []:
-        print_step(verdict, phases, language, case.id)
+        print_step(verdict, phases, language, args.id)
     if not verdicts:
         print(f"  {say('none')}")
     return 0

@@ -125,7 +125,8 @@ def safeguards(conn: Connection) -> list[str]:
     if conn.dialect.name == "postgresql":
         query = text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D' "
                      "AND tgrelid IN (to_regclass('audit_events'), to_regclass('audit_cases'))")
-        present, expected = {r[0] for r in conn.execute(query)}, PG_TRIGGERS
+        present = {r[0] for r in conn.execute(query)}
+        expected: tuple[str, ...] = PG_TRIGGERS
     else:
         query = text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         present, expected = {r[0] for r in conn.execute(query)}, SQLITE_TRIGGERS

@@ -48,7 +48,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def state_of(row: Mapping[str, Any], deadline_rows: Iterable[Mapping[str, Any]]
+def state_of(row: Mapping[Any, Any], deadline_rows: Iterable[Mapping[Any, Any]]
              ) -> dict[str, Any]:
     """The state as plain data (see the module's docstring); ``row`` holds at least
     ``STATE_COLUMNS`` and ``document``, each deadline at least ``DEADLINE_COLUMNS``."""
@@ -61,14 +61,14 @@ def state_of(row: Mapping[str, Any], deadline_rows: Iterable[Mapping[str, Any]]
                           for d in deadline_rows]}
 
 
-def state_hash(row: Mapping[str, Any], deadline_rows: Iterable[Mapping[str, Any]]) -> str:
+def state_hash(row: Mapping[Any, Any], deadline_rows: Iterable[Mapping[Any, Any]]) -> str:
     """The SHA-256, in hex, of the canonical JSON of the state."""
     return hashlib.sha256(canonical(state_of(row, deadline_rows)).encode("utf-8")).hexdigest()
 
 
 def current_state(conn: Connection, process_id: int,
-                  row: Mapping[str, Any] | None = None,
-                  deadline_rows: list[Mapping[str, Any]] | None = None) -> str:
+                  row: Mapping[Any, Any] | None = None,
+                  deadline_rows: list[Mapping[Any, Any]] | None = None) -> str:
     """The state hash of one process as it is stored now (in the caller's transaction);
     ``row`` and ``deadline_rows``, when the caller knows them (it wrote or read them in this
     transaction), save the queries."""

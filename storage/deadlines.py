@@ -13,6 +13,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ..states.deadlines import Deadline
 from ..states.errors import Conflict
+from .ids import inserted, stored_id
 from .schema import deadlines
 
 _c = deadlines.c
@@ -50,7 +51,7 @@ class SqlDeadlineRepository:
 
     def for_process(self, process_id: int) -> list[Deadline]:
         found = [_deadline(r) for r in self.conn.execute(_FOR_PROCESS, {"pid": process_id})]
-        self._snapshots[process_id] = {d.id: _snapshot(d) for d in found}
+        self._snapshots[process_id] = {stored_id(d.id): _snapshot(d) for d in found}
         return found
 
     def known(self, process_id: int, new: bool = False) -> list[dict] | None:
@@ -68,7 +69,7 @@ class SqlDeadlineRepository:
     def _wrote(self, deadline: Deadline) -> None:
         rows = self._snapshots.get(deadline.process_id)
         if rows is not None:
-            rows[deadline.id] = _snapshot(deadline)
+            rows[stored_id(deadline.id)] = _snapshot(deadline)
 
     def get(self, deadline_id: int) -> Deadline | None:
         if not 1 <= deadline_id <= 2**31 - 1:   # beyond the column: none, not a driver error
@@ -85,7 +86,7 @@ class SqlDeadlineRepository:
 
     def add(self, deadline: Deadline) -> int:
         values = {name: getattr(deadline, name) for name in _FIELDS} | {"version": 1}
-        deadline.id = int(self.conn.execute(_ADD, values).inserted_primary_key[0])
+        deadline.id = inserted(self.conn.execute(_ADD, values))
         deadline.version = 1
         self._wrote(deadline)
         self._added.setdefault(deadline.process_id, {})[deadline.id] = _snapshot(deadline)

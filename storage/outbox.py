@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, desc, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -93,9 +94,10 @@ def _check_dialect(connection: Connection) -> str:
     name = connection.dialect.name
     if name not in _INSERT:
         raise StorageError(f"the outbox needs SQLite or PostgreSQL, not {name}")
-    if name == "sqlite" and connection.dialect.dbapi.sqlite_version_info < (3, 35):
+    dbapi: Any = connection.dialect.dbapi
+    if name == "sqlite" and dbapi.sqlite_version_info < (3, 35):
         raise StorageError("the outbox needs SQLite 3.35 or later (UPDATE ... RETURNING); "
-                           f"this Python has SQLite {connection.dialect.dbapi.sqlite_version}")
+                           f"this Python has SQLite {dbapi.sqlite_version}")
     return name
 
 

@@ -13,10 +13,11 @@ Import rule: ``states``, ``workflow`` and SQLAlchemy only.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from itertools import groupby
 from operator import itemgetter
+from typing import Any
 
 from sqlalchemy import Connection, DateTime, bindparam, case, func, or_, select, type_coerce
 
@@ -92,7 +93,7 @@ def _fact(row) -> Fact:
     return _OTHER[action](at, row)
 
 
-_OTHER = {
+_OTHER: dict[str, Callable[[datetime, Any], Fact]] = {
     "process_created": lambda at, row: PhaseChange(at, None, row[4]),
     "decision_published": lambda at, row: DecisionPublished(at),
     "decision_recorded": lambda at, row: DecisionRecorded(

@@ -9,6 +9,7 @@ Import rule: SQLAlchemy only.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import cast
 
 from sqlalchemy import (
     Boolean,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -255,11 +257,12 @@ class UserTokenRow(Base):
     __table_args__ = (CheckConstraint("kind IN ('session', 'api')", name="kind"),)
 
 
-processes = ProcessRow.__table__
-audit_events = AuditEventRow.__table__
-audit_cases = AuditCaseRow.__table__
-deadlines = DeadlineRow.__table__
-outbox = OutboxRow.__table__
-outbox_bodies = OutboxBodyRow.__table__
-users = UserRow.__table__
-user_tokens = UserTokenRow.__table__
+# Declarative mappings type ``__table__`` as any FromClause; these are tables.
+processes: Table = cast(Table, ProcessRow.__table__)
+audit_events: Table = cast(Table, AuditEventRow.__table__)
+audit_cases: Table = cast(Table, AuditCaseRow.__table__)
+deadlines: Table = cast(Table, DeadlineRow.__table__)
+outbox: Table = cast(Table, OutboxRow.__table__)
+outbox_bodies: Table = cast(Table, OutboxBodyRow.__table__)
+users: Table = cast(Table, UserRow.__table__)
+user_tokens: Table = cast(Table, UserTokenRow.__table__)

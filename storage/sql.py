@@ -13,6 +13,7 @@ Import rule: ``states``, ``workflow`` and SQLAlchemy only.
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Callable, Iterator
 
@@ -30,6 +31,7 @@ from .audit_ledger import Pending, append, cases, register_case, safeguards
 from .audit_state import heads_with_state
 from .contention import BUSY, is_contention
 from .deadlines import SqlDeadlineRepository
+from .ids import inserted, stored_id
 from .outbox import SqlOutbox
 from .schema import audit_events, processes
 from .tokens import SqlTokenRepository
@@ -103,32 +105,32 @@ class SqlProcessRepository:
                                         "updated_at": case.created_at, "version": 1,
                                         "audit_seq": 0, "audit_head": GENESIS,
                                         "document": self._document(case)}
-        result = self.conn.execute(_ADD, values)
-        case.id = int(result.inserted_primary_key[0])
+        pid = case.id = inserted(self.conn.execute(_ADD, values))
         case.version = 1
-        self._seen[case.id] = 1
-        self._rows[case.id] = values
-        self._new.add(case.id)
-        self._pending[case.id] = Pending(0, GENESIS)
-        register_case(self.conn, case.id, case.created_at, self._keys())
+        self._seen[pid] = 1
+        self._rows[pid] = values
+        self._new.add(pid)
+        self._pending[pid] = Pending(0, GENESIS)
+        register_case(self.conn, pid, case.created_at, self._keys())
         self.record(case, event)
-        return case.id
+        return pid
 
     def save(self, case: Case, event: NewEvent, *, document: bool = True) -> None:
-        seen = self._seen[case.id]
+        pid = stored_id(case.id)
+        seen = self._seen[pid]
         values = self._columns(case) | {"version": seen + 1, "updated_at": event.at}
         if document:
             values["document"] = self._document(case)
-        result = self._write(_SAVE, values | {"pid": case.id, "seen": seen})
+        result = self._write(_SAVE, values | {"pid": pid, "seen": seen})
         if result.rowcount != 1:
-            raise Conflict(changed(case.id))
+            raise Conflict(changed(pid))
         self.record(case, event)
         case.version = seen + 1
-        self._seen[case.id] = case.version
-        self._rows[case.id] = self._rows[case.id] | values
+        self._seen[pid] = case.version
+        self._rows[pid] = self._rows[pid] | values
 
     def record(self, case: Case, event: NewEvent) -> None:
-        self._pending[case.id].events.append(event)
+        self._pending[stored_id(case.id)].events.append(event)
 
     def flush(self, deadlines: SqlDeadlineRepository | None = None) -> None:
         """Append the queued events (``storage.audit_ledger``); called before each commit.
@@ -197,10 +199,10 @@ class SqlProcessRepository:
             rows = self.conn.execute(_LIST_PHASE, {"phase": phase})
         return [ProcessSummary(*row) for row in rows]
 
-    def titled(self, title: str) -> list[ProcessSummary]:
+    def titled(self, title: str) -> builtins.list[ProcessSummary]:
         return [ProcessSummary(*row) for row in self.conn.execute(_TITLED, {"title": title})]
 
-    def events(self, process_id: int) -> list[AuditEvent]:
+    def events(self, process_id: int) -> builtins.list[AuditEvent]:
         return [_event(row) for row in self.conn.execute(_EVENTS, {"pid": process_id})]
 
     def chain_heads(self) -> Iterator[ChainHead]:
@@ -209,7 +211,7 @@ class SqlProcessRepository:
     def cases(self) -> Iterator[CaseEntry]:
         return cases(self.conn)
 
-    def safeguards(self) -> list[str]:
+    def safeguards(self) -> builtins.list[str]:
         return safeguards(self.conn)
 
     def all_events(self) -> Iterator[AuditEvent]:
@@ -217,6 +219,8 @@ class SqlProcessRepository:
         result = self.conn.execution_options(stream_results=True, yield_per=2000).execute(query)
         for row in result:
             yield _event(row)
+
+
 
 
 def _event(row) -> AuditEvent:

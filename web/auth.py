@@ -141,6 +141,7 @@ def check_csrf(request: Request, token: str | None) -> None:
     browser's signed) CSRF token."""
     state = request.state
     session = getattr(state, "session", None)
+    expected: str | None
     if session:
         expected = sessions.csrf_token(session)
     else:   # the cookie's token, if it carried our signature (checked in ``resolve``)

@@ -8,6 +8,7 @@ Import rule: ``states`` and the standard library only.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -115,10 +116,10 @@ class ProcessRepository(Protocol):
         """Processes by id; in ``phase``, the longest there first; with ``person`` (a
         lower-case address), only those it leads or deputises."""
 
-    def titled(self, title: str) -> list[ProcessSummary]:
+    def titled(self, title: str) -> builtins.list[ProcessSummary]:
         """The processes whose title is ``title`` ignoring (at least ASCII) case, by id."""
 
-    def events(self, process_id: int) -> list[AuditEvent]:
+    def events(self, process_id: int) -> builtins.list[AuditEvent]:
         """The audit trail of one process, in order."""
 
     def chain_heads(self) -> Iterator[ChainHead]:
@@ -130,7 +131,7 @@ class ProcessRepository(Protocol):
     def cases(self) -> Iterator[CaseEntry]:
         """The case registry, ordered by its sequence number."""
 
-    def safeguards(self) -> list[str]:
+    def safeguards(self) -> builtins.list[str]:
         """The append-only tables or triggers that are missing from the database (none when
         it is as the migrations left it)."""
 
@@ -314,15 +315,25 @@ class PasswordHasher(Protocol):
 class UnitOfWork(Protocol):
     """One transaction: rolls back unless ``commit`` is called."""
 
-    processes: ProcessRepository
-    deadlines: DeadlineRepository
-    outbox: Outbox
-    users: UserRepository
-    tokens: TokenRepository
+    # read-only here, so that a unit may hold its own repositories' types
+    @property
+    def processes(self) -> ProcessRepository: ...
+
+    @property
+    def deadlines(self) -> DeadlineRepository: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def tokens(self) -> TokenRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
 
-    def __exit__(self, *exc: object) -> None: ...
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None: ...
 
     def commit(self) -> None:
         """Make everything done in this unit so far permanent (later work starts anew)."""

@@ -181,9 +181,9 @@ def advance(env: Env, actor: str, process_id: int, trigger: str, reason: str = "
         try:
             transition = env.lifecycle.fire(case, trigger, env.context(now, reason))
         except TransitionRefused as refused:
-            payload = {"trigger": trigger, "unmet": [u.code for u in refused.unmet]}
+            said = {"trigger": trigger, "unmet": [u.code for u in refused.unmet]}
             record_refusal(env.refusals, uow, case, event(
-                env, now, actor, "transition_refused", source, None, reason, payload))
+                env, now, actor, "transition_refused", source, None, reason, said))
             raise
         payload: dict[str, Any] = {"trigger": trigger}
         if "next_round" in transition.effects:
@@ -205,7 +205,9 @@ def write_refusal_counts(env: Env) -> int:
     events were written. An error (the database gone) stops it; what is not written yet
     stays counted in the tally."""
     tally, written = env.refusals, 0
-    for (actor, process_id), count in (tally.all_pending() if tally else {}).items():
+    if tally is None:
+        return 0
+    for (actor, process_id), count in tally.all_pending().items():
         def body(uow: UnitOfWork, case: Case, actor=actor, count=count) -> None:
             uow.processes.record(case, event(env, env.clock(), actor, COUNTED, case.phase,
                                              case.phase, "", {"unrecorded": count}))

@@ -92,9 +92,11 @@ def record_refusal(tally: RefusalTally | None, uow: UnitOfWork, case: Case,
         uow.processes.record(case, refusal)
         uow.commit()
         return True
-    actor = refusal.actor.strip().lower()
-    key = (actor, case.id)
-    if tally.full(uow.processes.events(case.id), actor, refusal.at):
+    actor, pid = refusal.actor.strip().lower(), case.id
+    if pid is None:  # not stored: nothing to refuse onto
+        raise ValueError("a refusal needs a stored case")
+    key = (actor, pid)
+    if tally.full(uow.processes.events(pid), actor, refusal.at):
         tally.leave_out(key)
         return False
     carried = tally.pending(key)

@@ -19,5 +19,5 @@ connection = config.attributes.get("connection")
 if connection is not None:
     run(connection)
 else:
-    with create_engine(config.get_main_option("sqlalchemy.url")).connect() as conn:
+    with create_engine(config.get_main_option("sqlalchemy.url") or "").connect() as conn:
         run(conn)
