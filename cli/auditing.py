@@ -13,6 +13,7 @@ import sys
 
 from ..storage.audit_trail import SqlTrailReader
 from ..workflow import audit
+from ..workflow.trail import read_trail
 from .commands import wired
 from .files import check_target, write_atomically
 from .render import lang
@@ -40,7 +41,7 @@ def export(args: argparse.Namespace) -> int:
     target = check_target(args.out) if args.out else None
     env = wired()
     with env.uow() as uow:
-        trail = audit.read_trail(SqlTrailReader(uow.conn), args.id)
+        trail = read_trail(SqlTrailReader(uow.conn), args.id)
     data = "".join(audit.export_lines(trail.events)).encode("utf-8")
     language = lang(args)
     if target is not None:

@@ -1,6 +1,6 @@
 """One process's audit trail and recorded chain head, for ``audit export`` (SQLAlchemy Core).
 
-Implements ``workflow.audit.TrailReader`` on the connection of a unit of work, so the head and
+Implements ``workflow.trail.TrailReader`` on the connection of a unit of work, so the head and
 the events are read in one transaction (one snapshot on both databases).
 Import rule: ``states``, ``workflow`` and SQLAlchemy only.
 """
@@ -20,7 +20,7 @@ _HEAD = select(_c.id, _c.audit_seq, _c.audit_head, _c.phase).where(_c.id == bind
 
 
 class SqlTrailReader:
-    """``workflow.audit.TrailReader`` on one SQLAlchemy connection."""
+    """``workflow.trail.TrailReader`` on one SQLAlchemy connection."""
 
     def __init__(self, connection: Connection) -> None:
         self.conn = connection

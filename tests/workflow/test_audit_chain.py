@@ -14,6 +14,7 @@ import pytest
 from beteiligung.workflow import audit, content
 from beteiligung.workflow.ports import ChainHead, NewEvent
 from beteiligung.workflow.process import advance, verify_audit
+from beteiligung.workflow.trail import verify as verify_chains
 
 LEAD = "anna.lehmann@hannover-stadt.de"
 
@@ -34,7 +35,7 @@ def trails(env, store, journey):
 
 
 def _verify(store):
-    return audit.verify(store.chain_heads(), store.all_events())
+    return verify_chains(store.chain_heads(), store.all_events())
 
 
 def _forge(store, pid: int, seq: int, prev_hash: str, action: str = "forged"):
@@ -174,7 +175,7 @@ def test_only_the_first_break_of_each_process_is_named(store, trails):
 def test_verify_takes_plain_iterables():
     events = [audit.chain(1, 1, NewEvent(datetime(2026, 1, 1, tzinfo=UTC), "a@h.de", "x"),
                           audit.GENESIS)]
-    assert audit.verify(iter([ChainHead(1, 1, events[0].hash)]), iter(events)) == (1, [])
+    assert verify_chains(iter([ChainHead(1, 1, events[0].hash)]), iter(events)) == (1, [])
 
 
 def test_appended_forged_event_is_named_at_its_own_seq(store, trails):

@@ -10,6 +10,7 @@ from beteiligung.states.case import Member
 from beteiligung.states.errors import Conflict, NotFound
 from beteiligung.workflow import audit
 from beteiligung.workflow.ports import NewEvent, ProcessRepository, UnitOfWork
+from beteiligung.workflow.trail import verify as verify_chains
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -92,7 +93,7 @@ def test_conflict_found_at_commit_too(env, store, pid):
         first.commit()
         with pytest.raises(Conflict):
             second.commit()
-    _, breaks = audit.verify(store.chain_heads(), store.all_events())
+    _, breaks = verify_chains(store.chain_heads(), store.all_events())
     assert breaks == []
 
 
@@ -117,7 +118,7 @@ def test_events_are_chained_and_verify(env, store, pid):
     assert trail[0].prev_hash == audit.GENESIS
     assert all(b.prev_hash == a.hash for a, b in zip(trail, trail[1:], strict=False))
     assert store.chain_heads()[0].seq == 4 and store.chain_heads()[0].hash == trail[-1].hash
-    assert audit.verify(store.chain_heads(), store.all_events()) == (4, [])
+    assert verify_chains(store.chain_heads(), store.all_events()) == (4, [])
     assert store.cases[pid].version == 3  # created 1, two saves; a record leaves the version
 
 

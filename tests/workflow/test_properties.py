@@ -10,7 +10,7 @@ something. After every step:
 
 (i)  for each process's phase (its paused phase while on hold) every guard in
      ``env.lifecycle.entry_guards(phase)`` holds;
-(ii) ``workflow.audit.verify`` over the fake's events reports no break;
+(ii) ``workflow.trail.verify`` over the fake's events reports no break;
 
 and every refused call left the case unchanged, writing at most the audit event of the
 refusal.
@@ -46,7 +46,8 @@ from beteiligung.states.case import (
 )
 from beteiligung.states.errors import BeteiligungError, NotPermitted
 from beteiligung.states.guards import GUARDS, GuardContext
-from beteiligung.workflow import audit, content, outcome, process
+from beteiligung.workflow import content, outcome, process
+from beteiligung.workflow.trail import verify as verify_chains
 
 LEAD = "anna.lehmann@hannover-stadt.de"
 DEPUTY = "jonas.weber@hannover-stadt.de"
@@ -303,7 +304,7 @@ def machine_class(fakes, journey, clock_type):
                 assert {n: u for n, u in broken.items() if u} == {}, (pid, case.phase)
                 changes = [e for e in self.store.events[pid] if e.action not in UNCHANGING]
                 assert case.version == 1 + len(changes)
-            checked, breaks = audit.verify(self.store.chain_heads(), self.store.all_events())
+            checked, breaks = verify_chains(self.store.chain_heads(), self.store.all_events())
             assert breaks == []
             assert checked == sum(len(t) for t in self.store.events.values())
 
