@@ -12,11 +12,10 @@ trail.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from ..config.bootstrap import key_ring
 from ..config.settings import load_settings
-from ..states.errors import BadInput
+from ..states.textfile import read_text
 from ..workflow import anchor as anchors
 from ..workflow.audit_check import Report, verify_store
 from .audit_texts import TEXTS, line
@@ -26,12 +25,7 @@ from .render import lang, print_json
 
 
 def _read_anchor(path: str) -> dict:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BadInput(f"--anchor {path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"--anchor {path}: cannot be read ({exc})") from None
+    text = read_text(path, "--anchor")
     return anchors.parse(text, f"--anchor {path}")
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..states.errors import BadInput
+from ..states.textfile import read_text
 from ..workflow.signing import AuditKeys
 
 KEY_ID = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
@@ -83,10 +84,7 @@ class KeyRing:
                 self._keys = parse(self.audit.keys.replace(",", "\n"),
                                    "BETEILIGUNG_AUDIT_KEYS")
             elif self.path.exists():
-                try:
-                    text = self.path.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError) as exc:
-                    raise BadInput(f"audit key file {self.path}: cannot be read ({exc})") from None
+                text = read_text(self.path, "audit key file")
                 self._keys = parse(text, f"audit key file {self.path}")
         return self._keys
 

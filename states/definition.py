@@ -10,13 +10,13 @@ Import rule: standard library only.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import deque
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import DefinitionError
 from .guards import GUARDS
+from .textfile import load_toml, read_text
 
 PAUSED = "@paused"
 RESERVED = ("*", PAUSED)
@@ -90,14 +90,8 @@ class Definition:
 
 def load_definition(path: Path) -> Definition:
     """Read and validate a definition file; raise ``DefinitionError`` naming the problem."""
-    try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DefinitionError(f"process definition {path}: file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DefinitionError(f"process definition {path}: not valid TOML ({exc})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionError(f"process definition {path}: cannot be read ({exc})") from None
+    text = read_text(path, "process definition", error=DefinitionError)
+    raw = load_toml(text, f"process definition {path}", error=DefinitionError)
     try:
         return parse_definition(raw)
     except DefinitionError as exc:

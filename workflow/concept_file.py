@@ -8,12 +8,12 @@ Import rule: ``states`` and the standard library only.
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from datetime import date, datetime
 from typing import Any
 
 from ..states.case import Budget, Concept, DecisionPlan, Goal, Stakeholders
 from ..states.errors import BadInput
+from ..states.textfile import load_toml
 
 _TEXT = str
 _SECTIONS: dict[str, type] = {"decision": DecisionPlan, "budget": Budget,
@@ -22,10 +22,7 @@ _SECTIONS: dict[str, type] = {"decision": DecisionPlan, "budget": Budget,
 
 def parse_concept(text: str, source: str = "concept file") -> Concept:
     """The concept in ``text``; ``BadInput`` names the file and the first wrong field."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise BadInput(f"{source}: not valid TOML ({exc})") from None
+    raw = load_toml(text, source)
     try:
         return _concept(raw)
     except _FieldError as exc:

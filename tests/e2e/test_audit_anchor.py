@@ -113,7 +113,7 @@ def test_a_malformed_anchor_is_bad_input(cli, tmp_path, content, message):
     done = cli("--lang", "en", "audit", "verify", "--anchor", str(path), check=2)
     assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1
     missing = cli("audit", "verify", "--anchor", str(tmp_path / "none.json"), check=2)
-    assert "file not found" in missing.stderr
+    assert "none.json: Datei nicht gefunden" in missing.stderr
 
 
 def test_without_a_key_verify_says_so_and_creates_none(make_cli, env, db_url, tmp_path):

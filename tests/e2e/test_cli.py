@@ -149,8 +149,8 @@ def test_wrong_concept_file_names_the_field_and_writes_nothing(cli, tmp_path):
     assert "goals[1].due" in done.stderr
     bad.write_text('topik = "Platz"\n', encoding="utf-8")
     assert "'topik'" in cli("concept", "load", str(pid), str(bad), check=2).stderr
-    assert "cannot be read" in cli("concept", "load", str(pid), "/nonexistent.toml",
-                                   check=2).stderr
+    assert "Konzeptdatei /nonexistent.toml: Datei nicht gefunden" in cli(
+        "concept", "load", str(pid), "/nonexistent.toml", check=2).stderr
     assert cli("history", str(pid), "--json").stdout == before
 
 

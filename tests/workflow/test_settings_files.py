@@ -170,7 +170,7 @@ def test_a_missing_or_broken_file_is_refused_naming_it(tmp_path: Path):
     broken = _write(tmp_path, "districts = [\n")
     with pytest.raises(BadInput, match="settings.toml: not valid TOML"):
         _load(broken)
-    with pytest.raises(BadInput, match="cannot be read"):
+    with pytest.raises(BadInput, match="is a folder, not a file"):
         _load(tmp_path)  # a directory
 
 
