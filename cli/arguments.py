@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from functools import partial
 
+from ..states.limits import ID_MAX
 from ..states.vocabulary import help_text
 
 DATE = "13.02.2027 or 2027-02-13"
@@ -20,6 +21,25 @@ EPILOG = ("Dates are written 13.02.2027 or 2027-02-13, times 13.02.2027 18:00 or
           "carries an offset. Wherever a code is asked for, its German word is taken too, in "
           "any case: 'vor Ort' for on_site, 'abgelehnt' for rejected, 'Politik' for politics, "
           "'Initiierung' for the phase initiated.")
+
+
+def whole(low: int, high: int) -> Callable[[str], int]:
+    """An argument type: a whole number from ``low`` to ``high`` (argparse's usage error
+    otherwise, not a driver's overflow deep in the database)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+    parse.__name__ = "number"
+    return parse
+
+
+ID = whole(1, ID_MAX)
+"""A process id, a suggestion's number, a deadline's id, a concept version."""
 
 
 class Parser(argparse.ArgumentParser):

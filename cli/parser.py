@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from functools import partial
 
-from .arguments import DATE, EPILOG, MOMENT, Parser
+from .arguments import DATE, EPILOG, ID, MOMENT, Parser
 from .arguments import cmd as _cmd
 from .arguments import csv_dialect as _csv_dialect
 from .arguments import group as _group
@@ -43,6 +43,8 @@ def build_parser() -> Parser:
     parser.add_argument("--as", dest="actor", metavar="EMAIL",
                         help="who acts (default: $BETEILIGUNG_USER)")
     parser.add_argument("--lang", choices=("de", "en"), help="language of messages")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an "
+                        "unexpected error (exit code 70) instead of one line")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
 
     proc = _group(sub, "process", "create, show, list and edit processes")
@@ -53,13 +55,13 @@ def build_parser() -> Parser:
                    "already has a process with this title")
     p = _cmd(proc, "show", "commands:process_show", "a process and what each next step lacks",
              json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     p = _cmd(proc, "list", "commands:process_list", "list processes", json=True)
     p.add_argument("--state", metavar="PHASE", help="only processes in this phase: its code "
                    "or its label, German or English (Initiierung, Dialog, Pausiert, ...)")
     p = _cmd(proc, "edit", "commands:process_edit", "change a process's basic data", actor=True,
              json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     _process_fields(p, create=False)
 
     grp = _group(sub, "department", "the register of departments (Fachbereiche)")
@@ -68,7 +70,7 @@ def build_parser() -> Parser:
 
     p = _cmd(sub, "advance", "commands:advance", "take a step (trigger) if its rules hold",
              actor=True, json=True, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     p.add_argument("trigger", help="one of the triggers listed below")
     p.add_argument("--reason", default="", help="needed for hold and cancel")
     p.add_argument("--yes", action="store_true", help="confirm a step that cannot be undone "
@@ -76,7 +78,7 @@ def build_parser() -> Parser:
     p.epilog_source = partial(_lazy_text, "helptexts:triggers")
 
     p = _cmd(sub, "history", "commands:history", "the audit timeline of a process", json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     p.add_argument("--format", choices=("text", "mermaid"), default="text",
                    help="mermaid: a Gantt chart of the phases and deadlines")
 
@@ -90,7 +92,7 @@ def build_parser() -> Parser:
     p.add_argument("--out", metavar="FILE", required=True, help="the anchor file to write")
     p = _cmd(aud, "export", "auditing:export", "a process's whole audit trail as JSON lines "
              "(verifiable with the hash recipe in docs/audit.md)")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     p.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
     p = _cmd(aud, "stuck", "oversight:stuck", "every open process that is stuck, overdue or "
              "breaking a rule, most severe first", json=True)
@@ -167,65 +169,65 @@ def _entry_commands(sub) -> None:
     grp = _group(sub, "begleitgruppe", "the Projektbegleitgruppe (R2)")
     p = _cmd(grp, "requested-by", "entry:requested_by", "record who asked for the group",
              actor=True, json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     _word(p, "who", "requester", metavar="WHO")
     p = _cmd(grp, "add-member", "entry:add_member", "add a member", actor=True, json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     p.add_argument("--name", required=True)
     p.add_argument("--organisation", required=True)
     p.add_argument("--external", action="store_true", help="not from the administration")
     p = _cmd(grp, "remove-member", "entry:remove_member", "remove a member", actor=True,
              json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     p.add_argument("--name", required=True)
 
     grp = _group(sub, "project-group", "the interdisciplinary project group")
     p = _cmd(grp, "add", "entry:project_group_add", "add a department", actor=True,
              json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     p.add_argument("department")
 
     grp = _group(sub, "concept", "the participation concept (R4-R7, R15)")
     p = _cmd(grp, "load", "entry:concept_load", "load the concept draft from a TOML file",
              actor=True, json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     p.add_argument("file")
     p.add_argument("--publish", action="store_true", help="publish it at once as a new version")
     p.add_argument("--note", default="", help="what changed (with --publish)")
     p = _cmd(grp, "publish", "entry:concept_publish", "publish the draft as a new version",
              actor=True, json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     p.add_argument("--note", default="", help="what changed since the last version")
     p = _cmd(grp, "template", "concept:concept_template", "a commented concept file with every "
              "section, filled with the draft, to fill in and load")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     p.add_argument("--out", metavar="FILE", help="write to FILE, which must not exist yet "
                    "(default: standard output)")
     p = _cmd(grp, "show", "entry:concept_show", "the draft or a published version, "
              "section by section", json=True)
-    p.add_argument("id", type=int)
-    p.add_argument("--version", type=int, help="a published version (default: the draft)")
+    p.add_argument("id", type=ID)
+    p.add_argument("--version", type=ID, help="a published version (default: the draft)")
 
     grp = _group(sub, "suggestion", "suggestions (Anregungen) and their answers (R5)")
     p = _cmd(grp, "add", "entry:suggestion_add", "record a suggestion; prints its number",
              actor=True, json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     _word(p, "--on", "suggestion_target", "what it comments on", required=True)
     p.add_argument("--text", required=True)
     p.add_argument("--author", default="")
     p = _cmd(grp, "answer", "entry:suggestion_answer", "answer a suggestion", actor=True,
              json=True)
-    p.add_argument("id", type=int)
-    p.add_argument("number", type=int)
+    p.add_argument("id", type=ID)
+    p.add_argument("number", type=ID)
     _word(p, "answer", "answer", metavar="ANSWER")
     p.add_argument("--justification", default="", help="required when rejected")
     p = _cmd(grp, "list", "entry:suggestion_list", "the suggestions of a process", json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
 
     grp = _group(sub, "report", "pre-report and post-report (R9); the quarterly report")
     p = _cmd(grp, "publish", "entry:report_publish", "publish a report", actor=True,
              json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     _word(p, "kind", "report_kind", metavar="KIND")
     p.add_argument("--text", required=True)
     p = _cmd(grp, "quarterly", "reports:quarterly", "the quarterly report (Berichtswesen)")
@@ -237,7 +239,7 @@ def _entry_commands(sub) -> None:
     grp = _group(sub, "dialogue", "dialogue activities of the current round")
     p = _cmd(grp, "add", "entry:dialogue_add", "record a dialogue activity", actor=True,
              json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     p.add_argument("--format", required=True, help="e.g. Planungswerkstatt, Online-Dialog")
     _word(p, "--mode", "activity_mode", required=True)
     p.add_argument("--date", required=True, help=DATE)
@@ -248,7 +250,7 @@ def _entry_commands(sub) -> None:
     grp = _group(sub, "interim", "interim results (R8)")
     p = _cmd(grp, "publish", "entry:interim_publish", "publish this round's interim results",
              actor=True, json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     p.add_argument("--summary", required=True)
     p.add_argument("--comment-deadline", required=True, help=MOMENT)
     p.add_argument("--decision-when", required=True)
@@ -258,7 +260,7 @@ def _entry_commands(sub) -> None:
     grp = _group(sub, "decision", "the decision (R10)")
     p = _cmd(grp, "record", "entry:decision_record", "record the decision", actor=True,
              json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     p.add_argument("--decided-by", required=True, help="a decision-maker named in the concept")
     p.add_argument("--decided-on", required=True, help=DATE)
     p.add_argument("--summary", required=True)
@@ -267,7 +269,7 @@ def _entry_commands(sub) -> None:
     p.add_argument("--implementation-by", default="", help="who implements")
     p = _cmd(grp, "publish", "entry:decision_publish", "publish the decision", actor=True,
              json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
 
     grp = _group(sub, "reminders", "the reminder sweep")
     p = _cmd(grp, "run", "reminders:run", "queue every reminder due now (once each)",
@@ -278,22 +280,22 @@ def _entry_commands(sub) -> None:
 
     grp = _group(sub, "deadline", "deadlines of a process (the engine keeps its own)")
     p = _cmd(grp, "list", "deadlines:list_", "every deadline of a process", json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     p = _cmd(grp, "add", "deadlines:add", "add a deadline of your own; prints its id",
              actor=True, json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     p.add_argument("--title", required=True)
     p.add_argument("--due", required=True, help=MOMENT)
     p = _cmd(grp, "move", "deadlines:move", "give a deadline a new due time", actor=True,
              json=True)
-    p.add_argument("id", type=int)
-    p.add_argument("deadline", type=int)
+    p.add_argument("id", type=ID)
+    p.add_argument("deadline", type=ID)
     p.add_argument("--due", required=True, help=MOMENT)
     p.add_argument("--reason", required=True)
     p = _cmd(grp, "waive", "deadlines:waive", "waive a deadline (no more reminders)",
              actor=True, json=True)
-    p.add_argument("id", type=int)
-    p.add_argument("deadline", type=int)
+    p.add_argument("id", type=ID)
+    p.add_argument("deadline", type=ID)
     p.add_argument("--reason", required=True)
 
     grp = _group(sub, "outbox", "the e-mails waiting to go out, sent and failed")
@@ -304,15 +306,15 @@ def _entry_commands(sub) -> None:
     _word(p, "--status", "outbox_status", metavar="STATUS")
     p = _cmd(grp, "retry", "outbox:retry", "queue a failed message again (coordinators)",
              actor=True, json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
 
     grp = _group(sub, "evaluation", "the evaluation against the SMART goals (R11)")
     p = _cmd(grp, "rate", "entry:evaluation_rate", "evaluate one goal", actor=True, json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     p.add_argument("goal")
     _word(p, "rating", "goal_rating", metavar="RATING")
     p.add_argument("--evidence", required=True)
     p = _cmd(grp, "lessons", "entry:evaluation_lessons", "record lessons learned", actor=True,
              json=True)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ID)
     p.add_argument("--text", required=True)

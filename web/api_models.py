@@ -15,11 +15,12 @@ from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from ..states import limits
 from ..states.case import Person
 from ..workflow.sessions import Identity
 from .auth import staff
 
-ID_MAX = 2**31 - 1  # the database's integer columns; a larger id is a 400, not a driver error
+ID_MAX = limits.ID_MAX  # a larger id is a 400, not a driver error
 
 # Declares the scheme in the OpenAPI document; the token itself is checked by the middleware
 # (``web.auth``), which also refuses what this would let through.
@@ -34,10 +35,10 @@ def _me(request: Request, _declared: Annotated[HTTPAuthorizationCredentials | No
 
 Me = Annotated[Identity, Depends(_me)]
 ProcessId = Annotated[int, Path(ge=1, le=ID_MAX, description="the process's id")]
-Short = Annotated[str, Field(max_length=200)]
-Line = Annotated[str, Field(max_length=500)]
-Text = Annotated[str, Field(max_length=20_000)]
-Email = Annotated[str, Field(max_length=320)]
+Short = Annotated[str, Field(max_length=limits.SHORT)]
+Line = Annotated[str, Field(max_length=limits.LINE)]
+Text = Annotated[str, Field(max_length=limits.TEXT)]
+Email = Annotated[str, Field(max_length=limits.EMAIL)]
 
 
 def _sane_year(value: date) -> date:

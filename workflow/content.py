@@ -26,12 +26,13 @@ from ..states.case import (
 from ..states.codec import to_plain
 from ..states.deadlines import concept_comments_end
 from ..states.errors import BadInput, NotFound
+from ..states.limits import visible
 from .core import Env, change
 
 
 def need(field: str, value: str) -> str:
     """The trimmed value, or ``BadInput`` when it is empty."""
-    if not value or not value.strip():
+    if not value or not visible(value):
         raise BadInput(f"{field}: must not be empty")
     return value.strip()
 
@@ -221,7 +222,7 @@ def answer_suggestion(env: Env, actor: str, pid: int, number: int, answer: str,
     """Answer a suggestion: accepted, partly accepted or rejected (with a justification)."""
     if answer not in ANSWERS:
         raise BadInput(f"answer: {answer!r} is not one of {', '.join(ANSWERS)}")
-    if answer == "rejected" and not justification.strip():
+    if answer == "rejected" and not visible(justification):
         raise BadInput("justification: a rejected suggestion needs a published justification")
 
     def apply(case: Case) -> dict[str, Any]:

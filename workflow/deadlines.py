@@ -12,6 +12,7 @@ from ..states.case import Case
 from ..states.codec import to_plain
 from ..states.deadlines import Deadline
 from ..states.errors import BadInput, NotFound
+from ..states.limits import visible
 from .core import Env, authorise, event, in_unit, require_actor
 from .deadline_sync import first_reminder
 from .ports import UnitOfWork
@@ -27,8 +28,8 @@ def list_deadlines(env: Env, process_id: int) -> list[Deadline]:
 def add_deadline(env: Env, actor: str, process_id: int, title: str, due_at: datetime) -> int:
     """A deadline of the lead's own (not closed by the engine): returns its id."""
     actor = require_actor(actor)
-    if not title.strip():
-        raise BadInput("title: must not be empty")
+    if not visible(title):
+        raise BadInput("title: must not be empty (it shows no character)")
 
     def body(uow: UnitOfWork, case: Case) -> int:
         now = env.clock()
@@ -67,7 +68,7 @@ def waive_deadline(env: Env, actor: str, process_id: int, deadline_id: int,
 def _edit(env: Env, actor: str, process_id: int, deadline_id: int, reason: str, action: str,
           change) -> Deadline:
     actor = require_actor(actor)
-    if not reason.strip():
+    if not visible(reason):
         raise BadInput("reason: moving or waiving a deadline needs a reason (--reason)")
 
     def body(uow: UnitOfWork, case: Case) -> Deadline:

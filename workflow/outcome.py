@@ -24,6 +24,7 @@ from ..states.case import (
 from ..states.codec import to_plain
 from ..states.errors import BadInput, NotFound
 from ..states.guards import GUARDS
+from ..states.limits import visible
 from .content import need, phase_in
 from .core import Env, change
 
@@ -98,7 +99,7 @@ def record_decision(env: Env, actor: str, pid: int, decision: Decision) -> Case:
     again publishes the correction at once (the trail keeps both)."""
     need("decided-by", decision.decided_by)
     need("summary", decision.summary)
-    if not decision.follows_results and not decision.justification.strip():
+    if not decision.follows_results and not visible(decision.justification):
         raise BadInput("justification: a decision that departs from the results needs one")
 
     def apply(case: Case) -> dict[str, Any]:

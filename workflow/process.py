@@ -12,6 +12,7 @@ from ..states.case import ORIGINS, Case, ConceptVersion, Person
 from ..states.error_texts import refuse
 from ..states.errors import BadInput, Busy, NotPermitted, TransitionRefused
 from ..states.lifecycle import Verdict
+from ..states.limits import visible
 from . import audit, audit_check, deadline_sync, departments
 from .core import (
     RETRIES,
@@ -47,8 +48,8 @@ MAX_LENGTH = {"title": 500, "department": 200, "directorate": 200}
 
 
 def _validate(env: Env, data: ProcessInput) -> None:
-    if not data.title.strip():
-        raise BadInput("title: must not be empty")
+    if not visible(data.title):
+        raise BadInput("title: must not be empty (it shows no character)")
     for name, limit in MAX_LENGTH.items():
         if len(getattr(data, name)) > limit:
             raise BadInput(f"{name}: at most {limit} characters, not {len(getattr(data, name))}")
@@ -60,7 +61,7 @@ def _validate(env: Env, data: ProcessInput) -> None:
                        f"{', '.join(env.districts)}")
     for role, person in (("lead", data.lead), ("deputy", data.deputy)):
         if person is not None:
-            if not person.name.strip():
+            if not visible(person.name):
                 raise BadInput(f"{role}-name: must not be empty when {role}-email is given")
             check_email(f"{role}-email", person.email)
 

@@ -239,10 +239,12 @@ def test_an_unknown_process_writes_nothing(cli, walked, tmp_path):
     out = tmp_path / "trail.jsonl"
     out.write_text("vorher\n", encoding="utf-8")
 
-    for args in (("99",), ("99", "--out", str(out)), ("0", "--out", str(tmp_path / "new"))):
+    for args in (("99",), ("99", "--out", str(out))):
         done = cli("audit", "export", *args, check=4)
         assert done.stdout == ""
         assert done.stderr.splitlines() == [f"beteiligung: error: no process with id {args[0]}"]
+    done = cli("audit", "export", "0", "--out", str(tmp_path / "new"), check=2)  # no id at all
+    assert "argument id: 0 is not between 1 and 2147483647" in done.stderr
     assert out.read_text(encoding="utf-8") == "vorher\n"
     assert not (tmp_path / "new").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
