@@ -4,7 +4,8 @@ Precedence: environment variables, then the settings file (``BETEILIGUNG_CONFIG`
 ``settings.toml`` in the user's config directory when it exists), then ``defaults.toml``.
 Each file is checked on reading: an unknown key or a value of the wrong type is refused with
 ``BadInput`` naming the file and the key.
-Import rule: standard library, ``platformdirs`` and ``states`` (for errors) only.
+Import rule: standard library, ``platformdirs`` and ``states`` (for errors); the checks of
+the mail and reminder tables ask ``notifications.senders`` and ``holidays`` what they take.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..states.departments import Department
 from ..states.errors import BadInput
+from ..states.textfile import load_toml, read_text
 from . import department_register
 from .audit_keys import AuditSettings
 
@@ -157,14 +158,7 @@ def default_database_url() -> str:
 
 def _read_toml(path: Path, what: str) -> dict:
     """A settings file's table: known keys only, each value of the right type."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BadInput(f"{what} {path}: file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise BadInput(f"{what} {path}: not valid TOML ({exc})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"{what} {path}: cannot be read ({exc})") from None
+    data = load_toml(read_text(path, what), f"{what} {path}")
     unknown = set(data) - set(KEYS)
     if unknown:
         raise BadInput(f"{what} {path}: unknown setting(s) {', '.join(sorted(unknown))} "
@@ -266,11 +260,20 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``environ`` (default: the process environment) and the files."""
     env = os.environ if environ is None else environ
     data = _read_files(env)
+    if "BETEILIGUNG_DATABASE_URL" in env and not env["BETEILIGUNG_DATABASE_URL"].strip():
+        raise BadInput(texts={
+            "de": "BETEILIGUNG_DATABASE_URL ist gesetzt, aber leer: eine Datenbank-URL angeben "
+                  "(sqlite:///pfad/zur/datei.db oder postgresql://...) oder die Variable "
+                  "entfernen (unset), um die eingebettete Datenbank zu nutzen",
+            "en": "BETEILIGUNG_DATABASE_URL is set but empty: give a database URL "
+                  "(sqlite:///path/to/file.db or postgresql://...) or unset it to use the "
+                  "embedded database"})
     url = env.get("BETEILIGUNG_DATABASE_URL") or data.get("database_url")
     definition = env.get("BETEILIGUNG_DEFINITION") or data.get("definition")
     return Settings(
-        mail=_section(MailSettings, data.get("mail", {}), "mail", env),
-        reminders=_section(ReminderSettings, data.get("reminders", {}), "reminders", env),
+        mail=_in_ranges(_section(MailSettings, data.get("mail", {}), "mail", env), "mail"),
+        reminders=_reminders(_section(ReminderSettings, data.get("reminders", {}),
+                                      "reminders", env)),
         oversight=_section(OversightSettings, data.get("oversight", {}), "oversight", env),
         web=_web(_section(WebSettings, data.get("web", {}), "web", env)),
         audit=_section(AuditSettings, data.get("audit", {}), "audit", env),
@@ -282,6 +285,62 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         language=_language_from(env, data),
         definition=Path(definition) if definition else HERE / "process_definition.toml",
     )
+
+
+# The range of each number a settings table holds: a value outside is refused when the
+# settings are read, with the setting's name, before any job is scheduled (a negative interval
+# made the scheduler spin, an hour of 25 or a period of a million days crashed it later).
+RANGES: dict[str, dict[str, tuple[float, float]]] = {
+    "reminders": {"overdue_every": (1, 365), "escalate_after": (0, 365), "hour": (0, 23),
+                  "answer_days": (1, 365), "concept_comment_days": (1, 365),
+                  "evaluation_days": (1, 3650), "sweep_minutes": (1, 24 * 60),
+                  "deliver_minutes": (1, 24 * 60)},
+    "mail": {"port": (1, 65535), "timeout": (1, 600), "max_attempts": (1, 100),
+             "batch_size": (1, 10_000)},
+}
+MAIL_BACKENDS = ("file", "smtp")
+
+
+def _in_ranges(values, name: str):
+    for key, (low, high) in RANGES[name].items():
+        value = getattr(values, key)
+        if not low <= value <= high:
+            raise BadInput(texts={
+                "de": f"Einstellung [{name}] {key}: {value} liegt nicht zwischen {low:g} und "
+                      f"{high:g}",
+                "en": f"settings [{name}] {key}: {value} is not between {low:g} and {high:g}"})
+    if name == "mail":
+        from ..notifications.senders import TLS_MODES
+
+        for key, allowed in (("backend", MAIL_BACKENDS), ("tls", TLS_MODES)):
+            if getattr(values, key) not in allowed:
+                raise BadInput(texts={
+                    "de": f"Einstellung [mail] {key}: {getattr(values, key)!r} ist keiner von "
+                          f"{', '.join(allowed)}",
+                    "en": f"settings [mail] {key}: {getattr(values, key)!r} is not one of "
+                          f"{', '.join(allowed)}"})
+    return values
+
+
+def _reminders(reminders: ReminderSettings) -> ReminderSettings:
+    _in_ranges(reminders, "reminders")
+    wrong = [d for d in reminders.days_before if not 1 <= d <= 365]
+    if wrong or len(reminders.days_before) > 10:
+        raise BadInput(texts={
+            "de": "Einstellung [reminders] days_before: bis zu 10 Tage von 1 bis 365, nicht "
+                  f"{list(reminders.days_before)}",
+            "en": "settings [reminders] days_before: up to 10 days from 1 to 365, not "
+                  f"{list(reminders.days_before)}"})
+    import holidays
+
+    regions = [r for r in holidays.Germany.subdivisions if r.isupper()]
+    if reminders.subdivision not in regions:
+        raise BadInput(texts={
+            "de": f"Einstellung [reminders] subdivision: {reminders.subdivision!r} ist kein "
+                  f"Bundesland; eines von {', '.join(regions)} (NI: Niedersachsen)",
+            "en": f"settings [reminders] subdivision: {reminders.subdivision!r} is not a German "
+                  f"state; one of {', '.join(regions)} (NI: Lower Saxony)"})
+    return reminders
 
 
 def _web(web: WebSettings) -> WebSettings:

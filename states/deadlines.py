@@ -11,7 +11,7 @@ Import rule: standard library only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,25 @@ STATUSES = ("open", "met", "missed", "waived", "cut_short")
 KINDS = ("phase", "concept_comments", "interim_comments", "suggestion_answer", "evaluation",
          "custom")
 BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def in_hannover(naive: datetime) -> datetime | None:
+    """The wall-clock time ``naive`` in Hannover, aware; ``None`` for a time the clock skips
+    when summer time begins (02:00 to 03:00 on the last Sunday of March): such a time is
+    refused where it is typed, not silently moved. A time that occurs twice in October is its
+    first occurrence (still summer time)."""
+    moment = naive.replace(tzinfo=BERLIN)
+    if moment.astimezone(UTC).astimezone(BERLIN).replace(tzinfo=None) != naive:
+        return None
+    return moment
+
+
+def skipped_time(field: str, text: str) -> dict[str, str]:
+    """The refusal of a time that ``in_hannover`` found skipped, per language."""
+    return {"de": f"{field}: „{text}“ gibt es in Hannover nicht: die Uhr springt an diesem Tag "
+                  "von 2:00 auf 3:00 Uhr (Sommerzeit); eine Zeit davor oder ab 3:00 angeben",
+            "en": f"{field}: {text!r} does not exist in Hannover: the clocks go from 2:00 to "
+                  "3:00 that day (summer time); give a time before or from 3:00"}
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DatabaseError
 
 from ..states.errors import StorageError
 
@@ -23,12 +23,16 @@ def current_revision(engine: Engine) -> str | None:
     try:
         with engine.connect() as conn:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except (OperationalError, ProgrammingError) as exc:
+    except DatabaseError as exc:  # also a file that is no SQLite database
         message = str(exc.orig).lower()
         if "alembic_version" in message and ("no such table" in message
                                              or "does not exist" in message):
             return None
-        raise StorageError(f"cannot open the database: {str(exc.orig).strip().splitlines()[0]}"
+        problem = str(exc.orig).strip().splitlines()[0]
+        raise StorageError(texts={
+            "de": f"die Datenbank lässt sich nicht öffnen ({problem}): "
+                  "BETEILIGUNG_DATABASE_URL prüfen",
+            "en": f"cannot open the database ({problem}): check BETEILIGUNG_DATABASE_URL"}
                            ) from None
 
 

@@ -21,6 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from ..states.case import Case
+from ..states.deadlines import in_hannover, skipped_time
 from ..states.errors import BadInput, NotFound, TransitionRefused
 from ..workflow import process
 from ..workflow import staff as staff_flow
@@ -28,7 +29,7 @@ from ..workflow.core import Env
 from ..workflow.sessions import Identity
 from .auth import check_csrf, staff
 from .errors import status_of
-from .pages import BERLIN, Texts, render
+from .pages import Texts, render
 
 FORM_ERRORS = (BadInput, NotFound, TransitionRefused)
 SUB_PAGES = ("begleitgruppe", "konzept", "anregungen", "ergebnisse", "entscheidung")
@@ -100,7 +101,12 @@ def moment(name: str, value: str) -> datetime:
     except ValueError:
         raise BadInput(f"{name}: {value!r} is not a date and time like 2026-06-30T18:00") \
             from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=BERLIN)
+    if parsed.tzinfo:
+        return parsed
+    local = in_hannover(parsed)
+    if local is None:
+        raise BadInput(texts=skipped_time(name, value))
+    return local
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse
 
 from ..states.case import Case
-from ..states.deadlines import Deadline
+from ..states.deadlines import Deadline, in_hannover, skipped_time
 from ..states.definition import Transition
 from ..states.errors import BadInput, TransitionRefused
 from ..states.guards import Unmet
@@ -30,7 +30,7 @@ from ..workflow.ports import AuditEvent
 from ..workflow.sessions import Identity
 from ..workflow.timeline import TITLES_EN
 from .auth import staff
-from .pages import BERLIN, render
+from .pages import render
 from .staff_texts import ACTIONS, GO_TO, ORIGINS, STATUSES, SUBPAGES, TEXTS, TRIGGERS, word
 
 Me = Annotated[Identity, Depends(staff)]  # the signed-in person, or a redirect to sign-in
@@ -186,4 +186,9 @@ def parse_local(field: str, text: str) -> datetime:
         raise BadInput(f"{field}: {text!r} is not a time like 2026-05-31T18:00") from None
     if not 1900 <= moment.year <= 2999:
         raise BadInput(f"{field}: {text!r} is out of range; give a year from 1900 to 2999")
-    return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
+    if moment.tzinfo:
+        return moment
+    local = in_hannover(moment)
+    if local is None:
+        raise BadInput(texts=skipped_time(field, text))
+    return local
