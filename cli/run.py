@@ -1,8 +1,10 @@
 """Handlers of ``beteiligung run`` (the scheduler with the sweep, delivery and digest jobs) and
 ``beteiligung serve`` (the web application with that scheduler beside it).
 
-``serve`` first makes sure it can listen where it was told to: a port that is taken is refused
-with its own exit code (``PortInUse``), before a demo is built or anything is printed.
+``serve`` binds its port first and keeps it: a port that is taken is refused with its own exit
+code (``PortInUse``) before a demo is built, anything is printed or the scheduler sweeps or
+delivers anything; uvicorn then serves on that very socket, so no other program can take the
+port in between.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import logging
 import signal
 import socket
 
-from ..config.bootstrap import build_composer, build_env, build_sender, system_clock
+from ..config.bootstrap import (build_composer, build_engine, build_env, build_sender,
+                                system_clock)
 from ..config.settings import Settings, load_settings
 from ..states.errors import BadInput, PortInUse
 
@@ -36,13 +39,13 @@ TEXTS = {
 }
 
 
-def reminder_jobs(settings: Settings):
+def reminder_jobs(settings: Settings, engine=None):
     """The sweep, delivery and digest jobs on the settings' wiring (``run`` and ``serve``)."""
     from ..notifications.dispatch import deliver
     from ..notifications.scheduler import Jobs
     from ..workflow.reminders import queue_digest, sweep
 
-    env, composer = build_env(settings), build_composer(settings)
+    env, composer = build_env(settings, engine=engine), build_composer(settings)
     sender = build_sender(settings)
 
     def sweep_job(now) -> str:
@@ -53,8 +56,11 @@ def reminder_jobs(settings: Settings):
         return str(deliver(env, sender, settings.mail, now))
 
     def digest_job(now) -> str:
-        message = queue_digest(env, composer, now)
-        return f"digest queued to {', '.join(message.to)}" if message else "nothing overdue"
+        run = queue_digest(env, composer, now)
+        if run.message is not None:
+            return f"digest queued to {', '.join(run.message.to)}"
+        return ("this week's digest is queued already (by another run on this database)"
+                if run.taken else "nothing overdue")
 
     reminders = settings.reminders
     return Jobs(sweep_job, deliver_job, digest_job, system_clock, reminders.sweep_minutes,
@@ -69,22 +75,26 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def check_port(host: str, port: int) -> None:
-    """Refuse a port that cannot be listened on, as uvicorn would bind it (``SO_REUSEADDR``:
-    a port whose last connections are only closing is free)."""
+def bind_port(host: str, port: int) -> socket.socket:
+    """The socket listening on ``host:port`` as uvicorn would open it (``SO_REUSEADDR``: a
+    port whose last connections are only closing is free), or ``PortInUse`` / ``BadInput``.
+    Connections that arrive before uvicorn serves wait in its backlog."""
     values = {"host": host, "port": port, "next": port + 1}
     if not 1 <= port <= 65535:
         raise BadInput(texts=_said("range", values))
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as error:
-            if error.errno == errno.EADDRINUSE:
-                raise PortInUse(texts=_said("busy", values)) from None
-            problem = error.strerror or str(error)
-            raise BadInput(texts=_said("cannot", values | {"problem": problem})) from None
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+        listener.listen(2048)  # held: on Linux a port that is only bound can be bound again
+    except (OSError, UnicodeError) as error:  # UnicodeError: a host name IDNA cannot encode
+        listener.close()
+        if getattr(error, "errno", None) == errno.EADDRINUSE:
+            raise PortInUse(texts=_said("busy", values)) from None
+        problem = getattr(error, "strerror", None) or str(error)
+        raise BadInput(texts=_said("cannot", values | {"problem": problem})) from None
+    return listener
 
 
 def _said(code: str, values: dict) -> dict[str, str]:
@@ -95,7 +105,14 @@ def serve(args: argparse.Namespace) -> int:
     """The web application and the scheduler in one process, until SIGTERM or Ctrl-C."""
     if args.dir and not args.demo:
         raise BadInput(texts=TEXTS["dir"])
-    check_port(args.host, args.port)
+    listener = bind_port(args.host, args.port)
+    try:
+        return _serve(args, listener)
+    finally:
+        listener.close()
+
+
+def _serve(args: argparse.Namespace, listener: socket.socket) -> int:
     import uvicorn
 
     from ..notifications.scheduler import build_scheduler
@@ -105,21 +122,28 @@ def serve(args: argparse.Namespace) -> int:
     for chatty in ("alembic", "transitions", "apscheduler"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
     settings = demo_settings(args) if args.demo else load_settings()
-    app = create_app(build_env(settings), settings.web, settings.oversight)
-    scheduler = build_scheduler(reminder_jobs(settings), background=True)
+    engine = build_engine(settings)  # one pool for the pages and the jobs, closed at the end
+    app = create_app(build_env(settings, engine=engine), settings.web, settings.oversight)
+    scheduler = build_scheduler(reminder_jobs(settings, engine), background=True)
     # uvicorn stops gracefully on SIGTERM and SIGINT, then raises the signal again for the
     # handler it found: let that be one that only logs, so the scheduler stops cleanly too
     log = logging.getLogger(__name__)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda number, _frame: log.info("signal %s: shutting down", number))
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    log.info("listening on http://%s:%s (the port is bound before the scheduler starts)",
+             host, args.port)
     scheduler.start()
     if args.demo:
         print(f"Demo: http://{args.host}:{args.port}/", flush=True)
     try:
         # the app decides which proxy to believe ([web] trusted_proxies), not uvicorn
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=False)
+        config = uvicorn.Config(app, host=args.host, port=args.port, log_level="info",
+                                proxy_headers=False)
+        uvicorn.Server(config).run(sockets=[listener])
     finally:
         scheduler.shutdown(wait=True)
+        engine.dispose()
         log.info("stopped")
     return 0
 
