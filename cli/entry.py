@@ -9,7 +9,9 @@ from pathlib import Path
 
 from ..states.case import Decision, Member
 from ..states.codec import to_plain
+from ..states.deadlines import in_hannover, skipped_time
 from ..states.errors import BadInput
+from ..states.textfile import read_text
 from ..workflow import content, outcome
 from ..workflow.concept_file import parse_concept
 from ..workflow.process import get_process
@@ -82,7 +84,7 @@ def parse_deadline(option: str, text: str) -> datetime:
     moment = _read(option, text, time_too=True)
     if isinstance(moment, datetime):
         _in_range(option, text, moment.date())
-        return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
+        return moment if moment.tzinfo else _in_berlin(option, text, moment)
     _in_range(option, text, moment)
     end = datetime.combine(moment, time(23, 59, 59), tzinfo=BERLIN)
     return end + timedelta(microseconds=999999)
@@ -97,7 +99,14 @@ def parse_moment(option: str, text: str | None) -> datetime | None:
     if not isinstance(moment, datetime):
         moment = datetime.combine(moment, time(0))
     _in_range(option, text, moment.date())
-    return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
+    return moment if moment.tzinfo else _in_berlin(option, text, moment)
+
+
+def _in_berlin(option: str, text: str, naive: datetime) -> datetime:
+    moment = in_hannover(naive)
+    if moment is None:
+        raise BadInput(texts=skipped_time(option, text))
+    return moment
 
 
 def requested_by(args: argparse.Namespace) -> int:
@@ -124,10 +133,7 @@ def project_group_add(args: argparse.Namespace) -> int:
 
 def concept_load(args: argparse.Namespace) -> int:
     path = Path(args.file)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"concept file {path}: cannot be read ({exc.__class__.__name__})") from None
+    text = read_text(path, "concept file" if lang(args) == "en" else "Konzeptdatei")
     concept = parse_concept(text, str(path))
     if args.note and not args.publish:
         raise BadInput("--note goes with --publish")
@@ -143,7 +149,9 @@ def concept_load(args: argparse.Namespace) -> int:
 
 def concept_publish(args: argparse.Namespace) -> int:
     case = content.publish_concept(wired(), args.actor, args.id, args.note)
-    number = case.published_concept.number
+    published = case.published_concept
+    assert published is not None  # publish_concept refuses otherwise
+    number = published.number
     return _done(args, f"concept version {number} published", published_version=number)
 
 
@@ -154,6 +162,7 @@ def concept_show(args: argparse.Namespace) -> int:
     no_draft(case, args.version)
     version = content.concept_version(case, args.version)
     if version is None:
+        assert case.concept_draft is not None  # no_draft refuses otherwise
         concept, stamp = case.concept_draft, label("draft", lang(args))
     else:
         concept = version.concept
@@ -221,6 +230,7 @@ def decision_record(args: argparse.Namespace) -> int:
                         args.summary, not args.deviates, args.justification,
                         args.implementation_by)
     case = outcome.record_decision(wired(), args.actor, args.id, decision)
+    assert case.decision is not None  # record_decision stores it or refuses
     if case.decision.published_at is not None:
         return _done(args, "decision corrected; the correction is published at once, as the "
                      "decision was", decision=case.decision)

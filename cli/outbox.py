@@ -6,28 +6,58 @@ Import rule: an entrypoint; it may import any layer.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ..config.bootstrap import build_env, build_sender
 from ..config.settings import load_settings
 from ..notifications.dispatch import deliver as deliver_due
+from ..states.errors import Busy
 from ..workflow import outbox
 from ..workflow.ports import OutboxEntry
 from .commands import wired
 from .entry import parse_moment
 from .render import lang, local, print_json, table
 
+NOTHING_DELIVERED = 9
+"""The exit code of a delivery that had messages due and sent none of them (the mail server
+is down or refuses them all): a cron job or a monitor sees it without reading the line."""
+TEXTS = {
+    "report": {"de": "gesendet {sent}, später erneut {retried}, fehlgeschlagen {failed}, "
+                     "übersprungen {skipped}",
+               "en": "sent {sent}, to retry {retried}, failed {failed}, skipped {skipped}"},
+    "warnings": {"de": " ({n} mit abgelehnten Empfängern)",
+                 "en": " ({n} with refused recipients)"},
+    "busy": {"de": "die Datenbank war mit einer anderen Zustellung beschäftigt; der Rest geht "
+                   "beim nächsten Lauf hinaus",
+             "en": "the database was busy with another delivery; the rest goes out next run"},
+    "none": {"de": "keine fällige E-Mail konnte zugestellt werden: 'outbox list --status "
+                   "failed' und die Einstellungen [mail] prüfen",
+             "en": "none of the due e-mails could be delivered: check 'outbox list --status "
+                   "failed' and the [mail] settings"},
+}
+
 
 def deliver(args: argparse.Namespace) -> int:
+    """Send what is due; exit ``NOTHING_DELIVERED`` when messages were due and none went out
+    (retried or failed), 5 when another delivery kept the database busy before any did."""
     settings = load_settings()
     sender = build_sender(settings)
     report = deliver_due(wired(settings), sender, settings.mail,
                          parse_moment("--now", args.now))
-    print(f"sent {len(report.sent)}, to retry {len(report.retried)}, failed "
-          f"{len(report.failed)}, skipped {len(report.skipped)}"
-          + (f" ({len(report.warnings)} with refused recipients)" if report.warnings else ""))
+    language = lang(args)
+    counts = {"sent": len(report.sent), "retried": len(report.retried),
+              "failed": len(report.failed), "skipped": len(report.skipped)}
+    warnings = (TEXTS["warnings"][language].format(n=len(report.warnings))
+                if report.warnings else "")
+    print(TEXTS["report"][language].format(**counts) + warnings)
     if report.busy:
-        print("the database was busy with another delivery; the rest goes out next run")
-    return 0
+        print(TEXTS["busy"][language])
+    if report.sent:
+        return 0
+    if report.retried or report.failed:
+        print(f"beteiligung: {TEXTS['none'][language]}", file=sys.stderr)
+        return NOTHING_DELIVERED
+    return Busy.exit_code if report.busy else 0
 
 
 def _plain(entry: OutboxEntry) -> dict:

@@ -12,7 +12,13 @@ error                  exit code  meaning
 ``DefinitionError``    2          the process definition file is invalid
 ``StorageError``       7          the database is unreachable or not migrated
 ``PortInUse``          8          ``serve``: the port to listen on is taken already
+(``outbox deliver``)   9          e-mails were due and none could be delivered
+(any other exception)  70         a defect of the program (``UNEXPECTED``): one line, the
+                                  traceback only with ``--debug``
 =====================  =========  ======================================================
+
+Exit code 1 is not an error of this tree: ``audit verify`` found a broken trail, or
+``audit stuck --fail-on`` a finding of that severity.
 
 An error may carry its message in each language (``texts``, by language code); the entrypoint
 shows ``text(lang)``, and ``str(error)`` is the English one (or the only one given).
@@ -23,6 +29,9 @@ Import rule: standard library only (this is the lowest layer, so every layer may
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+UNEXPECTED = 70
+"""The exit code of an exception outside this tree (``EX_SOFTWARE`` of sysexits.h)."""
 
 
 class BeteiligungError(Exception):

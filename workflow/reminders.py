@@ -166,21 +166,39 @@ def reminder_key(deadline: Deadline, step: int) -> str:
     return f"deadline:{deadline.id}:{due}:step:{step}"
 
 
-def queue_digest(env: Env, composer: Composer, now: datetime) -> OutgoingMessage | None:
+@dataclass(frozen=True)
+class DigestRun:
+    """What one ``queue_digest`` did: the message it queued, or why none."""
+
+    message: OutgoingMessage | None = None
+    """The digest this run queued; ``None`` when there was nothing to queue or another run
+    had it already."""
+    taken: bool = False
+    """This week's digest was queued already (by another ``run`` or ``serve`` on the same
+    database, or earlier this week), or another run was writing it at this moment."""
+
+
+def queue_digest(env: Env, composer: Composer, now: datetime) -> DigestRun:
     """Queue this week's digest of every overdue deadline for the coordinators (once a week;
-    none when there are no coordinators or nothing is overdue)."""
+    none when there are no coordinators or nothing is overdue). Several schedulers on one
+    database race for it: the loser says so (``taken``), it does not fail."""
     if not env.coordinators:
-        return None
-    with env.uow() as uow:
-        late = uow.deadlines.overdue(now)
-        cases = {pid: uow.processes.get(pid) for pid in {d.process_id for d in late}}
-        items = [Overdue(cases[d.process_id], d, _days_between(d.due_at, now)) for d in late]
-        if not items:
-            return None
-        message = composer.digest(items, sorted(env.coordinators), now)
-        uow.outbox.enqueue(message, now)
-        uow.commit()
-    return message
+        return DigestRun()
+    try:
+        with env.uow() as uow:
+            late = uow.deadlines.overdue(now)
+            cases = {pid: uow.processes.get(pid) for pid in {d.process_id for d in late}}
+            items = [Overdue(cases[d.process_id], d, _days_between(d.due_at, now))
+                     for d in late]
+            if not items:
+                return DigestRun()
+            message = composer.digest(items, sorted(env.coordinators), now)
+            if not uow.outbox.enqueue(message, now):
+                return DigestRun(taken=True)
+            uow.commit()
+    except Busy:  # SQLite: the other run holds the write lock; the dedup key settles it
+        return DigestRun(taken=True)
+    return DigestRun(message)
 
 
 def _days_between(earlier: datetime, later: datetime) -> int:

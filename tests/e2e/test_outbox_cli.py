@@ -66,11 +66,28 @@ def test_retry_is_for_coordinators_and_only_for_failed_messages(cli, queued):
 
 def test_deliver_writes_eml_files_with_the_file_backend(cli, queued, tmp_path):
     done = cli("outbox", "deliver", "--now", "2026-05-23T09:00")
-    assert done.stdout.startswith("sent 2, to retry 0, failed 0, skipped 0")
+    assert done.stdout.startswith("gesendet 2, später erneut 0, fehlgeschlagen 0, "
+                                  "übersprungen 0")
     files = sorted((tmp_path / "mail").iterdir())
     assert [f.name for f in files] == [f"beteiligung.outbox.{i}@hannover-stadt.de.eml"
                                        for i in queued[1:]]
     parsed = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
     assert parsed["Subject"] == "Betreff b" and parsed["Date"] == "Sat, 23 May 2026 09:00:00 +0200"
-    assert cli("outbox", "deliver").stdout.startswith("sent 0,")
+    assert cli("outbox", "deliver", "--lang", "en").stdout.startswith("sent 0,")  # none due
     cli("outbox", "deliver", "--now", "gestern", check=2)
+
+
+def test_deliver_exits_9_when_messages_are_due_and_none_could_be_delivered(cli, queued):
+    # a mail server that is not there: every due message is put back for a retry
+    down = {"BETEILIGUNG_MAIL_BACKEND": "smtp", "BETEILIGUNG_MAIL_HOST": "127.0.0.1",
+            "BETEILIGUNG_MAIL_PORT": "9", "BETEILIGUNG_MAIL_TLS": "none",
+            "BETEILIGUNG_MAIL_TIMEOUT": "2"}
+    failed = cli("outbox", "deliver", "--now", "2026-05-23T09:00", check=9,
+                 environ_=cli.environ | down)
+    assert failed.stdout.startswith("gesendet 0, später erneut 2")
+    assert failed.stderr.endswith("\nbeteiligung: keine fällige E-Mail konnte zugestellt werden: "
+                             "'outbox list --status failed' und die Einstellungen [mail] "
+                             "prüfen\n"), failed.stderr
+    # nothing due (the retries wait for their backoff) is no failure
+    assert cli("outbox", "deliver", "--now", "2026-05-23T09:00", environ_=cli.environ | down
+               ).stdout.startswith("gesendet 0, später erneut 0")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from beteiligung.config.bootstrap import build_composer
 from beteiligung.storage.schema import deadlines, outbox, outbox_bodies
 from beteiligung.workflow import process
-from beteiligung.workflow.reminders import sweep
+from beteiligung.workflow.reminders import queue_digest, sweep
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -143,3 +143,32 @@ def test_the_sweep_queues_the_finished_e_mail(env, engine, settings, kit):
     bare = TemplateComposer(Templates(), settings.mail.base_url)
     assert len(sweep(env, bare, at(2026, 4, 28, 8, 0)).queued) == 1
     assert _outbox(engine)[-1].content is None and _outbox(engine)[-1].body_text
+
+
+def test_two_digests_at_once_queue_one_and_the_loser_says_it_was_taken(env, engine, settings,
+                                                                       kit):
+    kit.new_process(env)
+    composer = build_composer(settings)
+    now = at(2026, 5, 20, 10, 0)  # 'initiated' overdue since 01.05.
+    sweep(env, composer, now)
+    barrier = threading.Barrier(2, timeout=30)
+    runs, errors = [], []
+
+    def digest() -> None:
+        try:
+            barrier.wait()
+            runs.append(queue_digest(env, composer, now))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=digest) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []  # not "being changed by someone else"
+    assert sorted(run.message is not None for run in runs) == [False, True]
+    assert [run.taken for run in runs if run.message is None] == [True]
+    assert sum(1 for row in _outbox(engine) if row.kind == "digest") == 1
+    later = queue_digest(env, composer, at(2026, 5, 20, 11, 0))  # the same week: taken
+    assert later.message is None and later.taken

@@ -61,7 +61,7 @@ def test_every_link_of_every_mail_opens_a_page(client, web, app_env, clock, lang
         clock.advance(days=days)
         sweep(app_env, composer, clock())
     mails = composer.made
-    digest = queue_digest(app_env, composer, clock())
+    digest = queue_digest(app_env, composer, clock()).message
     assert {m.kind for m in mails} == {"reminder", "escalation"} and digest is not None
 
     for mail in mails:
