@@ -15,8 +15,7 @@ import logging
 import signal
 import socket
 
-from ..config.bootstrap import (build_composer, build_engine, build_env, build_sender,
-                                system_clock)
+from ..config.bootstrap import build_composer, build_engine, build_env, build_sender, system_clock
 from ..config.settings import Settings, load_settings
 from ..states.errors import BadInput, PortInUse
 
