@@ -310,9 +310,12 @@ def _in_ranges(values, name: str):
                       f"{high:g}",
                 "en": f"settings [{name}] {key}: {value} is not between {low:g} and {high:g}"})
     if name == "mail":
-        from ..notifications.senders import TLS_MODES
+        checks: list[tuple[str, tuple[str, ...]]] = [("backend", MAIL_BACKENDS)]
+        if values.backend == "smtp":  # (the import costs every other command 80 ms)
+            from ..notifications.senders import TLS_MODES
 
-        for key, allowed in (("backend", MAIL_BACKENDS), ("tls", TLS_MODES)):
+            checks.append(("tls", TLS_MODES))
+        for key, allowed in checks:
             if getattr(values, key) not in allowed:
                 raise BadInput(texts={
                     "de": f"Einstellung [mail] {key}: {getattr(values, key)!r} ist keiner von "
@@ -331,6 +334,8 @@ def _reminders(reminders: ReminderSettings) -> ReminderSettings:
                   f"{list(reminders.days_before)}",
             "en": "settings [reminders] days_before: up to 10 days from 1 to 365, not "
                   f"{list(reminders.days_before)}"})
+    if reminders.subdivision == ReminderSettings.subdivision:
+        return reminders  # Lower Saxony, the default (importing holidays costs 50 ms)
     import holidays
 
     regions = [r for r in holidays.Germany.subdivisions if r.isupper()]

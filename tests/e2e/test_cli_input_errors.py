@@ -170,3 +170,12 @@ def test_an_empty_database_url_is_an_error_not_a_new_database_in_home(cli, tmp_p
     assert one_line(done).startswith("beteiligung: error: BETEILIGUNG_DATABASE_URL ist gesetzt, "
                                      "aber leer: eine Datenbank-URL angeben")
     assert list(home.iterdir()) == []
+
+
+def test_the_tls_mode_is_checked_for_smtp_and_another_state_is_taken(cli):
+    done = cli("run", check=2, environ_=cli.environ | {
+        "BETEILIGUNG_MAIL_BACKEND": "smtp", "BETEILIGUNG_MAIL_TLS": "ssl"})
+    assert "[mail] tls: 'ssl' ist keiner von none, starttls, tls" in one_line(done)
+    bavaria = cli("reminders", "run", "--dry-run", environ_=cli.environ | {
+        "BETEILIGUNG_REMINDERS_SUBDIVISION": "BY"})
+    assert bavaria.returncode == 0
