@@ -7,7 +7,8 @@ Hypothesis draws the arguments from values that broke commands before (years 1 a
 time in the daylight-saving gap, /dev/zero as a file, 120 KB of text, invalid UTF-8 as Python
 passes it on, ids beyond the database's integers, zero-width spaces, formulas) and from
 arbitrary text. ``run`` and ``serve`` block until stopped, and ``demo`` builds a whole
-database: their inputs are tested in tests/e2e (test_serve.py, test_cli_input_errors.py).
+database: they get fewer draws, with the scheduler's loop and uvicorn's server replaced by
+functions that return at once (their real runs are tested in tests/e2e).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -62,6 +64,7 @@ GOOD = {
     "quarter": ["2026Q4", "2026-Q4"], "district": ["Mitte"], "department": ["67", "FB 67"],
     "origin": ["administration", "Verwaltung"],
     "role": ["lead", "coordinator"], "status": ["queued", "failed"], "days": ["30"],
+    "port": [str(50_000 + os.getpid() % 10_000)], "host": ["127.0.0.1"],
     "owner": ["eigner"], "runtime": ["app"], "schema": ["public"], "database": ["test"],
 }
 NASTY_VALUES = st.one_of(st.sampled_from(NASTY), st.text(max_size=30))
@@ -83,8 +86,8 @@ def leaves(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
         yield path, parser
 
 
-COMMANDS = {path: parser for path, parser in leaves(build_parser())
-            if path not in BLOCKING}
+ALL = dict(leaves(build_parser()))
+COMMANDS = {path: parser for path, parser in ALL.items() if path not in BLOCKING}
 
 
 def arguments(parser: argparse.ArgumentParser) -> st.SearchStrategy[list[str]]:
@@ -125,7 +128,7 @@ def sandbox(tmp_path_factory):
 @pytest.fixture
 def cli(sandbox, monkeypatch):
     folder, environ = sandbox
-    for key in [k for k in __import__("os").environ if k.startswith("BETEILIGUNG_")]:
+    for key in [k for k in os.environ if k.startswith("BETEILIGUNG_")]:
         monkeypatch.delenv(key)
     for key, value in environ.items():
         monkeypatch.setenv(key, value)
@@ -176,3 +179,25 @@ def test_an_unexpected_error_is_one_line_with_its_own_code_and_the_traceback_on_
                           "zero)") and err.count("\n") == 1 and "Traceback" not in err
     code, err = cli(["--debug", "process", "list"])
     assert code == 70 and "Traceback (most recent call last)" in err
+
+
+@pytest.mark.parametrize("path", sorted(BLOCKING), ids=" ".join)
+def test_no_input_makes_a_long_running_command_crash(cli, path, monkeypatch):
+    import uvicorn
+
+    from beteiligung.cli import run
+
+    monkeypatch.setattr("beteiligung.notifications.scheduler.run_forever", lambda _jobs: None)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda _server, sockets=None: None)
+    monkeypatch.setattr(run.signal, "signal", lambda *_: None)  # pytest keeps its handlers
+
+    @settings(max_examples=6, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                     HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(arguments(ALL[path]))
+    def probe(argv):
+        code, err = cli([*path, *argv])
+        assert code != UNEXPECTED, (path, argv, err)
+        assert "Traceback" not in err, (path, argv, err)
+
+    probe()
