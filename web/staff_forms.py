@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -21,7 +21,6 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from ..states.case import Case
-from ..states.deadlines import in_hannover, skipped_time
 from ..states.errors import BadInput, NotFound, TransitionRefused
 from ..workflow import process
 from ..workflow import staff as staff_flow
@@ -30,6 +29,7 @@ from ..workflow.sessions import Identity
 from .auth import check_csrf, staff
 from .errors import status_of
 from .pages import Texts, render
+from .staff_page import parse_local
 
 FORM_ERRORS = (BadInput, NotFound, TransitionRefused)
 SUB_PAGES = ("begleitgruppe", "konzept", "anregungen", "ergebnisse", "entscheidung")
@@ -94,19 +94,8 @@ def day(name: str, value: str) -> date:
         raise BadInput(f"{name}: {value!r} is not a date like 2026-06-30") from None
 
 
-def moment(name: str, value: str) -> datetime:
-    """A Hannover wall-clock time from a ``datetime-local`` field, as an aware datetime."""
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise BadInput(f"{name}: {value!r} is not a date and time like 2026-06-30T18:00") \
-            from None
-    if parsed.tzinfo:
-        return parsed
-    local = in_hannover(parsed)
-    if local is None:
-        raise BadInput(texts=skipped_time(name, value))
-    return local
+moment = parse_local
+"""A Hannover wall-clock time from a ``datetime-local`` field (``staff_page.parse_local``)."""
 
 
 @dataclass(frozen=True)
