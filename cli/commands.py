@@ -13,8 +13,10 @@ from ..states.case import Person
 from ..states.codec import to_plain
 from ..states.error_texts import refuse
 from ..states.errors import BadInput
+from ..states.personal import shown
 from ..workflow import audit, process
 from ..workflow.departments import DuplicateTitle
+from ..workflow.sealing import mentions_erased
 from .hints import commands_for
 from .render import label, lang, local, print_json, table, unmet_lines
 
@@ -67,7 +69,7 @@ def process_create(args: argparse.Namespace) -> int:
     except DuplicateTitle as twice:
         raise refuse("duplicate_title_cli", **twice.params) from None
     if args.json:
-        print_json(to_plain(case))
+        print_json(shown(to_plain(case)))
     else:
         print(case.id)
     return 0
@@ -76,7 +78,7 @@ def process_create(args: argparse.Namespace) -> int:
 def process_edit(args: argparse.Namespace) -> int:
     case = process.edit_process(wired(), args.actor, args.id, _fields(args))
     if args.json:
-        print_json(to_plain(case))
+        print_json(shown(to_plain(case)))
     else:
         print(f"{label('process', lang(args))} {case.id}: {case.title}")
     return 0
@@ -93,7 +95,7 @@ def process_show(args: argparse.Namespace) -> int:
     language = lang(args)
     case, verdicts = process.show_process(env, args.id)
     if args.json:
-        print_json(to_plain(case) | {"next": _options(verdicts, language)})
+        print_json(shown(to_plain(case)) | {"next": _options(verdicts, language)})
         return 0
     phases = env.lifecycle.definition.phases
     say = lambda key: label(key, language)  # noqa: E731
@@ -206,12 +208,13 @@ def history(args: argparse.Namespace) -> int:
     if args.json:
         print_json(list(audit.iter_timeline(events)))
     else:
-        print_history(events)
+        print_history(events, lang(args))
     return 0
 
 
-def print_history(events: list) -> None:
-    """The timeline: one line per audit event, times in Europe/Berlin."""
+def print_history(events: list, language: str = "de") -> None:
+    """The timeline: one line per audit event, times in Europe/Berlin; an event whose
+    personal values were erased says so."""
     for e in events:
         move = e.to_phase or ""
         if e.from_phase and e.to_phase and e.from_phase != e.to_phase:
@@ -220,6 +223,8 @@ def print_history(events: list) -> None:
         if e.action == "transition_refused":
             move = f"{e.from_phase} x {e.payload.get('trigger')}"
             detail += " [" + ", ".join(e.payload.get("unmet", [])) + "]"
+        if mentions_erased(e.payload):
+            detail += f" [{label('erased', language)}]"
         who = e.actor + (f" ({e.payload['os_user']})" if e.payload.get("os_user") else "")
         print(f"{e.seq:>4}  {local(e.at)}  {who:<32} {e.action:<30} {move}{detail}")
 

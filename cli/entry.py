@@ -11,6 +11,7 @@ from ..states.case import Decision, Member
 from ..states.codec import to_plain
 from ..states.deadlines import in_hannover, skipped_time
 from ..states.errors import BadInput
+from ..states.personal import shown
 from ..states.textfile import read_text
 from ..workflow import content, outcome
 from ..workflow.concept_file import parse_concept
@@ -194,7 +195,7 @@ def suggestion_answer(args: argparse.Namespace) -> int:
 def suggestion_list(args: argparse.Namespace) -> int:
     case = get_process(wired(), args.id)
     if args.json:
-        print_json([to_plain(s) for s in case.suggestions])
+        print_json(shown({"suggestions": to_plain(case.suggestions)})["suggestions"])
         return 0
     rows = [[str(s.number), s.target, local(s.received_at), s.answer or "-",
              s.text + (f" | {s.justification}" if s.justification else "")]

@@ -38,8 +38,9 @@ def check_target(out: str) -> Path:
 
 
 @contextmanager
-def atomic_file(target: Path) -> Iterator[BinaryIO]:
-    """A file that replaces ``target`` only when the block ends without an error."""
+def atomic_file(target: Path, mode: int | None = None) -> Iterator[BinaryIO]:
+    """A file that replaces ``target`` only when the block ends without an error, with the
+    permissions ``mode`` when given (else as the module's docstring says)."""
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
                                          dir=target.parent)
@@ -50,7 +51,7 @@ def atomic_file(target: Path) -> Iterator[BinaryIO]:
             yield sink
             sink.flush()
             os.fsync(sink.fileno())
-        os.chmod(temporary, _mode(target))
+        os.chmod(temporary, _mode(target) if mode is None else mode)
         os.replace(temporary, target)
     except OSError as error:
         with suppress(OSError):
@@ -62,9 +63,9 @@ def atomic_file(target: Path) -> Iterator[BinaryIO]:
         raise
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` whole or not at all."""
-    with atomic_file(target) as sink:
+def write_atomically(target: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to ``target`` whole or not at all (with the permissions ``mode``)."""
+    with atomic_file(target, mode) as sink:
         sink.write(data)
 
 

@@ -158,6 +158,21 @@ def build_parser() -> Parser:
              "an account", actor=True, json=True)
     p.add_argument("email")
 
+    grp = _group(sub, "privacy", "requests under the DSGVO: Auskunft and Löschung "
+                 "(coordinators; docs/privacy.md)")
+    p = _cmd(grp, "export", "privacy:privacy_export", "everything held about an address, "
+             "as JSON (Art. 15)", actor=True)
+    p.add_argument("email")
+    p.add_argument("--out", metavar="FILE", help="write the JSON there (readable by you "
+                   "only) instead of to standard output")
+    p = _cmd(grp, "erase", "privacy:privacy_erase", "erase what is held about an address "
+             "(Art. 17)", actor=True, json=True)
+    p.add_argument("email")
+    p.add_argument("--reason", required=True, help="why: the request's date and file "
+                   "number (kept in the privacy log, not in the audit trail)")
+    _cmd(grp, "replay", "privacy:privacy_replay", "after restoring an older backup: erase "
+         "again what the erasure log names", actor=True, json=True)
+
     p = _cmd(sub, "demo", "demo:demo", "walk a realistic process through every phase")
     p.add_argument("--dir", help="folder for the demo's database (default: a new temp folder)")
 
@@ -277,6 +292,13 @@ def _entry_commands(sub) -> None:
     p.add_argument("--now", help="as of this time: 13.02.2027 08:00 or 2027-02-13T08:00, "
                    "Europe/Berlin if no offset")
     p.add_argument("--dry-run", action="store_true", help="show, queue nothing")
+
+    grp = _group(sub, "retention", "how long data is kept (config/retention.toml)")
+    p = _cmd(grp, "run", "retention:run", "remove what is kept no longer (run and serve do "
+             "it every night)", json=True)
+    p.add_argument("--now", help="as of this time: 13.02.2027 03:00 or 2027-02-13T03:00, "
+                   "Europe/Berlin if no offset")
+    p.add_argument("--dry-run", action="store_true", help="count, remove nothing")
 
     grp = _group(sub, "deadline", "deadlines of a process (the engine keeps its own)")
     p = _cmd(grp, "list", "deadlines:list_", "every deadline of a process", json=True)

@@ -19,6 +19,7 @@ from ..states.messages import BERLIN  # noqa: F401  (re-exported for the entry c
 
 LABELS = {
     "process": ("Prozess", "Process"),
+    "erased": ("personenbezogene Angaben gelöscht", "personal data erased"),
     "phase": ("Phase", "Phase"),
     "since": ("seit", "since"),
     "department": ("Fachbereich", "Department"),

@@ -39,10 +39,12 @@ TEXTS = {
 
 
 def reminder_jobs(settings: Settings, engine=None):
-    """The sweep, delivery and digest jobs on the settings' wiring (``run`` and ``serve``)."""
+    """The sweep, delivery, digest and retention jobs on the settings' wiring (``run`` and
+    ``serve``)."""
     from ..notifications.dispatch import deliver
     from ..notifications.scheduler import Jobs
     from ..workflow.reminders import queue_digest, sweep
+    from ..workflow.retention import apply_retention
 
     env, composer = build_env(settings, engine=engine), build_composer(settings)
     sender = build_sender(settings)
@@ -61,9 +63,13 @@ def reminder_jobs(settings: Settings, engine=None):
         return ("this week's digest is queued already (by another run on this database)"
                 if run.taken else "nothing overdue")
 
+    def retention_job(now) -> str:
+        done = apply_retention(env, env.retention, now)
+        return ", ".join(f"{kind} {count}" for kind, count in done.removed.items())
+
     reminders = settings.reminders
     return Jobs(sweep_job, deliver_job, digest_job, system_clock, reminders.sweep_minutes,
-                reminders.deliver_minutes, reminders.hour)
+                reminders.deliver_minutes, reminders.hour, retention_job)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -122,7 +128,8 @@ def _serve(args: argparse.Namespace, listener: socket.socket) -> int:
         logging.getLogger(chatty).setLevel(logging.WARNING)
     settings = demo_settings(args) if args.demo else load_settings()
     engine = build_engine(settings)  # one pool for the pages and the jobs, closed at the end
-    app = create_app(build_env(settings, engine=engine), settings.web, settings.oversight)
+    app = create_app(build_env(settings, engine=engine), settings.web, settings.oversight,
+                     settings.privacy)
     scheduler = build_scheduler(reminder_jobs(settings, engine), background=True)
     # uvicorn stops gracefully on SIGTERM and SIGINT, then raises the signal again for the
     # handler it found: let that be one that only logs, so the scheduler stops cleanly too

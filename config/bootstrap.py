@@ -14,6 +14,7 @@ from ..states.departments import Register
 from ..states.errors import StorageError
 from ..states.lifecycle import Lifecycle
 from ..states.reminders import Policy
+from ..states.retention import Retention
 from ..workflow.core import Env
 from ..workflow.ports import Clock
 from .settings import Settings
@@ -38,7 +39,7 @@ def build_engine(settings: Settings):
             raise StorageError(f"no database at {path}: check BETEILIGUNG_DATABASE_URL, or "
                                "create it with 'beteiligung db upgrade'")
     engine = make_engine(settings.database_url)
-    ensure_current(engine, auto=settings.embedded)
+    ensure_current(engine, auto=settings.embedded, keys=key_ring(settings).existing)
     return engine
 
 
@@ -52,7 +53,7 @@ def upgrade_database(settings: Settings) -> tuple[str | None, str]:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     try:
-        return upgrade(engine)
+        return upgrade(engine, key_ring(settings).existing)
     finally:
         engine.dispose()
 
@@ -80,7 +81,46 @@ def build_env(settings: Settings, clock: Clock = system_clock, engine=None,
                              reminders.overdue_every, reminders.escalate_after, reminders.hour),
                working_day=WorkingCalendar(reminders.subdivision).is_working_day,
                language=settings.language, passwords=Argon2PasswordHasher(), os_user=os_user,
-               audit_keys=ring.existing)
+               audit_keys=ring.existing, erasure_log=erasure_log(settings),
+               retention=load_retention(settings), answer_mail=_lazy_composer(settings))
+
+
+def _lazy_composer(settings: Settings):
+    """``build_composer``, called when the first e-mail is to be written (loading and
+    checking the templates is not for every command)."""
+    built: list = []
+
+    def composer():
+        if not built:
+            built.append(build_composer(settings))
+        return built[0]
+
+    return composer
+
+
+def load_retention(settings: Settings) -> Retention:
+    """The retention file of the settings, checked (``states.retention``): a wrong one
+    stops every command at start-up, naming its line."""
+    from ..states.retention import parse
+    from ..states.textfile import read_text
+
+    path = settings.retention
+    return parse(read_text(path, "retention file"), f"retention file {path}")
+
+
+def erasure_log(settings: Settings):
+    """The erasure log (``storage.erasure_log``): ``[privacy] erasure_log``, else
+    ``erasure-log.jsonl`` beside the SQLite database or in the user's data directory."""
+    from platformdirs import user_data_dir
+
+    from ..storage.erasure_log import FileErasureLog
+
+    if settings.privacy.erasure_log:
+        return FileErasureLog(Path(settings.privacy.erasure_log).expanduser())
+    path = settings.sqlite_path
+    base = path.parent if path is not None else Path(user_data_dir("beteiligung",
+                                                                   appauthor=False))
+    return FileErasureLog(base / "erasure-log.jsonl")
 
 
 def key_ring(settings: Settings):

@@ -25,9 +25,22 @@ from .audit_keys import AuditSettings
 
 HERE = Path(__file__).parent
 KEYS = ("database_url", "coordinators", "districts", "departments", "language", "definition",
-        "mail", "reminders", "oversight", "web", "audit")
+        "mail", "reminders", "oversight", "web", "audit", "privacy", "retention")
 LANGUAGES = ("de", "en")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # as workflow.core.EMAIL
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    """``[privacy]``: where the erasure log is (``docs/privacy.md``; default: beside the
+    SQLite database, or in the user's data directory with PostgreSQL; keep it out of the
+    database's backups: it is what ``privacy replay`` applies after one is restored), and the
+    data-protection officer's contact for the public Datenschutzhinweis."""
+
+    erasure_log: str = ""
+    # who residents may ask about their data (the data-protection officer), shown on the
+    # public Datenschutzhinweis: a name, an address, a phone number
+    contact: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,11 +140,14 @@ class Settings:
     districts: tuple[str, ...]
     language: str = "de"
     definition: Path = HERE / "process_definition.toml"
+    retention: Path = HERE / "retention.toml"
+    """How long each kind of data is kept (``states.retention``)."""
     mail: MailSettings = MailSettings()
     reminders: ReminderSettings = ReminderSettings()
     oversight: OversightSettings = OversightSettings()
     web: WebSettings = WebSettings()
     audit: AuditSettings = AuditSettings()
+    privacy: PrivacySettings = PrivacySettings()
     embedded: bool = False
     """The database is the embedded default (nothing configured): it creates and migrates
     itself on first use. A configured database must exist and be migrated with
@@ -177,7 +193,7 @@ def _check_values(data: dict) -> None:
             check(key, data[key])
     for key, cls in (("mail", MailSettings), ("reminders", ReminderSettings),
                      ("oversight", OversightSettings), ("web", WebSettings),
-                     ("audit", AuditSettings)):
+                     ("audit", AuditSettings), ("privacy", PrivacySettings)):
         if key in data:
             if not isinstance(data[key], dict):
                 raise BadInput(f"{key} must be a table [{key}], not {_kind(data[key])}")
@@ -222,7 +238,8 @@ def _coordinators(key: str, value: object) -> None:
                            f"(like name@hannover-stadt.de)")
 
 
-CHECKS = {"database_url": _text, "definition": _text, "language": _language,
+CHECKS = {"database_url": _text, "definition": _text, "retention": _text,
+          "language": _language,
           "districts": _districts, "departments": department_register.check,
           "coordinators": _coordinators}
 
@@ -270,6 +287,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
                   "embedded database"})
     url = env.get("BETEILIGUNG_DATABASE_URL") or data.get("database_url")
     definition = env.get("BETEILIGUNG_DEFINITION") or data.get("definition")
+    retention = env.get("BETEILIGUNG_RETENTION") or data.get("retention")
     return Settings(
         mail=_in_ranges(_section(MailSettings, data.get("mail", {}), "mail", env), "mail"),
         reminders=_reminders(_section(ReminderSettings, data.get("reminders", {}),
@@ -277,6 +295,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         oversight=_section(OversightSettings, data.get("oversight", {}), "oversight", env),
         web=_web(_section(WebSettings, data.get("web", {}), "web", env)),
         audit=_section(AuditSettings, data.get("audit", {}), "audit", env),
+        privacy=_section(PrivacySettings, data.get("privacy", {}), "privacy", env),
         database_url=url or default_database_url(),
         embedded=not url,
         coordinators=_coordinators_from(env, data),
@@ -284,6 +303,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         departments=department_register.entries(data.get("departments", [])),
         language=_language_from(env, data),
         definition=Path(definition) if definition else HERE / "process_definition.toml",
+        retention=Path(retention) if retention else HERE / "retention.toml",
     )
 
 

@@ -9,11 +9,12 @@ from datetime import datetime
 from email.utils import parseaddr
 
 from ..states.errors import BadInput
+from ..workflow.answer_notice import AnswerNotice
 from ..workflow.links import url
 from ..workflow.ports import OutgoingMessage
 from ..workflow.reminders import Overdue, ReminderFacts, reminder_key
 from .email import key_message_id, render
-from .messages import DigestItem, Message, ReminderContext
+from .messages import AnswerContext, DigestItem, Message, ReminderContext
 from .templates import Templates
 
 
@@ -83,6 +84,19 @@ class TemplateComposer:
         return OutgoingMessage(dedup_key=key, kind="digest", to=message.to, cc=[],
                                subject=message.subject, text=message.text, html=message.html,
                                content=self._content(message, key, now))
+
+
+    def answered(self, notice: AnswerNotice) -> OutgoingMessage:
+        """The e-mail to a resident whose suggestion was answered; once per suggestion."""
+        link = url(self.base_url, "public_process", process_id=notice.process_id)
+        context = AnswerContext(notice.process_id, notice.process_title, notice.number,
+                                notice.target, notice.answer, notice.justification,
+                                f"{link}#anregung-{notice.number}", self.language)
+        message = self.templates.answered(context, notice.to)
+        return OutgoingMessage(dedup_key=notice.dedup_key, kind="answered", to=message.to,
+                               cc=[], subject=message.subject, text=message.text,
+                               html=message.html, process_id=notice.process_id,
+                               content=self._content(message, notice.dedup_key, notice.now))
 
 
 def _stored(ident: int | None) -> int:

@@ -71,6 +71,20 @@ class DigestItem:
 
 
 @dataclass(frozen=True)
+class AnswerContext:
+    """What the e-mail to a resident says when their suggestion is answered."""
+
+    process_id: int
+    process_title: str
+    number: int
+    target: str            # "concept" or "interim_results"
+    answer: str            # "accepted", "partly_accepted" or "rejected"
+    justification: str
+    link: str              # the process's public page, at the suggestion
+    language: str = "de"
+
+
+@dataclass(frozen=True)
 class Message:
     """A rendered e-mail: addresses, subject, both parts and the optional ``.ics`` text."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from ..states.case import Person
-from .messages import DigestItem, ReminderContext
+from .messages import AnswerContext, DigestItem, ReminderContext
 
 DUE = datetime(2026, 5, 26, 21, 59, tzinfo=UTC)
 LEAD = Person("Anna Lehmann", "anna.lehmann@example.org")
@@ -44,3 +44,14 @@ def sample_digests() -> list[tuple[list[DigestItem], datetime]]:
              DigestItem(9, "Radweg Limmerstraße", "Auswertungsfrist", DUE + timedelta(days=9),
                         1, DEPUTY, link(9))]
     return [([], as_of), (items, as_of)]
+
+
+def sample_answers(language: str) -> list[AnswerContext]:
+    """An answer of each kind, with and without a justification, on both targets."""
+    link = "https://beteiligung.example.org/vorhaben/7#anregung-3"
+    return [AnswerContext(7, "Lindener Marktplatz <Umbau & Co>", 3, target, answer,
+                          justification, link, language)
+            for target, answer, justification in (
+                ("concept", "accepted", ""),
+                ("interim_results", "partly_accepted", "Teilweise <umsetzbar> & geplant"),
+                ("concept", "rejected", "Liegt außerhalb des Plangebiets."))]

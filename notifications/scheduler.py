@@ -1,4 +1,5 @@
-"""``beteiligung run``: APScheduler drives the sweep, the delivery and the weekly digest.
+"""``beteiligung run``: APScheduler drives the sweep, the delivery, the weekly digest and the
+nightly retention run.
 
 The job store is in memory; every job is an idempotent function of the database and ``now``,
 so several ``run`` processes on one PostgreSQL database are safe because the jobs are, not
@@ -20,7 +21,7 @@ log = logging.getLogger("beteiligung.run")
 
 @dataclass(frozen=True)
 class Jobs:
-    """The three jobs, each a function of ``now``, and their timing."""
+    """The jobs, each a function of ``now``, and their timing."""
 
     sweep: Callable[[datetime], str]
     deliver: Callable[[datetime], str]
@@ -29,6 +30,10 @@ class Jobs:
     sweep_minutes: int
     deliver_minutes: int
     digest_hour: int
+    retention: Callable[[datetime], str] | None = None   # nightly at RETENTION_HOUR
+
+
+RETENTION_HOUR = 3  # Europe/Berlin: after midnight, before anyone works
 
 
 def _logged(name: str, job: Callable[[datetime], str], clock: Callable[[], datetime]):
@@ -41,9 +46,10 @@ def _logged(name: str, job: Callable[[datetime], str], clock: Callable[[], datet
 
 
 def build_scheduler(jobs: Jobs, *, background: bool = False):
-    """A scheduler with the sweep (at once, then every few minutes), the delivery and the
-    Monday digest at the reminder hour, Europe/Berlin: blocking (``beteiligung run``), or in a
-    thread of its own beside the web server (``beteiligung serve``)."""
+    """A scheduler with the sweep (at once, then every few minutes), the delivery, the
+    Monday digest at the reminder hour and the retention run every night, Europe/Berlin:
+    blocking (``beteiligung run``), or in a thread of its own beside the web server
+    (``beteiligung serve``)."""
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
@@ -59,6 +65,9 @@ def build_scheduler(jobs: Jobs, *, background: bool = False):
         minutes=jobs.deliver_minutes, start_date=now), id="deliver", next_run_time=now)
     scheduler.add_job(_logged("digest", jobs.digest, jobs.clock), CronTrigger(
         day_of_week="mon", hour=jobs.digest_hour, timezone="Europe/Berlin"), id="digest")
+    if jobs.retention is not None:
+        scheduler.add_job(_logged("retention", jobs.retention, jobs.clock), CronTrigger(
+            hour=RETENTION_HOUR, timezone="Europe/Berlin"), id="retention")
     return scheduler
 
 

@@ -1,4 +1,5 @@
-"""Renders reminders, escalations and the weekly digest from Jinja2 templates, German or English.
+"""Renders reminders, escalations, the weekly digest and the answer to a resident's suggestion
+from Jinja2 templates, German or English.
 
 Each kind has three templates per language in ``notifications/templates/``: ``<kind>.<lang>.
 subject.j2``, ``.txt.j2`` (plain text, never escaped) and ``.html.j2`` (autoescaped). A folder of
@@ -28,13 +29,13 @@ from jinja2 import (
 
 from ..states.errors import BadInput
 from .ics import deadline_ics
-from .messages import DigestItem, Message, ReminderContext
-from .samples import sample_digests, sample_reminders
+from .messages import AnswerContext, DigestItem, Message, ReminderContext
+from .samples import sample_answers, sample_digests, sample_reminders
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGUAGES = ("de", "en")
-KINDS = ("reminder", "escalation", "digest")
+KINDS = ("reminder", "escalation", "digest", "answered")
 PARTS = ("subject", "txt", "html")
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")
@@ -92,6 +93,24 @@ def digest_values(items: list[DigestItem], language: str, as_of: datetime,
     return {"items": rows, "count": len(rows), "as_of_date": format_date(as_of, language),
             "as_of_local": as_of.astimezone(BERLIN), "language": language,
             "overview_link": overview}
+
+
+ANSWERS = {"de": {"accepted": "angenommen", "partly_accepted": "teilweise angenommen",
+                  "rejected": "abgelehnt"},
+           "en": {"accepted": "accepted", "partly_accepted": "partly accepted",
+                  "rejected": "rejected"}}
+TARGETS = {"de": {"concept": "zum Beteiligungskonzept",
+                  "interim_results": "zu den Zwischenergebnissen"},
+           "en": {"concept": "on the participation concept",
+                  "interim_results": "on the interim results"}}
+
+
+def answer_values(ctx: AnswerContext) -> dict[str, Any]:
+    """What an ``answered`` template can use (listed in ``templates/README.md``)."""
+    return {"process_id": ctx.process_id, "process_title": ctx.process_title,
+            "number": ctx.number, "target": TARGETS[ctx.language][ctx.target],
+            "answer": ANSWERS[ctx.language][ctx.answer], "answer_code": ctx.answer,
+            "justification": ctx.justification, "link": ctx.link, "language": ctx.language}
 
 
 def _where(error: Exception, fallback: str) -> str:
@@ -159,6 +178,12 @@ class Templates:
                                                 digest_values(items, language, as_of, overview))
         return Message(list(to), [], subject, text, html, None)
 
+    def answered(self, ctx: AnswerContext, to: str) -> Message:
+        """The e-mail to the resident whose suggestion was answered (no attachment)."""
+        check_language(ctx.language)
+        subject, text, html = self._render_kind("answered", ctx.language, answer_values(ctx))
+        return Message([to], [], subject, text, html, None)
+
     def _render_kind(self, kind: str, language: str, values: dict[str, Any]
                      ) -> tuple[str, str, str]:
         parts = [self._env.get_template(template_name(kind, language, part)).render(values)
@@ -182,6 +207,8 @@ class Templates:
             for ctx in sample_reminders(language):
                 kind = "escalation" if ctx.escalation else "reminder"
                 self._check_kind(kind, language, reminder_values(ctx))
+            for answer in sample_answers(language):
+                self._check_kind("answered", language, answer_values(answer))
             for items, as_of in sample_digests():
                 self._check_kind("digest", language, digest_values(
                     items, language, as_of, "https://beteiligung.example.org/haengend"))

@@ -34,6 +34,10 @@ class Member:
     name: str
     organisation: str
     kind: str = "internal"
+    # personal data (``states.personal``): the reference of each personal field in the
+    # privacy store, and the fields whose value was erased
+    refs: dict[str, str] = field(default_factory=dict)
+    erased: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -135,6 +139,9 @@ class Suggestion:
     answer: str | None = None
     justification: str = ""
     answered_at: datetime | None = None
+    # ``text`` and ``author`` are personal data (``states.personal``), as ``Member``'s
+    refs: dict[str, str] = field(default_factory=dict)
+    erased: list[str] = field(default_factory=list)
 
 
 @dataclass

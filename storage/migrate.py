@@ -7,14 +7,17 @@ Import rule: SQLAlchemy and ``states`` (errors); Alembic only inside ``upgrade``
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError
 
 from ..states.errors import StorageError
 
-HEAD = "0009"
+HEAD = "0011"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -36,8 +39,10 @@ def current_revision(engine: Engine) -> str | None:
                            ) from None
 
 
-def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Run every pending migration; return the revisions before and after."""
+def upgrade(engine: Engine, keys: Callable[[], Any] | None = None,
+            now: datetime | None = None) -> tuple[str | None, str]:
+    """Run every pending migration; return the revisions before and after. ``keys`` gives
+    the audit signing keys to a migration that re-seals trails (0011), ``now`` its time."""
     from alembic import command
     from alembic.config import Config
 
@@ -46,7 +51,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
-        config.attributes["connection"] = conn
+        config.attributes |= {"connection": conn, "audit_keys": keys, "now": now}
         command.upgrade(config, "head")
     return before, current_revision(engine) or ""
 
@@ -63,14 +68,15 @@ def _refuse_unknown(revision: str | None) -> None:
                            "it was written by a newer version; upgrade beteiligung")
 
 
-def ensure_current(engine: Engine, *, auto: bool) -> None:
+def ensure_current(engine: Engine, *, auto: bool,
+                   keys: Callable[[], Any] | None = None) -> None:
     """Migrate an embedded database itself; ask for ``db upgrade`` anywhere else."""
     revision = current_revision(engine)
     if revision == HEAD:
         return
     _refuse_unknown(revision)
     if auto:
-        upgrade(engine)
+        upgrade(engine, keys)
         return
     raise StorageError(f"the database schema is at {revision or 'nothing'}, not {HEAD}: "
                        "run 'beteiligung db upgrade'")

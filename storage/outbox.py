@@ -20,11 +20,12 @@ Import rule: ``states``, ``workflow`` and SQLAlchemy only.
 
 from __future__ import annotations
 
+import builtins
 import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, desc, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, desc, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
@@ -75,6 +76,25 @@ _WITH_BODY = select(outbox, _b.body_text, _b.body_html, _b.ics, _b.content).sele
 _LIST_ALL = _WITH_BODY.order_by(desc(_c.id)).limit(bindparam("n"))
 _LIST_STATUS = (_WITH_BODY.where(_c.status == bindparam("status"))
                 .order_by(desc(_c.id)).limit(bindparam("n")))
+
+
+# a superset (LIKE's "_" matches any character): ``addressed_to`` keeps the exact matches
+_ADDRESSED = (_WITH_BODY.where(or_(func.lower(_c.recipients).like(bindparam("pattern")),
+                                   func.lower(_c.cc).like(bindparam("pattern"))))
+              .order_by(_c.id))
+
+
+# bodies of messages that are done with (sent, failed or skipped) since a moment, and that
+# still hold their text: what retention blanks
+_DONE_BY = (select(_c.id).where(_c.status.in_(("sent", "failed", "skipped")),
+                                func.coalesce(_c.sent_at, _c.created_at) <= bindparam("by"))
+            .scalar_subquery())
+_HOLDING = and_(_b.outbox_id.in_(_DONE_BY),
+                or_(_b.body_text != "", _b.body_html != "", _b.ics.is_not(None),
+                    _b.content.is_not(None)))
+_COUNT_BODIES = select(func.count()).select_from(outbox_bodies).where(_HOLDING)
+_BLANK_BODIES = (update(outbox_bodies).where(_HOLDING)
+                 .values(body_text="", body_html="", ics=None, content=None))
 
 
 def _entry(row, body) -> OutboxEntry:
@@ -170,3 +190,35 @@ class SqlOutbox:
     def requeue(self, entry_id: int, now: datetime) -> bool:
         """Queue a failed message again with a fresh count of attempts."""
         return self.conn.execute(_REQUEUE, {"oid": entry_id, "at": now}).rowcount == 1
+
+    def purge_bodies(self, done_by: datetime, dry_run: bool = False) -> int:
+        """Blank the bodies of the messages sent, failed or skipped at or before ``done_by``
+        (a message's moment is when it was sent, else when it was queued); how many (with
+        ``dry_run``, only counted)."""
+        if dry_run:
+            return self.conn.execute(_COUNT_BODIES, {"by": done_by}).scalar_one()
+        return self.conn.execute(_BLANK_BODIES, {"by": done_by}).rowcount
+
+    def erase_address(self, address: str) -> int:
+        """Take ``address`` out of every message to or copied to it and blank their bodies;
+        a message still to be sent that has no one left is skipped. How many messages."""
+        entries = self.addressed_to(address)
+        for entry in entries:
+            to = [a for a in entry.message.to if a.lower() != address]
+            cc = [a for a in entry.message.cc if a.lower() != address]
+            values: dict[str, Any] = {"recipients": json.dumps(to, ensure_ascii=False),
+                                      "cc": json.dumps(cc, ensure_ascii=False)}
+            if not (to or cc) and entry.status in ("queued", "sending"):
+                values |= {"status": "skipped", "last_error": "recipient erased on request",
+                           "leased_until": None}
+            self.conn.execute(update(outbox).where(_c.id == entry.id).values(**values))
+            self.conn.execute(update(outbox_bodies).where(_b.outbox_id == entry.id).values(
+                body_text="", body_html="", ics=None, content=None))
+        return len(entries)
+
+    def addressed_to(self, address: str) -> builtins.list[OutboxEntry]:
+        """Messages to or copied to ``address``, oldest first (a scan of the outbox)."""
+        pattern = "%" + json.dumps(address.lower()).replace("%", "_") + "%"
+        entries = [_joined(row) for row in self.conn.execute(_ADDRESSED, {"pattern": pattern})]
+        return [e for e in entries
+                if address in {a.lower() for a in (*e.message.to, *e.message.cc)}]

@@ -8,26 +8,17 @@ Import rule: ``states``, ``workflow`` and SQLAlchemy only.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from sqlalchemy import Connection, select
 
 from ..states.case import Case
-from ..states.codec import from_plain
 from .schema import processes
-from .sql import COLUMNS
+from .sql import COLUMNS, decode
 
 BATCH = 500
 _c = processes.c
 _ALL = select(*(_c[name] for name in COLUMNS), _c.document).order_by(_c.id)
-
-
-def decode(row) -> Case:
-    """The case of one ``processes`` row (its columns and its JSON document)."""
-    data = json.loads(row.document)
-    data.update({name: getattr(row, name) for name in COLUMNS})
-    return from_plain(Case, data)
 
 
 class SqlPublicProcesses:
@@ -55,6 +46,6 @@ class SqlPublicProcesses:
         result = self.conn.execution_options(yield_per=self.batch).execute(self.query)
         try:
             for row in result:
-                yield decode(row)
+                yield decode(self.conn, row)
         finally:
             result.close()

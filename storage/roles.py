@@ -4,7 +4,8 @@ The **owner** owns the schema and its tables and runs the migrations (``beteilig
 upgrade``); only an owner (or a superuser) can disable or drop the append-only triggers or
 the tables. The **runtime** role, which the program runs as (``run``, ``serve`` and every
 other command), may read and write the tables it writes, may only SELECT and INSERT on the
-audit trail and the case registry, deletes nothing and owns nothing: no DDL. ``GRANTS`` is the
+audit trail and the case registry, deletes nothing but ended sign-in sessions (retention) and
+owns nothing: no DDL. ``GRANTS`` is the
 one list of what it may do; ``beteiligung db roles`` prints the statements, and
 ``docs/operations.md`` explains them. Run the grants again after a migration that adds a table.
 Import rule: the standard library only.
@@ -14,16 +15,21 @@ from __future__ import annotations
 
 import re
 
-# table -> the privileges of the runtime role; the program never deletes a row
+# table -> the privileges of the runtime role; the program deletes no row but ended
+# sessions
 GRANTS = {
     "processes": "SELECT, INSERT, UPDATE",
     "deadlines": "SELECT, INSERT, UPDATE",
     "outbox": "SELECT, INSERT, UPDATE",
-    "outbox_bodies": "SELECT, INSERT",
+    # retention blanks old bodies and deletes ended sessions (``workflow.retention``)
+    "outbox_bodies": "SELECT, INSERT, UPDATE",
     "users": "SELECT, INSERT, UPDATE",
-    "user_tokens": "SELECT, INSERT, UPDATE",
+    "user_tokens": "SELECT, INSERT, UPDATE, DELETE",
     "audit_events": "SELECT, INSERT",
     "audit_cases": "SELECT, INSERT",
+    # an erasure overwrites a value with NULL (the row stays: its reference is named)
+    "personal_data": "SELECT, INSERT, UPDATE",
+    "privacy_log": "SELECT, INSERT",
     "alembic_version": "SELECT",
 }
 NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

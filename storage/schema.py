@@ -257,6 +257,41 @@ class UserTokenRow(Base):
     __table_args__ = (CheckConstraint("kind IN ('session', 'api')", name="kind"),)
 
 
+class PersonalDataRow(Base):
+    """A personal value (``workflow.privacy_port``), keyed by a random reference that the
+    case document and the audit payload name instead of the value. An erasure sets
+    ``value``, ``salt`` and ``subject`` to NULL and ``erased_at``; the row stays, so that
+    the places that named it can say "erased"."""
+
+    __tablename__ = "personal_data"
+
+    ref: Mapped[str] = mapped_column(String(40), primary_key=True)
+    subject: Mapped[str | None] = mapped_column(String(400), nullable=True, index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    process_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    salt: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class PrivacyLogRow(Base):
+    """The privacy log: every disclosure and erasure, by references only; ``privacy
+    replay`` applies its erasures again after an older backup was restored."""
+
+    __tablename__ = "privacy_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    action: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(320))
+    subject_digest: Mapped[str] = mapped_column(String(64), index=True)
+    refs: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (CheckConstraint("action IN ('erased', 'disclosed')", name="action"),)
+
+
 # Declarative mappings type ``__table__`` as any FromClause; these are tables.
 processes: Table = cast(Table, ProcessRow.__table__)
 audit_events: Table = cast(Table, AuditEventRow.__table__)
@@ -266,3 +301,5 @@ outbox: Table = cast(Table, OutboxRow.__table__)
 outbox_bodies: Table = cast(Table, OutboxBodyRow.__table__)
 users: Table = cast(Table, UserRow.__table__)
 user_tokens: Table = cast(Table, UserTokenRow.__table__)
+personal_data: Table = cast(Table, PersonalDataRow.__table__)
+privacy_log: Table = cast(Table, PrivacyLogRow.__table__)

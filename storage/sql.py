@@ -23,6 +23,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from ..states.case import Case
 from ..states.codec import from_plain, to_plain
 from ..states.errors import BadInput, Busy, Conflict, NotFound, StorageError
+from ..states.personal import fill, plain_refs, strip
 from ..workflow.audit import GENESIS
 from ..workflow.ports import AuditEvent, CaseEntry, ChainHead, NewEvent, ProcessSummary
 from ..workflow.signing import AuditKeys
@@ -33,6 +34,7 @@ from .contention import BUSY, is_contention
 from .deadlines import SqlDeadlineRepository
 from .ids import inserted, stored_id
 from .outbox import SqlOutbox
+from .personal import SqlPersonalData, checkpoint
 from .schema import audit_events, processes
 from .tokens import SqlTokenRepository
 
@@ -91,9 +93,7 @@ class SqlProcessRepository:
         row = self.conn.execute(_LOAD, {"pid": process_id}).one_or_none()
         if row is None:
             raise NotFound(f"no process with id {process_id}")
-        data = json.loads(row.document)
-        data.update({name: getattr(row, name) for name in COLUMNS})
-        case = from_plain(Case, data)
+        case = decode(self.conn, row)
         self._seen[process_id] = row.version
         self._rows[process_id] = dict(row._mapping)
         if not self._pending.get(process_id, Pending(0, "")).events:
@@ -183,7 +183,8 @@ class SqlProcessRepository:
 
     @staticmethod
     def _document(case: Case) -> str:
-        return json.dumps({name: to_plain(getattr(case, name)) for name in DOCUMENT},
+        # personal values stay in the privacy store: the document names their references
+        return json.dumps(strip({name: to_plain(getattr(case, name)) for name in DOCUMENT}),
                           ensure_ascii=False, separators=(",", ":"))
 
     def list(self, phase: str | None = None,
@@ -223,6 +224,18 @@ class SqlProcessRepository:
 
 
 
+def decode(conn: Connection, row) -> Case:
+    """The case of one ``processes`` row (its columns and its JSON document), its personal
+    values filled in from the privacy store (one query, only when it names any)."""
+    data = json.loads(row.document)
+    data.update({name: getattr(row, name) for name in COLUMNS})
+    case = from_plain(Case, data)
+    refs = plain_refs(data)
+    if refs:
+        fill(case, SqlPersonalData(conn).values(refs))
+    return case
+
+
 def _event(row) -> AuditEvent:
     return AuditEvent(row.process_id, row.seq, row.at, row.actor, row.action, row.from_phase,
                       row.to_phase, row.reason, json.loads(row.payload), row.prev_hash, row.hash,
@@ -247,6 +260,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(self.conn)
         self.users = SqlUserRepository(self.conn)
         self.tokens = SqlTokenRepository(self.conn)
+        self.personal = SqlPersonalData(self.conn)
         return self
 
     def commit(self) -> None:
@@ -260,6 +274,9 @@ class SqlUnitOfWork:
                 self.conn.rollback()
                 raise Busy(BUSY) from exc
             raise
+        if self.personal.erased:
+            self.personal.erased = False
+            checkpoint(self.conn)
 
     def rollback(self) -> None:
         """Throw away what was done since the last commit (with the queued audit events)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
 
 from ..workflow.ports import Token
 from .schema import user_tokens
@@ -43,10 +43,25 @@ class SqlTokenRepository:
                                                            _c.revoked_at.is_(None))
                                  .values(revoked_at=at)).rowcount
 
+    def purge_sessions(self, ended_by: datetime, dry_run: bool = False) -> int:
+        """Delete the sessions that ended at or before ``ended_by``; how many (with
+        ``dry_run``, only counted)."""
+        if dry_run:
+            return self.conn.execute(select(func.count()).select_from(user_tokens)
+                                     .where(_ended(ended_by))).scalar_one()
+        return self.conn.execute(delete(user_tokens).where(_ended(ended_by))).rowcount
+
     def of(self, email: str, kind: str) -> list[Token]:
         rows = self.conn.execute(_SELECT.where(_c.email == email, _c.kind == kind)
                                  .order_by(_c.id.desc()))
         return [_token(r) for r in rows]
+
+
+def _ended(before: datetime):
+    """Sessions that ended (revoked, or expired) at or before ``before``."""
+    return and_(_c.kind == "session",
+                or_(_c.revoked_at <= before,
+                    and_(_c.revoked_at.is_(None), _c.expires_at <= before)))
 
 
 def _token(row: Row) -> Token:

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, text
 
 from beteiligung.config.audit_keys import AuditSettings
 from beteiligung.config.bootstrap import build_env
-from beteiligung.config.settings import Settings
+from beteiligung.config.settings import PrivacySettings, Settings
 from beteiligung.storage.engine import make_engine
 from beteiligung.storage.migrate import upgrade
 
@@ -130,7 +130,8 @@ def db_url(request, tmp_path: Path, pg_schema_url) -> str:
     engine = make_engine(pg_schema_url)
     with audit_unguarded(engine) as conn:
         conn.execute(text("TRUNCATE outbox, deadlines, audit_events, audit_cases, processes, "
-                          "users, user_tokens RESTART IDENTITY CASCADE"))
+                          "users, user_tokens, personal_data, privacy_log "
+                          "RESTART IDENTITY CASCADE"))
     engine.dispose()
     return pg_schema_url
 
@@ -173,12 +174,13 @@ def unguarded() -> Callable[[Engine], AbstractContextManager[Connection]]:
 
 
 @pytest.fixture
-def settings(db_url: str) -> Settings:
+def settings(db_url: str, tmp_path: Path) -> Settings:
     # fixed audit signing keys: no key file is made (for PostgreSQL it would go into the
-    # user's data directory)
+    # user's data directory), and the test's own erasure log, for the same reason
     return Settings(database_url=db_url, coordinators=frozenset({COORDINATOR}),
                     districts=DISTRICTS,
-                    audit=AuditSettings(key_file="", keys=TEST_KEYS))
+                    audit=AuditSettings(key_file="", keys=TEST_KEYS),
+                    privacy=PrivacySettings(str(tmp_path / "erasure-log.jsonl")))
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Body, Path, Request
 from ..states.case import Case, Decision, Member
 from ..states.codec import to_plain
 from ..states.errors import NotFound
+from ..states.personal import shown
 from ..workflow import content, deadlines, outcome
 from ..workflow.concept_file import concept_from_plain
 from ..workflow.core import Env
@@ -51,7 +52,7 @@ def view(env: Env, case: Case, language: str) -> dict[str, Any]:
     """The case as plain data with ``next``: each possible step, whether it is allowed now
     and every condition it still lacks (the shape of ``process show --json``)."""
     options = env.lifecycle.options(case, env.context())
-    return to_plain(case) | {"next": [
+    return shown(to_plain(case)) | {"next": [
         {"trigger": v.transition.trigger, "to": v.transition.dest, "allowed": v.allowed,
          "unmet": [{"code": u.code, "text": u.text(language)} for u in v.unmet]}
         for v in options]}

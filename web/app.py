@@ -30,7 +30,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..config.settings import OversightSettings, WebSettings
+from ..config.settings import OversightSettings, PrivacySettings, WebSettings
 from ..states.errors import BeteiligungError, StorageError
 from ..workflow import process
 from ..workflow.core import Env
@@ -44,9 +44,10 @@ STATIC = Path(__file__).parent / "static"
 
 
 def create_app(env: Env, web: WebSettings | None = None,
-               oversight: OversightSettings | None = None) -> FastAPI:
+               oversight: OversightSettings | None = None,
+               privacy: PrivacySettings | None = None) -> FastAPI:
     """The application for ``env`` (its units of work, clock, lifecycle and language), with
-    the ``[web]`` and ``[oversight]`` settings (defaults when not given)."""
+    the ``[web]``, ``[oversight]`` and ``[privacy]`` settings (defaults when not given)."""
     web = web or WebSettings()
     limits = Limits(**dataclasses.asdict(oversight or OversightSettings()))
     env = dataclasses.replace(env, refusals=RefusalTally(RefusalLimit(
@@ -63,6 +64,7 @@ def create_app(env: Env, web: WebSettings | None = None,
     app = FastAPI(title="beteiligung", version="1", docs_url=None, redoc_url=None,
                   openapi_url="/api/v1/openapi.json", lifespan=lifespan)
     app.state.env, app.state.web = env, web
+    app.state.privacy = privacy or PrivacySettings()
     signer = Signer(web.csrf_secret)
 
     @app.middleware("http")

@@ -13,6 +13,8 @@
   which is not the case), the text then shown for copying, without a send button; too many
   from this address within the hour 429. A filled-in honeypot field (``website``) is
   answered like a success, but nothing is written.
+- ``GET /datenschutz``: the Datenschutzhinweis (what is kept, why, how long, whom to ask),
+  linked from the foot of every page.
 Import rule: ``states``, ``workflow``, ``config``, the sibling ``web`` modules and FastAPI.
 """
 
@@ -35,10 +37,12 @@ HONEYPOT = "website"
 
 
 def add_routes(routes: APIRouter, env: Env, web: WebSettings) -> None:
-    """Register the process page and the form on ``routes``."""
+    """Register the process page, the form and the Datenschutzhinweis on ``routes``."""
     limiter = SlidingWindow(web.suggestions_per_hour, env.clock)
+    _privacy_route(routes, env)
 
-    @routes.get("/vorhaben/{process_id}", response_class=HTMLResponse, include_in_schema=False)
+    @routes.get("/vorhaben/{process_id}", response_class=HTMLResponse, include_in_schema=False,
+                name="public_process")
     def process_page(request: Request, process_id: str):
         return _show(request, env, web, _id(request, process_id))
 
@@ -70,6 +74,16 @@ def add_routes(routes: APIRouter, env: Env, web: WebSettings) -> None:
         except NotFound:
             raise NotFound(t("not_found")) from None
         return render(request, "public/received.html", texts=TEXTS, receipt=receipt)
+
+
+def _privacy_route(routes: APIRouter, env: Env) -> None:
+    @routes.get("/datenschutz", response_class=HTMLResponse, include_in_schema=False,
+                name="privacy_notice")
+    def privacy_notice(request: Request):
+        """The Datenschutzhinweis: purpose, legal basis, how long, whom to ask."""
+        contact = request.app.state.privacy.contact.strip()
+        return render(request, "public/privacy.html", texts=TEXTS,
+                      retention=env.retention, contact=contact)
 
 
 def _id(request: Request, text: str) -> int:

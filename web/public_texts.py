@@ -43,6 +43,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "open_interim_results": ("Anregungen zu den Zwischenergebnissen möglich",
                              "Open for comments on the interim results"),
     "none": ("–", "–"),
+    "text_erased": ("(Text auf Wunsch gelöscht)", "(text erased on request)"),
     # the process page
     "number": ("Nr.", "No."),
     "subject": ("Gegenstand", "Subject"),
@@ -130,14 +131,59 @@ TEXTS: dict[str, tuple[str, str]] = {
                                 "geben.", "You can now comment on the interim results."),
     "form_privacy": ("Ihre Anregung wird erst veröffentlicht, wenn sie beantwortet ist – mit "
                      "der Antwort, aber ohne Ihren Namen und ohne Ihre E-Mail-Adresse. Die "
-                     "E-Mail-Adresse ist freiwillig; sie dient nur für Rückfragen der "
-                     "Verwaltung.",
+                     "E-Mail-Adresse ist freiwillig: Geben Sie sie an, schreiben wir Ihnen "
+                     "einmal, sobald Ihre Anregung beantwortet ist, und für nichts anderes.",
                      "Your suggestion is published once it has been answered, with the "
                      "answer, but without your name or e-mail address. The address is "
-                     "optional; the administration uses it only to ask you back."),
+                     "optional: if you give it, we write to you once, when your suggestion "
+                     "has been answered, and for nothing else."),
+    "privacy_link": ("Mehr dazu im Datenschutzhinweis", "More in the privacy notice"),
+    "privacy_title": ("Datenschutzhinweis", "Privacy notice"),
+    "privacy_what": ("Was gespeichert wird", "What is kept"),
+    "privacy_what_text": (
+        "Der Text Ihrer Anregung und, wenn Sie sie angeben, Ihre E-Mail-Adresse. Beides "
+        "liegt getrennt vom Prüfpfad des Verfahrens; dieser enthält nur einen Verweis darauf.",
+        "The text of your suggestion and, if you give it, your e-mail address. Both are kept "
+        "apart from the process's audit trail, which holds only a reference to them."),
+    "privacy_why": ("Wozu", "What for"),
+    "privacy_why_text": (
+        "Die Verwaltung beantwortet jede Anregung; beantwortete Anregungen werden mit ihrer "
+        "Antwort auf der Seite des Vorhabens veröffentlicht, nie mit Ihrer Adresse. Die "
+        "Adresse dient nur dazu, Ihnen einmal zu schreiben, wenn Ihre Anregung beantwortet "
+        "ist.",
+        "The administration answers every suggestion; answered suggestions are published with "
+        "their answer on the project's page, never with your address. The address serves "
+        "only to write to you once, when your suggestion has been answered."),
+    "privacy_basis": ("Rechtsgrundlage", "Legal basis"),
+    "privacy_basis_text": (
+        "Art. 6 Abs. 1 lit. e DSGVO: Die Beteiligung der Einwohner*innen ist eine Aufgabe im "
+        "öffentlichen Interesse. Die Angabe der E-Mail-Adresse ist freiwillig.",
+        "Art. 6 (1)(e) GDPR: involving residents is a task carried out in the public "
+        "interest. Giving your e-mail address is voluntary."),
+    "privacy_how_long": ("Wie lange", "How long"),
+    "privacy_how_long_text": (
+        "Ihre Adresse wird {days} Tage nach dem Abschluss des Verfahrens gelöscht, die Texte "
+        "der E-Mails an Sie {mail_days} Tage nach dem Versand. Die Anregung selbst bleibt mit "
+        "ihrer Antwort Teil der Dokumentation des Verfahrens.",
+        "Your address is erased {days} days after the process has been concluded, the text of "
+        "e-mails to you {mail_days} days after they were sent. The suggestion itself stays, "
+        "with its answer, part of the record of the process."),
+    "privacy_rights": ("Ihre Rechte", "Your rights"),
+    "privacy_rights_text": (
+        "Sie können Auskunft über Ihre gespeicherten Daten verlangen (Art. 15 DSGVO) und ihre "
+        "Löschung (Art. 17 DSGVO), ohne Angabe von Gründen.",
+        "You may ask what is kept about you (Art. 15 GDPR) and have it erased (Art. 17 GDPR), "
+        "without giving a reason."),
+    "privacy_contact": ("Ansprechperson für den Datenschutz",
+                        "Contact for data protection"),
+    "privacy_no_contact": ("Die Koordinierungsstelle Beteiligung der Stadt.",
+                           "The city's participation coordination office."),
     "text_label": ("Ihre Anregung (Pflichtfeld, höchstens {n} Zeichen)",
                    "Your suggestion (required, at most {n} characters)"),
-    "email_label": ("E-Mail-Adresse (freiwillig)", "E-mail address (optional)"),
+    "email_label": ("E-Mail-Adresse (freiwillig, für die Nachricht, wenn Ihre Anregung "
+                    "beantwortet ist)",
+                    "E-mail address (optional, for the message when your suggestion has been "
+                    "answered)"),
     "hp_label": ("Dieses Feld bitte leer lassen", "Please leave this field empty"),
     "send": ("Anregung absenden", "Send suggestion"),
     "form_errors": ("Die Anregung wurde nicht gesendet:", "The suggestion was not sent:"),

@@ -53,6 +53,7 @@ ANREGUNGEN: Texts = {
     "target.interim_results": ("Zwischenergebnisse", "Interim results"),
     "received": ("Eingegangen", "Received"),
     "author": ("Verfasser*in (nur intern sichtbar)", "Author (visible to staff only)"),
+    "erased": ("gelöscht", "erased"),
     "answer": ("Antwort", "Answer"),
     "answer.accepted": ("übernommen", "accepted"),
     "answer.partly_accepted": ("teilweise übernommen", "partly accepted"),

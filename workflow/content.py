@@ -9,6 +9,7 @@ Import rule: ``states`` and the standard library only.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +28,10 @@ from ..states.codec import to_plain
 from ..states.deadlines import concept_comments_end
 from ..states.errors import BadInput, NotFound
 from ..states.limits import visible
+from .answer_notice import queue_answer
 from .core import Env, change
+from .ports import UnitOfWork
+from .privacy import personal, subject_of
 
 
 def need(field: str, value: str) -> str:
@@ -73,8 +77,11 @@ def add_member(env: Env, actor: str, pid: int, member: Member) -> Case:
     def apply(case: Case) -> dict[str, Any]:
         if any(m.name == member.name for m in case.begleitgruppe.members):
             raise BadInput(f"name: {member.name!r} is already a member")
-        case.begleitgruppe.members.append(member)
-        return {"member": to_plain(member)}
+        name = personal("member_name", member.name, subject_of(member.name))
+        case.begleitgruppe.members.append(dataclasses.replace(
+            member, refs={"name": name.ref}, erased=[]))
+        return {"member": {"name": name, "organisation": member.organisation,
+                           "kind": member.kind}}
 
     return change(env, actor, pid, "begleitgruppe_member_added", apply)
 
@@ -87,7 +94,7 @@ def remove_member(env: Env, actor: str, pid: int, name: str) -> Case:
         if len(kept) == len(members):
             raise NotFound(f"no member named {name!r} in process {case.id}")
         case.begleitgruppe.members = kept
-        return {"member": name}
+        return {"member": personal("member_name", name, subject_of(name))}
 
     return change(env, actor, pid, "begleitgruppe_member_removed", apply)
 
@@ -213,8 +220,17 @@ def append_suggestion(case: Case, target: str, text: str, author: str,
     """Check the comment period, add the suggestion as the next number, return the payload."""
     check_open_for_comments(case, target, now)
     number = max((s.number for s in case.suggestions), default=0) + 1
-    case.suggestions.append(Suggestion(number, target, text, now, author.strip()))
-    return {"number": number, "on": target, "text": text, "author": author.strip()}
+    author = author.strip()
+    # the text is the author's too: an Auskunft or a Löschung for them finds both
+    subject = subject_of(author)
+    written = personal("suggestion_text", text, subject)
+    payload: dict[str, Any] = {"number": number, "on": target, "text": written}
+    refs = {"text": written.ref}
+    if author:
+        payload["author"] = personal("suggestion_author", author, subject)
+        refs["author"] = payload["author"].ref
+    case.suggestions.append(Suggestion(number, target, text, now, author, refs=refs))
+    return payload
 
 
 def answer_suggestion(env: Env, actor: str, pid: int, number: int, answer: str,
@@ -235,4 +251,7 @@ def answer_suggestion(env: Env, actor: str, pid: int, number: int, answer: str,
         return {"number": number, "answer": {"from": before, "to": answer},
                 "justification": item.justification}
 
-    return change(env, actor, pid, "suggestion_answered", apply)
+    def tell(uow: UnitOfWork, case: Case, now: datetime) -> None:
+        queue_answer(env, uow, case, number, now)
+
+    return change(env, actor, pid, "suggestion_answered", apply, then=tell)

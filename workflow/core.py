@@ -21,9 +21,12 @@ from ..states.errors import BadInput, Busy, Conflict, NotPermitted
 from ..states.guards import GUARDS, GuardContext
 from ..states.lifecycle import Lifecycle
 from ..states.reminders import Policy
+from ..states.retention import Retention
 from . import deadline_sync
 from .ports import Clock, NewEvent, PasswordHasher, UnitOfWork
+from .privacy_port import ErasureLog
 from .refusals import RefusalTally, record_refusal
+from .sealing import seal
 from .signing import AuditKeys
 
 T = TypeVar("T")
@@ -59,6 +62,14 @@ class Env:
     # The audit keys that exist (``config.audit_keys``), for verifying signatures; ``None``
     # (or a call that finds none) verifies without them and notes it.
     audit_keys: Callable[[], AuditKeys | None] | None = None
+    # The erasure log outside the database (``workflow.privacy_port.ErasureLog``); ``None``
+    # keeps erasures in the database's own log only (the fakes' tests)
+    erasure_log: ErasureLog | None = None
+    # How long each kind of data is kept (``config/retention.toml``, checked at start-up)
+    retention: Retention = Retention()
+    # The composer of the e-mail to a resident whose suggestion is answered
+    # (``workflow.answer_notice``), built when first needed; ``None``: no such e-mail
+    answer_mail: Callable[[], Any] | None = None
 
     def context(self, now: datetime | None = None, reason: str = "") -> GuardContext:
         """What the guards may know at ``now`` (the clock's time unless given)."""
@@ -131,30 +142,31 @@ def in_unit(env: Env, process_id: int, body: Callable[[UnitOfWork, Case], T]) ->
     raise AssertionError("unreachable")
 
 
+Then = Callable[[UnitOfWork, Case, datetime], object]
+
+
 def change(env: Env, actor: str, process_id: int, action: str,
-           apply: Callable[[Case], dict[str, Any]], *, document: bool = True) -> Case:
+           apply: Callable[[Case], dict[str, Any]], *, document: bool = True,
+           then: Then | None = None) -> Case:
     """Load the case, authorise ``actor``, ``apply`` the change and store it with its event.
 
     ``apply`` mutates the case and returns the audit payload (what changed); it raises
-    ``BadInput`` to refuse, in which case nothing is written.
+    ``BadInput`` to refuse, in which case nothing is written. ``then`` runs after the save,
+    in the same transaction (the e-mail that follows the change: an outbox row).
     """
     actor = require_actor(actor)
 
     def body(uow: UnitOfWork, case: Case) -> Case:
-        _apply_and_save(env, uow, case, actor, action, apply, document)
+        authorise(env, uow, case, actor, action)
+        save_change(env, uow, case, actor, action, apply, document, then)
         return case
 
     return in_unit(env, process_id, body)
 
 
-def _apply_and_save(env: Env, uow: UnitOfWork, case: Case, actor: str, action: str,
-                    apply: Callable[[Case], dict[str, Any]], document: bool) -> None:
-    authorise(env, uow, case, actor, action)
-    save_change(env, uow, case, actor, action, apply, document)
-
-
 def save_change(env: Env, uow: UnitOfWork, case: Case, actor: str, action: str,
-                apply: Callable[[Case], dict[str, Any]], document: bool = True) -> None:
+                apply: Callable[[Case], dict[str, Any]], document: bool = True,
+                then: Then | None = None) -> None:
     """``change`` after its permission check: apply, keep the phase's entry conditions, store
     the case with its audit event and commit. Only for a caller that has decided on its own
     who may act (the public suggestion form, ``workflow.participation``)."""
@@ -168,12 +180,25 @@ def save_change(env: Env, uow: UnitOfWork, case: Case, actor: str, action: str,
         raise BadInput(f"this change would undo what phase '{case.phase}' requires: "
                        + " ".join(u.text() for u in broken))
     phase, now = case.phase, env.clock()
+    payload = record_personal(uow, case, payload, now)
     deadlines = deadline_sync.sync(env, uow, case, now)
     if deadlines:
         payload = payload | {"deadlines": deadlines}
     uow.processes.save(case, event(env, now, actor, action, phase, phase, "", payload),
                        document=document)
+    if then is not None:
+        then(uow, case, now)
     uow.commit()
+
+
+def record_personal(uow: UnitOfWork, case: Case, payload: dict[str, Any],
+                    now: datetime) -> dict[str, Any]:
+    """Hand the payload's personal values to the privacy store; the payload keeps their
+    references and commitments only (``workflow.sealing``)."""
+    payload, items = seal(payload)
+    for item in items:
+        uow.personal.record(item, case.id, now)
+    return payload
 
 
 def _entry_guards(env: Env, case: Case) -> tuple[str, ...]:

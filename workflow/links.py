@@ -12,6 +12,8 @@ from __future__ import annotations
 ROUTES: dict[str, str] = {
     "staff_process": "/intern/verfahren/{process_id}",
     "coordination_stuck": "/intern/koordinierung/haengend",
+    "public_process": "/vorhaben/{process_id}",
+    "privacy_notice": "/datenschutz",
 }
 
 

@@ -1,5 +1,5 @@
 """The ports the use cases talk to: the repositories, the unit of work, the clock and the
-password hasher.
+password hasher (the privacy store's port is in ``workflow.privacy_port``).
 
 Storage implements them with SQLAlchemy (``storage.sql``); tests may use the fakes in
 ``tests/workflow/fakes.py``.
@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from ..states.case import Case
 from ..states.deadlines import Deadline
+from .privacy_port import PersonalData
 
 Clock = Callable[[], datetime]
 
@@ -225,6 +226,17 @@ class Outbox(Protocol):
     def requeue(self, entry_id: int, now: datetime) -> bool:
         """Queue a failed message again; ``False`` when it is not failed."""
 
+    def addressed_to(self, address: str) -> builtins.list[OutboxEntry]:
+        """Every message to or copied to ``address`` (normalised), oldest first."""
+
+    def erase_address(self, address: str) -> int:
+        """Take ``address`` out of every message and blank those messages' bodies (an
+        erasure, Art. 17); how many messages."""
+
+    def purge_bodies(self, done_by: datetime, dry_run: bool = False) -> int:
+        """Blank the text of every message sent, failed or skipped at or before ``done_by``;
+        how many (``dry_run``: only count them)."""
+
 
 @dataclass(frozen=True)
 class User:
@@ -293,6 +305,10 @@ class TokenRepository(Protocol):
     def of(self, email: str, kind: str) -> list[Token]:
         """The tokens of one address and kind, newest first."""
 
+    def purge_sessions(self, ended_by: datetime, dry_run: bool = False) -> int:
+        """Delete the sessions that ended (expired or revoked) at or before ``ended_by``; how
+        many (``dry_run``: only count them)."""
+
 
 class PasswordHasher(Protocol):
     """One-way password hashing; ``config.passwords`` implements it with argon2id."""
@@ -330,6 +346,9 @@ class UnitOfWork(Protocol):
 
     @property
     def tokens(self) -> TokenRepository: ...
+
+    @property
+    def personal(self) -> PersonalData: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

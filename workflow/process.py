@@ -5,7 +5,7 @@ Import rule: ``states`` and the standard library only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..states.case import ORIGINS, Case, ConceptVersion, Person
@@ -27,6 +27,7 @@ from .core import (
 )
 from .ports import AuditEvent, ProcessSummary, UnitOfWork
 from .refusals import COUNTED, record_refusal
+from .sealing import resolve, sealed_refs
 
 
 @dataclass(frozen=True)
@@ -243,10 +244,17 @@ def list_processes(env: Env, phase: str | None = None) -> list[ProcessSummary]:
 
 
 def history(env: Env, process_id: int) -> list[AuditEvent]:
-    """The audit trail of one process."""
+    """The audit trail of one process, for staff: each personal value the chain names by
+    reference is shown with its value, or as erased (``workflow.sealing.resolve``)."""
     with env.uow() as uow:
         uow.processes.get(process_id)
-        return uow.processes.events(process_id)
+        events = uow.processes.events(process_id)
+        refs = [ref for e in events for ref in sealed_refs(e.payload)]
+        if not refs:
+            return events
+        values = uow.personal.values(refs)
+    return [replace(e, payload=resolve(e.payload, values)) if sealed_refs(e.payload) else e
+            for e in events]
 
 
 def verify_audit(env: Env) -> tuple[int, list[audit.Break]]:

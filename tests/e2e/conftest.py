@@ -33,6 +33,7 @@ def make_cli(db_url: str, tmp_path: Path) -> Callable[..., Callable[..., object]
         environ |= {"BETEILIGUNG_DATABASE_URL": db_url, "BETEILIGUNG_USER": LEAD_EMAIL,
                     "BETEILIGUNG_CONFIG": str(settings),
                     "BETEILIGUNG_MAIL_FOLDER": str(tmp_path / "mail"),
+                    "BETEILIGUNG_PRIVACY_ERASURE_LOG": str(tmp_path / "erasure-log.jsonl"),
                     # the signing keys of the tests' env (tests/conftest.py's TEST_KEYS)
                     "BETEILIGUNG_AUDIT_KEYS": f"t0={'00' * 32},t1={'11' * 32}"}
         for key, value in (env or {}).items():

@@ -116,10 +116,10 @@ def walked(env, clock) -> int:
         (process.advance, "draft_concept"),
         (content.load_concept, concept),
         (content.publish_concept, ""),
-        (content.add_suggestion, "concept", TRICKY, "Seniorentreff Linden"),
+        (content.add_suggestion, "concept", "Trinkbrunnen am Küchengarten", "Zwölfer Runde"),
         (content.answer_suggestion, 1, "accepted"),
         (process.advance, "start_pre_reporting"),
-        (outcome.publish_report, "pre", "Auftakt am 14. März im Freizeitheim Linden."),
+        (outcome.publish_report, "pre", TRICKY),
         (process.advance, "hold", "Haushaltssperre bis zum Nachtrag"),
         (process.advance, "resume"),
         (process.advance, "open_dialogue"),
@@ -157,8 +157,11 @@ def test_a_real_export_verifies_with_the_documented_recipe_alone(cli, env, walke
     assert records[-1]["action"] == "transition_refused" and records[-1]["to_phase"] is None
     assert records[0]["from_phase"] is None and records[0]["prev_hash"] == GENESIS
     suggestion = next(r for r in records if r["action"] == "suggestion_received")
-    assert suggestion["payload"]["text"] == TRICKY
-    assert '\\n– für Ältere/Jüngere.\\tDanke \\\\ Gruß\\u0007' in canonical_text(suggestion)
+    assert set(suggestion["payload"]["text"]) == {"ref", "c"}
+    assert "Trinkbrunnen" not in done.stdout and "Zwölfer Runde" not in done.stdout
+    report = next(r for r in records if r["action"] == "pre_report_published")
+    assert report["payload"]["text"] == TRICKY
+    assert '\\n– für Ältere/Jüngere.\\tDanke \\\\ Gruß\\u0007' in canonical_text(report)
     assert records[0]["at"] == "2026-03-02T09:00:00.000000Z"
     assert records[0]["at_local"] == "2026-03-02T10:00:00+01:00"
     assert done.stderr.startswith(f"Prozess {walked}: 15 Ereignisse auf die Standardausgabe")
@@ -174,11 +177,13 @@ def test_a_changed_a_removed_and_reordered_lines_are_detected(cli, walked):
     changed = lines[:6] + [json.dumps(record, ensure_ascii=False) + "\n"] + lines[7:]
     assert third_party_verify("".join(changed)) == ["line 7: hash does not match the content"]
 
-    record = json.loads(lines[7])
+    at = next(i for i, line in enumerate(lines) if '"pre_report_published"' in line)
+    record = json.loads(lines[at])
     assert record["payload"]["text"] == TRICKY
     record["payload"]["text"] = TRICKY.replace("Ältere", "Jüngere")
-    assert third_party_verify("".join(lines[:7] + [json.dumps(record) + "\n"] + lines[8:])) \
-        == ["line 8: hash does not match the content"]
+    edited = lines[:at] + [json.dumps(record) + "\n"] + lines[at + 1:]
+    assert third_party_verify("".join(edited)) == [
+        f"line {at + 1}: hash does not match the content"]
 
     removed = lines[:6] + lines[7:]
     assert third_party_verify("".join(removed)) == [

@@ -28,7 +28,7 @@ from beteiligung.storage.schema import Base
 from beteiligung.workflow import process
 
 TABLES = {"alembic_version", "processes", "audit_events", "audit_cases", "deadlines", "outbox",
-          "outbox_bodies", "users", "user_tokens"}
+          "outbox_bodies", "users", "user_tokens", "personal_data", "privacy_log"}
 
 
 def _config() -> Config:

@@ -327,9 +327,9 @@ def test_processes_stream_by_id_and_each_document_is_decoded_when_asked(env, kit
     decoded: list[int] = []
     original = storage_public.decode
 
-    def counting(row):
+    def counting(conn, row):
         decoded.append(row.id)
-        return original(row)
+        return original(conn, row)
 
     monkeypatch.setattr(storage_public, "decode", counting)
     with env.uow() as uow:

@@ -237,5 +237,6 @@ def test_a_missing_override_folder_is_refused(tmp_path):
 
 
 def test_every_kind_has_three_parts_in_both_languages():
-    assert len(TOP_LEVEL) == 3 * 3 * 2
+    assert len(TOP_LEVEL) == 4 * 3 * 2
+    assert "answered.de.txt.j2" in TOP_LEVEL
     assert "digest.en.html.j2" in TOP_LEVEL and "escalation.de.subject.j2" in TOP_LEVEL

@@ -43,3 +43,27 @@ def test_a_job_logs_its_result_and_a_failure_does_not_stop_the_next_run(caplog):
 
     _logged("deliver", broken, lambda: NOW)()
     assert "deliver failed" in caplog.text and "database gone" in caplog.text
+
+
+def test_retention_runs_every_night_at_three_berlin_time():
+    from dataclasses import replace
+
+    calls: list = []
+    scheduler = build_scheduler(replace(_jobs(calls), retention=lambda now: "removed"))
+    job = {job.id: job for job in scheduler.get_jobs()}["retention"]
+    following = job.trigger.get_next_fire_time(None, NOW)
+    assert str(job.trigger.timezone) == "Europe/Berlin"
+    # 03:00 in Berlin (winter: UTC+1) on the night after NOW
+    assert following.astimezone(UTC) == datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
+    assert job.trigger.get_next_fire_time(following, following).day == 27
+
+
+def test_run_and_serve_schedule_the_retention_of_the_settings(tmp_path):
+    from beteiligung.cli.run import reminder_jobs
+    from beteiligung.config.settings import Settings
+
+    settings = Settings(f"sqlite:///{tmp_path / 'x.db'}", frozenset(), ("Mitte",),
+                        embedded=True)
+    jobs = reminder_jobs(settings)
+    assert jobs.retention is not None
+    assert jobs.retention(NOW) == "outbox_bodies 0, sessions 0, resident_contact 0"

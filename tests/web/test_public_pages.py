@@ -155,7 +155,7 @@ def test_a_suggestion_is_received_with_a_receipt_and_recorded_as_the_public(
         1, "concept", "Mehr Bäume, bitte.", "ich@example.org")
     event = process.history(app_env, pid)[-1]
     assert (event.actor, event.action) == (participation.PUBLIC_ACTOR, "suggestion_received")
-    assert event.payload["author"] == "ich@example.org"
+    assert event.payload["author"]["value"] == "ich@example.org"  # sealed: ref and commitment
     assert process.verify_audit(app_env)[1] == []
     # unanswered: not shown yet; answered: shown with its answer, without its author
     assert "Mehr Bäume" not in client.get(PAGE.format(pid)).text

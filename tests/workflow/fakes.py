@@ -26,6 +26,7 @@ from beteiligung.states.deadlines import Deadline
 from beteiligung.states.definition import load_definition
 from beteiligung.states.errors import Conflict, NotFound
 from beteiligung.states.lifecycle import Lifecycle
+from beteiligung.states.personal import fill, refs_of
 from beteiligung.workflow.audit import GENESIS, chain
 from beteiligung.workflow.audit_check import register
 from beteiligung.workflow.core import Env
@@ -38,6 +39,7 @@ from beteiligung.workflow.ports import (
     Token,
     User,
 )
+from beteiligung.workflow.privacy_port import Personal, PersonalRecord, PrivacyLogEntry
 
 DEFINITION_PATH = HERE / "process_definition.toml"
 DISTRICTS = ("Mitte", "Linden-Limmer", "Nord")
@@ -69,6 +71,9 @@ class FakeStore:
     heads: dict[int, _Head] = field(default_factory=dict)
     users: dict[str, tuple[User, str]] = field(default_factory=dict)
     tokens: dict[str, Token] = field(default_factory=dict)
+    personal: dict[str, PersonalRecord] = field(default_factory=dict)
+    salts: dict[str, str] = field(default_factory=dict)
+    privacy_log: list[PrivacyLogEntry] = field(default_factory=list)
     next_id: int = 1
     commits: int = 0
     rollbacks: int = 0
@@ -104,6 +109,7 @@ class FakeProcessRepository:
         self._base: dict[int, _Head | None] = {}
         self._seen: dict[int, _Seen] = {}
         self._next_id = store.next_id
+        self.personal: FakePersonalData | None = None
 
     # -- reading: staged writes first, then what is committed
     def _head(self, pid: int) -> _Head | None:
@@ -123,7 +129,11 @@ class FakeProcessRepository:
         assert head is not None
         self._seen[process_id] = _Seen(head.version, head.seq, head.hash)
         self._base.setdefault(process_id, self.store.heads.get(process_id))
-        return copy.deepcopy(case)
+        case = copy.deepcopy(case)
+        refs = refs_of(case)
+        if refs and self.personal is not None:
+            fill(case, self.personal.values(refs))
+        return case
 
     def add(self, case: Case, event: NewEvent) -> int:
         pid = self._next_id
@@ -372,6 +382,63 @@ class FakeTokenRepository:
         self._staged = {}
 
 
+class FakePersonalData:
+    """``workflow.privacy_port.PersonalData`` on ``FakeStore.personal``, staged until commit."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+        self._staged: dict[str, PersonalRecord] = {}
+        self._log: list[PrivacyLogEntry] = []
+
+    def _current(self) -> dict[str, PersonalRecord]:
+        return {**self.store.personal, **self._staged}
+
+    def record(self, item: Personal, process_id: int | None, at: datetime) -> None:
+        assert item.ref not in self._current(), "references are unique"
+        self._staged[item.ref] = PersonalRecord(item.ref, item.subject, item.kind, process_id,
+                                                item.value, at)
+        self.store.salts[item.ref] = item.salt
+
+    def values(self, refs: Iterable[str]) -> dict[str, str | None]:
+        current = self._current()
+        return {ref: current[ref].value for ref in refs if ref in current}
+
+    def of_subject(self, subject: str) -> list[PersonalRecord]:
+        return sorted((r for r in self._current().values() if r.subject == subject),
+                      key=lambda r: (r.created_at, r.ref))
+
+    def records(self, refs: Iterable[str]) -> list[PersonalRecord]:
+        current = self._current()
+        return [current[ref] for ref in refs if ref in current]
+
+    def erase(self, refs: Iterable[str], at: datetime) -> int:
+        current, erased = self._current(), 0
+        for ref in refs:
+            record = current.get(ref)
+            if record is not None and record.value is not None:
+                self._staged[ref] = replace(record, value=None, subject=None, erased_at=at)
+                erased += 1
+        return erased
+
+    def log(self, entry: PrivacyLogEntry) -> None:
+        self._log.append(entry)
+
+    def logged(self, subject_digest: str) -> list[PrivacyLogEntry]:
+        return [e for e in self.store.privacy_log + self._log
+                if e.subject_digest == subject_digest]
+
+    def erasures(self) -> list[PrivacyLogEntry]:
+        return [e for e in self.store.privacy_log + self._log if e.action == "erased"]
+
+    def _apply(self) -> None:
+        self.store.personal.update(self._staged)
+        self.store.privacy_log.extend(self._log)
+        self._discard()
+
+    def _discard(self) -> None:
+        self._staged, self._log = {}, []
+
+
 class FakeUnitOfWork:
     """``workflow.ports.UnitOfWork``: staged writes, applied by ``commit``, else rolled back."""
 
@@ -383,6 +450,8 @@ class FakeUnitOfWork:
         self.deadlines = FakeDeadlineRepository(self.store)
         self.users = FakeUserRepository(self.store)
         self.tokens = FakeTokenRepository(self.store)
+        self.personal = FakePersonalData(self.store)
+        self.processes.personal = self.personal
         return self
 
     def commit(self) -> None:
@@ -390,6 +459,7 @@ class FakeUnitOfWork:
         self.deadlines._apply()
         self.users._apply()
         self.tokens._apply()
+        self.personal._apply()
         self.store.commits += 1
 
     def rollback(self) -> None:
@@ -397,6 +467,7 @@ class FakeUnitOfWork:
         self.deadlines._staged = {}
         self.users._staged = {}
         self.tokens._staged = {}
+        self.personal._discard()
 
     def __exit__(self, *exc: object) -> None:
         if self.processes._cases or self.processes._events or self.processes._heads:
@@ -405,6 +476,7 @@ class FakeUnitOfWork:
         self.deadlines._staged = {}
         self.users._staged = {}
         self.tokens._staged = {}
+        self.personal._discard()
 
 
 @dataclass

@@ -16,6 +16,7 @@ from beteiligung.states.errors import BadInput, NotFound, NotPermitted
 from beteiligung.states.guards import GuardContext
 from beteiligung.workflow import content, outcome
 from beteiligung.workflow.process import advance, edit_process
+from beteiligung.workflow.sealing import commitment
 from beteiligung.workflow.trail import verify as verify_chains
 
 LEAD = "anna.lehmann@hannover-stadt.de"
@@ -28,6 +29,14 @@ BERLIN = ZoneInfo("Europe/Berlin")
 def _decision(**changes) -> Decision:
     return replace(Decision(MAKER, date(2026, 10, 1), "Umgestaltung", True, "", "FB 61.3"),
                    **changes)
+
+
+def _opened(store, sealed: dict) -> str:
+    """The value a sealed payload field names, after checking its commitment."""
+    assert set(sealed) == {"ref", "c"}, f"a personal value in the audit payload: {sealed!r}"
+    value = store.personal[sealed["ref"]].value
+    assert commitment(store.salts[sealed["ref"]], value) == sealed["c"]
+    return value
 
 
 def _last(store, pid):
@@ -208,14 +217,15 @@ def test_begleitgruppe_requester_and_members(env, store, at_phase):
     content.add_member(env, LEAD, pid, Member("Eva Stein", "FB 61"))
     content.add_member(env, COORDINATOR, pid, Member("Kai Rot", "BI Linden", "external"))
     assert _last(store, pid).action == "begleitgruppe_member_added"
-    assert _last(store, pid).payload == {"member": {"name": "Kai Rot",
-                                                    "organisation": "BI Linden",
-                                                    "kind": "external"}}
+    added = _last(store, pid).payload["member"]
+    assert (added["organisation"], added["kind"]) == ("BI Linden", "external")
+    assert _opened(store, added["name"]) == "Kai Rot"
     content.remove_member(env, LEAD, pid, "Kai Rot")
     group = store.cases[pid].begleitgruppe
     assert group.requested_by == "residents"
-    assert group.members == [Member("Eva Stein", "FB 61", "internal")]
-    assert _last(store, pid).payload == {"member": "Kai Rot"}
+    assert [(m.name, m.organisation, m.kind) for m in group.members] == [
+        ("Eva Stein", "FB 61", "internal")]
+    assert _opened(store, _last(store, pid).payload["member"]) == "Kai Rot"
     _chain_ok(store)
 
 
@@ -295,8 +305,12 @@ def test_suggestions_on_the_concept_are_numbered_and_answered(env, store, at_pha
     content.add_suggestion(env, COORDINATOR, pid, "concept", " Mehr Bäume ", " B. Bürger ")
     content.add_suggestion(env, LEAD, pid, "concept", "Weniger Parkplätze")
     received = _last(store, pid).payload
-    assert {k: received[k] for k in ("number", "on", "text", "author")} == {
-        "number": 2, "on": "concept", "text": "Weniger Parkplätze", "author": ""}
+    assert {k: received[k] for k in ("number", "on")} == {"number": 2, "on": "concept"}
+    assert _opened(store, received["text"]) == "Weniger Parkplätze"
+    assert "author" not in received
+    first = store.events[pid][-2].payload
+    assert (_opened(store, first["text"]), _opened(store, first["author"])) == (
+        "Mehr Bäume", "B. Bürger")
     # each suggestion opens its answer deadline (issue 3)
     assert received["deadlines"]["opened"][0]["kind"] == "suggestion_answer"
     assert received["deadlines"]["opened"][0]["ref"] == "2"

@@ -1,0 +1,262 @@
+"""The requests of a data subject: an Auskunft (Art. 15 DSGVO) and a Löschung (Art. 17).
+
+- ``disclose``: everything held about an address, as one plain document (``privacy
+  export``): the suggestions it wrote with their answers, the processes it leads or is
+  deputy of, the e-mails queued or sent to it, its account and its tokens (never a secret
+  or its hash). The disclosure is audited without the data: an event naming the references
+  in each process concerned, and a line of the privacy log.
+- ``erase``: removes the address's values from the privacy store (the suggestions keep their
+  number, target and official answer; their text and author read as erased), appends an
+  event naming only the references to each process concerned, and logs the erasure, so
+  that ``replay`` can repeat it after an older backup is restored (the erasure log outside
+  the database, ``Env.erasure_log``, is written before the erasure commits). Erasing twice is
+  not an error: the second time there is nothing left.
+
+Both are for coordinators only. A staff address is refused by ``erase``: it is the actor of
+audit events and cannot be taken out of the chain yet (``docs/privacy.md``); one that leads
+or deputises an open process is refused naming those processes, to be handed over first.
+Import rule: ``states`` and the standard library only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..states.case import Case
+from ..states.codec import to_plain
+from ..states.errors import BadInput, NotFound
+from ..states.limits import visible
+from .accounts import require_coordinator
+from .audit import format_at
+from .core import Env, check_email, event, normalise_email
+from .ports import ProcessSummary, UnitOfWork
+from .privacy import digest
+from .privacy_port import Erased, PersonalRecord, PrivacyLogEntry
+
+SCHEMA = "beteiligung.privacy-export/1"
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What ``erase`` did: how many values it removed, from which processes; ``nothing_left``
+    when everything had been erased before."""
+
+    address: str
+    values: int
+    processes: tuple[int, ...]
+    nothing_left: bool = False
+    erased_before: tuple[datetime, ...] = ()
+    emails: int = 0   # e-mails the address was taken out of (their bodies blanked)
+
+
+@dataclass
+class Disclosure:
+    """What ``disclose`` found: the export document and the counts for its summary."""
+
+    address: str
+    document: dict[str, Any]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _address(email: str) -> str:
+    try:
+        return normalise_email(check_email("EMAIL", email))
+    except BadInput:
+        shown = email.strip()
+        raise BadInput(texts={
+            "de": f"EMAIL: {shown!r} ist keine E-Mail-Adresse (wie name@hannover-stadt.de)",
+            "en": f"EMAIL: {shown!r} is not an e-mail address (like name@hannover-stadt.de)",
+        }) from None
+
+
+def disclose(env: Env, actor: str, email: str) -> Disclosure:
+    """Everything held about ``email`` (Art. 15); ``NotFound`` when nothing is or was."""
+    actor = require_coordinator(env, actor, "disclose personal data")
+    address = _address(email)
+    now = env.clock()
+    with env.uow() as uow:
+        records = uow.personal.of_subject(address)
+        document: dict[str, Any] = {
+            "schema": SCHEMA, "address": address, "generated_at": format_at(now),
+            "suggestions": _suggestions(uow, records),
+            "processes": [_role(p, address) for p in uow.processes.list(person=address)],
+            "emails": _emails(uow, address),
+            "account": _account(uow, address),
+            "tokens": _tokens(uow, address),
+            "erasures": [format_at(e.at) for e in uow.personal.logged(digest(address))
+                         if e.action == "erased"],
+        }
+        if not any(document[k] for k in ("suggestions", "processes", "emails", "account",
+                                         "tokens", "erasures")):
+            raise _unknown(address)
+        refs = tuple(r.ref for r in records)
+        _audit(env, uow, actor, records, "personal_data_disclosed", now)
+        uow.personal.log(PrivacyLogEntry(now, "disclosed", actor, digest(address), refs))
+        uow.commit()
+    counts = {k: len(document[k]) for k in ("suggestions", "processes", "emails", "tokens")}
+    counts["account"] = 1 if document["account"] else 0
+    return Disclosure(address, document, counts)
+
+
+def erase(env: Env, actor: str, email: str, reason: str) -> Erasure:
+    """Remove what is held about ``email`` (Art. 17) and log it; see the module's docstring."""
+    actor = require_coordinator(env, actor, "erase personal data")
+    address = _address(email)
+    if not visible(reason):
+        raise BadInput(texts={
+            "de": "--reason: sagen, warum gelöscht wird (z. B. Datum und Aktenzeichen des "
+                  "Antrags); das steht im Datenschutzprotokoll, nicht im Prüfpfad",
+            "en": "--reason: say why the data is erased (e.g. the request's date and file "
+                  "number); it goes to the privacy log, not to the audit trail"})
+    now = env.clock()
+    with env.uow() as uow:
+        _refuse_staff(env, uow, address)
+        records = [r for r in uow.personal.of_subject(address) if r.value is not None]
+        emails = uow.outbox.erase_address(address)
+        if not records and not emails:
+            before = tuple(e.at for e in uow.personal.logged(digest(address))
+                           if e.action == "erased")
+            if not before:
+                raise _unknown(address)
+            return Erasure(address, 0, (), True, before)
+        processes = _audit(env, uow, actor, records, "personal_data_erased", now)
+        refs = tuple(r.ref for r in records)
+        erased = uow.personal.erase(refs, now)
+        uow.personal.log(PrivacyLogEntry(now, "erased", actor, digest(address), refs,
+                                         reason.strip()))
+        if env.erasure_log is not None:  # before the commit: a crash between is replayed
+            env.erasure_log.append(Erased(now, digest(address), refs))
+        uow.commit()
+    return Erasure(address, erased, processes, emails=emails)
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What ``replay`` did: erasures in the log, values erased again, processes concerned."""
+
+    logged: int
+    values: int
+    processes: tuple[int, ...]
+
+
+def replay(env: Env, actor: str) -> Replay:
+    """Apply every erasure of the erasure log again (after an older backup of the database
+    was restored): each value the log names that the database holds again is erased, with
+    its audit event and privacy log line as at the first time. Doing it twice changes
+    nothing the second time."""
+    actor = require_coordinator(env, actor, "replay erasures")
+    if env.erasure_log is None:
+        raise BadInput("no erasure log is configured ([privacy] erasure_log)")
+    entries = env.erasure_log.entries()
+    now = env.clock()
+    values, touched = 0, set[int]()
+    with env.uow() as uow:
+        for entry in entries:
+            held = uow.personal.values(entry.refs)
+            refs = tuple(ref for ref in entry.refs if held.get(ref) is not None)
+            if not refs:
+                continue
+            records = uow.personal.records(refs)
+            touched.update(_audit(env, uow, actor, records, "personal_data_erased", now,
+                                  replayed=True))
+            values += uow.personal.erase(refs, now)
+            uow.personal.log(PrivacyLogEntry(now, "erased", actor, entry.subject_digest,
+                                             refs, "privacy replay"))
+        uow.commit()
+    return Replay(len(entries), values, tuple(sorted(touched)))
+
+
+def _unknown(address: str) -> NotFound:
+    return NotFound(f"no personal data is held about {address}: check the address",
+                    {"de": f"über {address} sind keine personenbezogenen Daten gespeichert: "
+                           "die Adresse prüfen",
+                     "en": f"no personal data is held about {address}: check the address"})
+
+
+def _refuse_staff(env: Env, uow: UnitOfWork, address: str) -> None:
+    summaries = uow.processes.list(person=address)
+    open_ = [p for p in summaries if env.lifecycle.definition.is_open(p.phase)]
+    if open_:
+        names = ", ".join(f"{p.id} „{p.title}“" for p in open_)
+        raise BadInput(
+            f"{address} leads or deputises open processes: hand over {names} first "
+            "(process edit ID --lead-email or --deputy-email)",
+            {"de": f"{address} leitet oder vertritt noch offene Verfahren: zuerst "
+                   f"{names} übergeben (process edit ID --lead-email oder --deputy-email)",
+             "en": f"{address} leads or deputises open processes: hand over {names} first "
+                   "(process edit ID --lead-email or --deputy-email)"})
+    if summaries or address in env.coordinators or uow.users.get(address) is not None:
+        raise BadInput(
+            f"{address} is a staff address: it is the actor of audit events, which cannot "
+            "be erased yet; disable the account with 'user disable' (docs/privacy.md)",
+            {"de": f"{address} ist eine Adresse der Verwaltung: sie steht als Handelnde im "
+                   "Prüfpfad und kann dort noch nicht gelöscht werden; das Konto mit "
+                   "'user disable' sperren (docs/privacy.md)",
+             "en": f"{address} is a staff address: it is the actor of audit events, which "
+                   "cannot be erased yet; disable the account with 'user disable' "
+                   "(docs/privacy.md)"})
+
+
+def _audit(env: Env, uow: UnitOfWork, actor: str, records: list[PersonalRecord],
+           action: str, now: datetime, replayed: bool = False) -> tuple[int, ...]:
+    """One event per process concerned, naming only the references."""
+    by_process: dict[int, list[str]] = {}
+    for record in records:
+        if record.process_id is not None:
+            by_process.setdefault(record.process_id, []).append(record.ref)
+    for pid, refs in sorted(by_process.items()):
+        case = uow.processes.get(pid)
+        payload: dict[str, Any] = {"refs": refs} | ({"replayed": True} if replayed else {})
+        uow.processes.record(case, event(env, now, actor, action, case.phase, case.phase,
+                                         "", payload))
+    return tuple(sorted(by_process))
+
+
+def _suggestions(uow: UnitOfWork, records: list[PersonalRecord]) -> list[dict[str, Any]]:
+    cases: dict[int, Case] = {}
+    found = []
+    for record in records:
+        if record.process_id is None or record.kind != "suggestion_text":
+            continue
+        case = cases.get(record.process_id) or uow.processes.get(record.process_id)
+        cases[record.process_id] = case
+        for item in case.suggestions:
+            if item.refs.get("text") == record.ref:
+                found.append({
+                    "process_id": case.id, "process": case.title, "number": item.number,
+                    "on": item.target, "text": item.text, "author": item.author,
+                    "received_at": format_at(item.received_at), "answer": item.answer,
+                    "justification": item.justification,
+                    "answered_at": format_at(item.answered_at) if item.answered_at else None})
+    return found
+
+
+def _role(summary: ProcessSummary, address: str) -> dict[str, Any]:
+    return {"process_id": summary.id, "process": summary.title, "phase": summary.phase,
+            "role": "lead" if summary.lead_email == address else "deputy"}
+
+
+def _emails(uow: UnitOfWork, address: str) -> list[dict[str, Any]]:
+    return [{"id": e.id, "kind": e.message.kind, "subject": e.message.subject,
+             "status": e.status, "created_at": format_at(e.created_at),
+             "sent_at": format_at(e.sent_at) if e.sent_at else None,
+             "process_id": e.message.process_id, "text": e.message.text}
+            for e in uow.outbox.addressed_to(address)]
+
+
+def _account(uow: UnitOfWork, address: str) -> dict[str, Any] | None:
+    user = uow.users.get(address)
+    if user is None:
+        return None
+    plain = to_plain(user)
+    return {k: plain[k] for k in ("email", "name", "role", "active", "created_at",
+                                  "disabled_at")}
+
+
+def _tokens(uow: UnitOfWork, address: str) -> list[dict[str, Any]]:
+    return [{"kind": t.kind, "label": t.label, "created_at": format_at(t.created_at),
+             "expires_at": format_at(t.expires_at) if t.expires_at else None,
+             "revoked_at": format_at(t.revoked_at) if t.revoked_at else None}
+            for kind in ("session", "api") for t in uow.tokens.of(address, kind)]
