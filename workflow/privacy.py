@@ -11,9 +11,12 @@ Import rule: ``states`` and the standard library only.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
+from typing import Any
 
-from .core import EMAIL, normalise_email
-from .privacy_port import Personal, new_ref
+from .core import EMAIL, Env, event, normalise_email
+from .ports import UnitOfWork
+from .privacy_port import Personal, PersonalRecord, new_ref
 
 ANONYMOUS = "anon:"
 NAMED = "name:"
@@ -39,3 +42,19 @@ def personal(kind: str, value: str, subject: str) -> Personal:
 def digest(subject: str) -> str:
     """The SHA-256 of a subject, as the privacy log keeps it."""
     return hashlib.sha256(subject.encode("utf-8")).hexdigest()
+
+
+def name_references(env: Env, uow: UnitOfWork, actor: str, records: list[PersonalRecord],
+                    action: str, now: datetime, extra: dict[str, Any] | None = None
+                    ) -> tuple[int, ...]:
+    """Append one event ``action`` to each process the records belong to, naming only their
+    references (an erasure, a disclosure, an expiry); the processes, in order."""
+    by_process: dict[int, list[str]] = {}
+    for record in records:
+        if record.process_id is not None:
+            by_process.setdefault(record.process_id, []).append(record.ref)
+    for pid, refs in sorted(by_process.items()):
+        case = uow.processes.get(pid)
+        uow.processes.record(case, event(env, now, actor, action, case.phase, case.phase,
+                                         "", {"refs": refs} | (extra or {})))
+    return tuple(sorted(by_process))

@@ -30,9 +30,9 @@ from ..states.errors import BadInput, NotFound
 from ..states.limits import visible
 from .accounts import require_coordinator
 from .audit import format_at
-from .core import Env, check_email, event, normalise_email
+from .core import Env, check_email, normalise_email
 from .ports import ProcessSummary, UnitOfWork
-from .privacy import digest
+from .privacy import digest, name_references
 from .privacy_port import Erased, PersonalRecord, PrivacyLogEntry
 
 SCHEMA = "beteiligung.privacy-export/1"
@@ -202,16 +202,8 @@ def _refuse_staff(env: Env, uow: UnitOfWork, address: str) -> None:
 def _audit(env: Env, uow: UnitOfWork, actor: str, records: list[PersonalRecord],
            action: str, now: datetime, replayed: bool = False) -> tuple[int, ...]:
     """One event per process concerned, naming only the references."""
-    by_process: dict[int, list[str]] = {}
-    for record in records:
-        if record.process_id is not None:
-            by_process.setdefault(record.process_id, []).append(record.ref)
-    for pid, refs in sorted(by_process.items()):
-        case = uow.processes.get(pid)
-        payload: dict[str, Any] = {"refs": refs} | ({"replayed": True} if replayed else {})
-        uow.processes.record(case, event(env, now, actor, action, case.phase, case.phase,
-                                         "", payload))
-    return tuple(sorted(by_process))
+    return name_references(env, uow, actor, records, action, now,
+                           {"replayed": True} if replayed else {})
 
 
 def _suggestions(uow: UnitOfWork, records: list[PersonalRecord]) -> list[dict[str, Any]]:

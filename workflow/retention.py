@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..states.retention import Retention
-from .core import Env, event
+from .core import Env
 from .ports import UnitOfWork
+from .privacy import name_references
 from .reminders import SYSTEM
 
 CONTACT_KINDS = ("suggestion_author", "member_name")
@@ -61,12 +62,5 @@ def _contact(env: Env, uow: UnitOfWork, closed_by: datetime, now: datetime,
     records = uow.personal.of_closed(CONTACT_KINDS, final, closed_by)
     if dry_run or not records:
         return len(records), ()
-    by_process: dict[int, list[str]] = {}
-    for record in records:
-        if record.process_id is not None:
-            by_process.setdefault(record.process_id, []).append(record.ref)
-    for pid, refs in sorted(by_process.items()):
-        case = uow.processes.get(pid)
-        uow.processes.record(case, event(env, now, SYSTEM, "personal_data_expired",
-                                         case.phase, case.phase, "", {"refs": refs}))
-    return uow.personal.erase([r.ref for r in records], now), tuple(sorted(by_process))
+    processes = name_references(env, uow, SYSTEM, records, "personal_data_expired", now)
+    return uow.personal.erase([r.ref for r in records], now), processes
