@@ -34,6 +34,11 @@ TEXTS = {
               "werden (Schlüsseldatei oder BETEILIGUNG_AUDIT_KEYS, siehe docs/audit.md)",
         "en": "note: no audit key present: {n} signature(s) could not be checked (key file or "
               "BETEILIGUNG_AUDIT_KEYS, see docs/audit.md)"},
+    "buried": {
+        "de": "Hinweis: {n} Prozess(e) nach Ablauf der Aufbewahrungsfrist entfernt; ihr "
+              "Grabstein bewahrt den letzten Hash ihres Trails: {ids}",
+        "en": "note: {n} process(es) removed after their retention period; each tombstone "
+              "keeps its trail's last hash: {ids}"},
     "anchored": {
         "de": "Anker in {path} geschrieben: {n} Prozess(e), Fallregister bis Eintrag {seq}",
         "en": "anchor written to {path}: {n} process(es), case registry up to entry {seq}"},
@@ -50,6 +55,7 @@ def line(b: Break, language: str) -> str:
     elif not b.process_id:
         key = "database" if b.code == "safeguard" else "registry"
     else:
-        key = "process" if b.seq and b.code not in ("vanished", "unregistered") else "case"
+        key = "process" if b.seq and b.code not in ("vanished", "unregistered") \
+            and not b.code.startswith("buried") else "case"
     return TEXTS[key][language].format(pid=b.process_id, seq=b.seq,
                                        problem=problem(b, language))

@@ -17,6 +17,7 @@ from ..config.bootstrap import key_ring
 from ..config.settings import load_settings
 from ..states.textfile import read_text
 from ..workflow import anchor as anchors
+from ..workflow.audit import format_at
 from ..workflow.audit_check import Report, verify_store
 from .audit_texts import TEXTS, line
 from .commands import wired
@@ -53,7 +54,11 @@ def verify(args: argparse.Namespace) -> int:
                     "broken": [{"process_id": b.process_id, "first_broken_seq": b.seq,
                                 "code": b.code, "problem": b.problem} for b in report.breaks],
                     "state_not_bound": report.unbound, "not_signed": report.unsigned,
-                    "signatures_unchecked": report.unchecked})
+                    "signatures_unchecked": report.unchecked,
+                    "removed": [{"process_id": t.process_id, "final_seq": t.final_seq,
+                                 "final_hash": t.final_hash,
+                                 "removed_at": format_at(t.removed_at)}
+                                for t in report.buried.values()]})
         return 0 if report.ok else 1
     language = lang(args)
     for b in report.breaks:
@@ -65,7 +70,8 @@ def verify(args: argparse.Namespace) -> int:
 
 
 def _notes(report: Report, language: str) -> None:
-    for key, ids in (("unbound", report.unbound), ("unsigned", report.unsigned)):
+    for key, ids in (("unbound", report.unbound), ("unsigned", report.unsigned),
+                     ("buried", sorted(report.buried))):
         if ids:
             shown = ", ".join(map(str, ids[:20])) + (" …" if len(ids) > 20 else "")
             print(TEXTS[key][language].format(n=len(ids), ids=shown))

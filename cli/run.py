@@ -65,7 +65,8 @@ def reminder_jobs(settings: Settings, engine=None):
 
     def retention_job(now) -> str:
         done = apply_retention(env, env.retention, now)
-        return ", ".join(f"{kind} {count}" for kind, count in done.removed.items())
+        kept = f"; kept, trail broken: {list(done.kept)}" if done.kept else ""
+        return ", ".join(f"{kind} {count}" for kind, count in done.removed.items()) + kept
 
     reminders = settings.reminders
     return Jobs(sweep_job, deliver_job, digest_job, system_clock, reminders.sweep_minutes,

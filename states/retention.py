@@ -8,6 +8,8 @@ Each table of the file is one kind, with one number, its period in days::
     days_after_end = 1
     [resident_contact]     # who wrote a suggestion (address or name), members' names,
     days_after_close = 183 #   after the process was closed or cancelled
+    [closed_processes]     # the whole process with its audit trail, after it was closed
+    days_after_close = 3653 #  or cancelled; a tombstone with its trail's last hash stays
 
 Every table and key must be there, each number a whole number of days from 0 to 36,500;
 ``parse`` refuses anything else naming the file and the line, so a wrong file stops the
@@ -29,6 +31,8 @@ KINDS = {
     "sessions": ("days_after_end", "Sitzungen", "sessions"),
     "resident_contact": ("days_after_close", "Kontaktangaben und Namen",
                          "contact data and names"),
+    "closed_processes": ("days_after_close", "abgeschlossene Verfahren mit Prüfpfad",
+                         "closed processes with their audit trail"),
 }
 MAX_DAYS = 36_500
 
@@ -40,6 +44,7 @@ class Retention:
     outbox_bodies: int = 30
     sessions: int = 1
     resident_contact: int = 183
+    closed_processes: int = 3653   # ten years, whatever the leap days
 
 
 def _line(text: str, table: str, key: str | None = None) -> int:

@@ -35,9 +35,12 @@ _LAST_CASE = select(audit_cases.c.seq, audit_cases.c.hash).order_by(
 _CASES = select(audit_cases).order_by(audit_cases.c.seq)
 # one key for pg_advisory_xact_lock: process creations take their registry place in turn
 _REGISTRY_LOCK = 0x6265746569  # "betei"
-PG_TRIGGERS = ("audit_events_append_only", "audit_cases_append_only")
+PG_TRIGGERS = ("audit_events_append_only", "audit_events_delete_buried",
+               "audit_cases_append_only", "process_tombstones_append_only")
 SQLITE_TRIGGERS = ("audit_events_no_update", "audit_events_no_delete",
-                   "audit_cases_no_update", "audit_cases_no_delete")
+                   "audit_cases_no_update", "audit_cases_no_delete",
+                   "process_tombstones_no_update", "process_tombstones_no_delete")
+APPEND_ONLY = ("audit_events", "audit_cases", "process_tombstones")
 
 
 @dataclass
@@ -120,11 +123,11 @@ def cases(conn: Connection) -> Iterator[CaseEntry]:
 def safeguards(conn: Connection) -> list[str]:
     """What is missing of the append-only tables and their triggers."""
     tables = set(inspect(conn).get_table_names())
-    missing = [f"the table {name}" for name in ("audit_events", "audit_cases")
-               if name not in tables]
+    missing = [f"the table {name}" for name in APPEND_ONLY if name not in tables]
     if conn.dialect.name == "postgresql":
         query = text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D' "
-                     "AND tgrelid IN (to_regclass('audit_events'), to_regclass('audit_cases'))")
+                     "AND tgrelid IN (to_regclass('audit_events'), to_regclass('audit_cases'), "
+                     "to_regclass('process_tombstones'))")
         present = {r[0] for r in conn.execute(query)}
         expected: tuple[str, ...] = PG_TRIGGERS
     else:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DatabaseError
 
 from ..states.errors import StorageError
 
-HEAD = "0011"
+HEAD = "0012"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 

@@ -4,8 +4,9 @@ The **owner** owns the schema and its tables and runs the migrations (``beteilig
 upgrade``); only an owner (or a superuser) can disable or drop the append-only triggers or
 the tables. The **runtime** role, which the program runs as (``run``, ``serve`` and every
 other command), may read and write the tables it writes, may only SELECT and INSERT on the
-audit trail and the case registry, deletes nothing but ended sign-in sessions (retention) and
-owns nothing: no DDL. ``GRANTS`` is the
+case registry and the tombstones, may delete audit events only of a process whose tombstone is
+written (a trigger checks; retention removes processes ten years after they closed), and owns
+nothing: no DDL. ``GRANTS`` is the
 one list of what it may do; ``beteiligung db roles`` prints the statements, and
 ``docs/operations.md`` explains them. Run the grants again after a migration that adds a table.
 Import rule: the standard library only.
@@ -15,20 +16,22 @@ from __future__ import annotations
 
 import re
 
-# table -> the privileges of the runtime role; the program deletes no row but ended
-# sessions
+# table -> the privileges of the runtime role. It deletes ended sessions and, when their
+# retention period has passed, whole processes (``storage.removal``): the rows that name one,
+# its audit events included, which the database lets go only after its tombstone is written
 GRANTS = {
-    "processes": "SELECT, INSERT, UPDATE",
-    "deadlines": "SELECT, INSERT, UPDATE",
-    "outbox": "SELECT, INSERT, UPDATE",
+    "processes": "SELECT, INSERT, UPDATE, DELETE",
+    "deadlines": "SELECT, INSERT, UPDATE, DELETE",
+    "outbox": "SELECT, INSERT, UPDATE, DELETE",
     # retention blanks old bodies and deletes ended sessions (``workflow.retention``)
-    "outbox_bodies": "SELECT, INSERT, UPDATE",
+    "outbox_bodies": "SELECT, INSERT, UPDATE, DELETE",
     "users": "SELECT, INSERT, UPDATE",
     "user_tokens": "SELECT, INSERT, UPDATE, DELETE",
-    "audit_events": "SELECT, INSERT",
+    "audit_events": "SELECT, INSERT, DELETE",
     "audit_cases": "SELECT, INSERT",
+    "process_tombstones": "SELECT, INSERT",
     # an erasure overwrites a value with NULL (the row stays: its reference is named)
-    "personal_data": "SELECT, INSERT, UPDATE",
+    "personal_data": "SELECT, INSERT, UPDATE, DELETE",
     "privacy_log": "SELECT, INSERT",
     "alembic_version": "SELECT",
 }

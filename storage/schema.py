@@ -202,7 +202,10 @@ class OutboxRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
-    __table_args__ = (Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),
+                      # a process removed after its retention period takes its e-mails along
+                      # (migration 0012)
+                      Index("ix_outbox_process_id", "process_id"))
 
 
 class OutboxBodyRow(Base):
@@ -292,6 +295,25 @@ class PrivacyLogRow(Base):
     __table_args__ = (CheckConstraint("action IN ('erased', 'disclosed')", name="action"),)
 
 
+class TombstoneRow(Base):
+    """What is left of a process removed after its retention period
+    (``workflow.ports.Tombstone``); append-only like ``audit_events``, whose rows of a
+    process may be deleted only once its tombstone is written (triggers of migration 0012)."""
+
+    __tablename__ = "process_tombstones"
+
+    process_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    phase: Mapped[str] = mapped_column(String(50))
+    closed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    final_seq: Mapped[int] = mapped_column(Integer)
+    final_hash: Mapped[str] = mapped_column(String(64))
+    removed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    kept_days: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
 # Declarative mappings type ``__table__`` as any FromClause; these are tables.
 processes: Table = cast(Table, ProcessRow.__table__)
 audit_events: Table = cast(Table, AuditEventRow.__table__)
@@ -303,3 +325,4 @@ users: Table = cast(Table, UserRow.__table__)
 user_tokens: Table = cast(Table, UserTokenRow.__table__)
 personal_data: Table = cast(Table, PersonalDataRow.__table__)
 privacy_log: Table = cast(Table, PrivacyLogRow.__table__)
+process_tombstones: Table = cast(Table, TombstoneRow.__table__)

@@ -16,17 +16,27 @@ from __future__ import annotations
 import builtins
 import json
 from collections.abc import Callable, Iterator
+from datetime import datetime
 
 from sqlalchemy import Connection, Engine, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from ..states.case import Case
 from ..states.codec import from_plain, to_plain
+from ..states.deadlines import BERLIN
 from ..states.errors import BadInput, Busy, Conflict, NotFound, StorageError
 from ..states.personal import fill, plain_refs, strip
 from ..workflow.audit import GENESIS
-from ..workflow.ports import AuditEvent, CaseEntry, ChainHead, NewEvent, ProcessSummary
+from ..workflow.ports import (
+    AuditEvent,
+    CaseEntry,
+    ChainHead,
+    NewEvent,
+    ProcessSummary,
+    Tombstone,
+)
 from ..workflow.signing import AuditKeys
+from . import removal
 from .accounts import SqlUserRepository
 from .audit_ledger import Pending, append, cases, register_case, safeguards
 from .audit_state import heads_with_state
@@ -86,13 +96,14 @@ class SqlProcessRepository:
         self._pending: dict[int, Pending] = {}
         self._rows: dict[int, dict] = {}  # each row as this unit read or wrote it (the state)
         self._new: set[int] = set()       # the processes created in this unit
+        self.removed = False              # whether this unit removed a process (``remove``)
 
     def get(self, process_id: int) -> Case:
         if not 1 <= process_id <= MAX_ID:
             raise NotFound(f"no process with id {process_id}")
         row = self.conn.execute(_LOAD, {"pid": process_id}).one_or_none()
         if row is None:
-            raise NotFound(f"no process with id {process_id}")
+            raise _missing(self.conn, process_id)
         case = decode(self.conn, row)
         self._seen[process_id] = row.version
         self._rows[process_id] = dict(row._mapping)
@@ -215,6 +226,31 @@ class SqlProcessRepository:
     def safeguards(self) -> builtins.list[str]:
         return safeguards(self.conn)
 
+    def head(self, process_id: int) -> ChainHead:
+        found = removal.head(self.conn, process_id)
+        if found is None:
+            raise NotFound(f"no process with id {process_id}")
+        return found
+
+    def closed_before(self, phases: builtins.list[str],
+                      closed_by: datetime) -> builtins.list[ProcessSummary]:
+        return removal.closed_before(self.conn, phases, closed_by)
+
+    def remove(self, process_id: int, at: datetime, kept_days: int) -> Tombstone:
+        if self._pending.get(process_id, Pending(0, "")).events:
+            raise Conflict(changed(process_id))
+        tombstone = removal.remove(self.conn, process_id, at, kept_days, self._keys())
+        self.removed = True
+        for cache in (self._seen, self._pending, self._rows):
+            cache.pop(process_id, None)
+        return tombstone
+
+    def tombstones(self) -> Iterator[Tombstone]:
+        return removal.tombstones(self.conn)
+
+    def tombstone(self, process_id: int) -> Tombstone | None:
+        return removal.tombstone(self.conn, process_id)
+
     def all_events(self) -> Iterator[AuditEvent]:
         query = select(audit_events).order_by(audit_events.c.process_id, audit_events.c.seq)
         result = self.conn.execution_options(stream_results=True, yield_per=2000).execute(query)
@@ -222,6 +258,24 @@ class SqlProcessRepository:
             yield _event(row)
 
 
+
+
+def _missing(conn: Connection, process_id: int) -> NotFound:
+    """No process ``process_id``: never was, or removed after its retention period."""
+    buried = removal.tombstone(conn, process_id)
+    if buried is None:
+        return NotFound(f"no process with id {process_id}")
+    day = buried.removed_at.astimezone(BERLIN).date()
+    return NotFound(
+        f"process {process_id} was removed on {day.isoformat()}, {buried.kept_days} days "
+        "after it closed, as the retention file says; its tombstone keeps its trail's last "
+        "hash (audit verify)",
+        {"de": f"Prozess {process_id} wurde am {day:%d.%m.%Y} entfernt, {buried.kept_days} "
+               "Tage nach seinem Abschluss, wie die Aufbewahrungsdatei es vorsieht; sein "
+               "Grabstein bewahrt den letzten Hash seines Trails (audit verify)",
+         "en": f"process {process_id} was removed on {day.isoformat()}, {buried.kept_days} "
+               "days after it closed, as the retention file says; its tombstone keeps its "
+               "trail's last hash (audit verify)"})
 
 
 def decode(conn: Connection, row) -> Case:
@@ -274,8 +328,9 @@ class SqlUnitOfWork:
                 self.conn.rollback()
                 raise Busy(BUSY) from exc
             raise
-        if self.personal.erased:
-            self.personal.erased = False
+        if self.personal.erased or self.processes.removed:
+            # what was erased or removed must not linger in the WAL (SQLite)
+            self.personal.erased = self.processes.removed = False
             checkpoint(self.conn)
 
     def rollback(self) -> None:

@@ -130,19 +130,20 @@ def db_url(request, tmp_path: Path, pg_schema_url) -> str:
     engine = make_engine(pg_schema_url)
     with audit_unguarded(engine) as conn:
         conn.execute(text("TRUNCATE outbox, deadlines, audit_events, audit_cases, processes, "
-                          "users, user_tokens, personal_data, privacy_log "
+                          "users, user_tokens, personal_data, privacy_log, process_tombstones "
                           "RESTART IDENTITY CASCADE"))
     engine.dispose()
     return pg_schema_url
 
 
-AUDIT_TABLES = ("audit_events", "audit_cases")
+AUDIT_TABLES = ("audit_events", "audit_cases", "process_tombstones")
 
 
 @contextmanager
 def audit_unguarded(engine: Engine) -> Iterator[Connection]:
-    """One transaction in which ``audit_events`` and ``audit_cases`` may be changed, as the
-    tables' owner could: the append-only triggers (migrations 0004 and 0009) are disabled
+    """One transaction in which ``audit_events``, ``audit_cases`` and ``process_tombstones``
+    may be changed, as the tables' owner could: the append-only triggers (migrations 0004,
+    0009 and 0012) are disabled
     (PostgreSQL) or dropped (SQLite),
     and are back in force when the transaction commits.
 
@@ -159,7 +160,7 @@ def audit_unguarded(engine: Engine) -> Iterator[Connection]:
             return
         triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = "
                                      "'trigger' AND tbl_name IN ('audit_events', "
-                                     "'audit_cases')")).all()
+                                     "'audit_cases', 'process_tombstones')")).all()
         for name, _ in triggers:
             conn.execute(text(f'DROP TRIGGER "{name}"'))
         yield conn

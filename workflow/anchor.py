@@ -5,6 +5,8 @@ Whoever owns the database can roll all of it back to an older copy, or rewrite a
 process row consistently; the chain alone cannot tell. An anchor written earlier can: every
 anchored process must still exist, and its trail must still hold the anchored event with the
 anchored hash (the chain then proves everything before it unchanged); so must the registry.
+A process removed since, after its retention period, passes when its tombstone's last event
+is the anchored one or a later one (its chain was checked whole before it was removed).
 ``beteiligung audit anchor`` writes one, ``audit verify --anchor FILE`` checks one;
 ``docs/audit.md`` describes the file.
 Import rule: ``states`` and the standard library only.
@@ -93,7 +95,14 @@ def check(anchor: dict[str, Any], report: Report, keys: AuditKeys | None,
     for pid, seq, digest in places:
         if pid in broken or seq == 0:
             continue
-        if pid and pid not in existing:
+        if pid and pid not in existing and pid in report.buried:
+            buried = report.buried[pid]
+            if seq > buried.final_seq:
+                report.breaks.append(finding(pid, seq, "anchor_buried", seq=seq,
+                                             final=buried.final_seq))
+            elif seq == buried.final_seq and digest != buried.final_hash:
+                report.breaks.append(finding(pid, seq, "anchor_differs", seq=seq))
+        elif pid and pid not in existing:
             report.breaks.append(finding(pid, seq, "anchor_vanished", seq=seq))
         elif report.ends.get(pid, 0) < seq:
             report.breaks.append(finding(pid, seq, "anchor_behind", seq=seq,

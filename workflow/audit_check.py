@@ -1,6 +1,10 @@
 """``audit verify``'s checks: every chain, its signatures and the state it binds, the case
 registry, the database's safeguards, and an anchor written earlier.
 
+A process removed when its retention period had passed leaves a tombstone (``bury``): the
+registry still names it, and the tombstone, hashed and signed, holds its trail's last hash, so
+that it counts as removed, not vanished, and an anchor written before still matches.
+
 What is found is a ``Break`` (the trail does not prove the case: exit 1) or a note (the trail
 proves less than it could: a trail from before revision 0009 whose state is not bound yet, or
 signatures that cannot be checked without the key). ``docs/audit.md`` lists every finding.
@@ -11,12 +15,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from .audit import GENESIS, Break, canonical, event_hash, format_at
-from .ports import AuditEvent, CaseEntry, ChainHead
+from .ports import AuditEvent, CaseEntry, ChainHead, Tombstone
 from .signing import AuditKeys
 
 PROBLEMS = {
@@ -40,8 +44,15 @@ PROBLEMS = {
     "vanished": "process {pid} is case {seq} of the registry but has no record: it was removed",
     "unregistered": "the process is not in the case registry: it was added behind the "
                     "program's back",
+    "buried_edited": "its tombstone does not match its hash: the tombstone was edited",
+    "buried_alive": "it has a tombstone but still exists: the tombstone was added behind the "
+                    "program's back",
+    "buried_early": "it was removed {days} days after it closed, before its retention period of "
+                    "{kept} days had passed",
     "safeguard": "the database lacks {what}: the append-only protection was removed",
     "anchor_forged": "the anchor's signature does not match: the anchor file was changed",
+    "anchor_buried": "the process was anchored at event {seq}, but its tombstone names the "
+                     "trail's last event as {final}: the trail was cut before it was removed",
     "anchor_vanished": "the process was anchored at event {seq} and no longer exists: it was "
                        "removed, or the database was rolled back",
     "anchor_behind": "the trail ends at {end}, before the anchored event {seq}: the database "
@@ -65,6 +76,8 @@ class Report:
     unsigned: list[int] = field(default_factory=list)    # trails with no signature at all
     unchecked: int = 0          # signatures that could not be checked: no key present
     cases: int = 0              # registry entries checked
+    # the processes removed after their retention period, by id (their tombstones checked)
+    buried: dict[int, Tombstone] = field(default_factory=dict)
     # for an anchor (``watch``): the hash found at each watched place, and where each chain
     # (process 0: the registry) ends, by process id
     watched: dict[int, str] = field(default_factory=dict)
@@ -99,6 +112,24 @@ def register(seq: int, process_id: int, at: datetime, prev_hash: str,
     return CaseEntry(seq, process_id, at, prev_hash, digest, key_id, mac)
 
 
+def tombstone_hash(t: Tombstone) -> str:
+    """The hash of a tombstone (``docs/audit.md``)."""
+    body = {"process_id": t.process_id, "phase": t.phase, "closed_at": format_at(t.closed_at),
+            "final_seq": t.final_seq, "final_hash": t.final_hash,
+            "removed_at": format_at(t.removed_at), "kept_days": t.kept_days}
+    return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
+
+
+def bury(head: ChainHead, closed_at: datetime, removed_at: datetime, kept_days: int,
+         keys: AuditKeys | None) -> Tombstone:
+    """The tombstone of a process whose chain ends at ``head``, signed when there are keys."""
+    unhashed = Tombstone(head.process_id, head.phase, closed_at, head.seq, head.hash,
+                         removed_at, kept_days, "")
+    digest = tombstone_hash(unhashed)
+    key_id, mac = keys.sign(digest) if keys else (None, None)
+    return replace(unhashed, hash=digest, key_id=key_id, mac=mac)
+
+
 class _Signatures:
     """Signature checks shared by events and registry entries."""
 
@@ -120,10 +151,11 @@ class _Signatures:
 
 def check(heads: Iterable[ChainHead], events: Iterable[AuditEvent],
           cases: Iterable[CaseEntry] | None = None, keys: AuditKeys | None = None,
-          missing: Iterable[str] = (), watch: dict[int, int] | None = None) -> Report:
+          missing: Iterable[str] = (), watch: dict[int, int] | None = None,
+          tombstones: Iterable[Tombstone] = ()) -> Report:
     """Check everything; ``cases`` is the registry (``None``: not kept, not checked);
     ``watch`` (process id, 0 for the registry -> seq) asks for the hashes at those places
-    (an anchor's)."""
+    (an anchor's); ``tombstones`` are the processes removed after their retention period."""
     report = Report()
     watch = watch or {}
     report.breaks += [finding(0, 0, "safeguard", what=what) for what in missing]
@@ -131,6 +163,16 @@ def check(heads: Iterable[ChainHead], events: Iterable[AuditEvent],
     chains = _walk(events, report, _Signatures(keys, report), watch)
     report.ends = {pid: chain.seq for pid, chain in chains.items()}
     found: dict[int, Break] = {b.process_id: b for b in report.breaks if b.process_id}
+    cases = None if cases is None else list(cases)
+    # a tombstone must be signed when its process's registry entry is
+    signed = {c.process_id for c in cases or () if c.mac is not None}
+    for tombstone in tombstones:
+        problem = _buried_problem(tombstone, expected, _Signatures(keys, report),
+                                  tombstone.process_id in signed)
+        if problem:
+            found.setdefault(tombstone.process_id, problem)
+        else:
+            report.buried[tombstone.process_id] = tombstone
     for pid in chains:
         if pid not in expected and pid not in found:
             found[pid] = finding(pid, 1, "orphaned")
@@ -227,13 +269,34 @@ def _registry(cases: Iterable[CaseEntry], expected: dict[int, ChainHead], report
         if entry.seq == watch:
             report.watched[0] = entry.hash
         registered.add(entry.process_id)
-        if entry.process_id not in expected and entry.process_id not in found:
+        if entry.process_id not in expected and entry.process_id not in found \
+                and entry.process_id not in report.buried:
             result[entry.process_id] = finding(entry.process_id, 0, "vanished",
                                                pid=entry.process_id, seq=entry.seq)
     for pid in expected:
         if pid not in registered and pid not in found:
             result[pid] = finding(pid, 0, "unregistered")
     return result
+
+
+def _buried_problem(t: Tombstone, expected: dict[int, ChainHead], signatures: _Signatures,
+                    signed: bool) -> Break | None:
+    """A tombstone must match its hash and signature (it must be signed when its process's
+    registry entry is), name a process that no longer exists, and have waited its retention
+    period."""
+    pid = t.process_id
+    if tombstone_hash(t) != t.hash:
+        return finding(pid, t.final_seq, "buried_edited")
+    problem = signatures.problem(t.key_id, t.hash, t.mac, signed)
+    if problem:
+        code, params = problem
+        return finding(pid, t.final_seq, code, **params)
+    if pid in expected:
+        return finding(pid, t.final_seq, "buried_alive")
+    days = (t.removed_at - t.closed_at).days
+    if t.removed_at - t.closed_at < timedelta(days=t.kept_days):
+        return finding(pid, t.final_seq, "buried_early", days=days, kept=t.kept_days)
+    return None
 
 
 def _entry_problem(entry: CaseEntry, seq: int, last: str) -> tuple[str, dict[str, Any]] | None:
@@ -257,6 +320,8 @@ class Store(Protocol):
 
     def cases(self) -> Iterable[CaseEntry]: ...
 
+    def tombstones(self) -> Iterable[Tombstone]: ...
+
 
 def verify_store(store: Store, keys: AuditKeys | None = None,
                  watch: dict[int, int] | None = None) -> Report:
@@ -266,4 +331,5 @@ def verify_store(store: Store, keys: AuditKeys | None = None,
     if any(what.startswith("the table") for what in missing):
         return Report(breaks=[finding(0, 0, "safeguard", what=what) for what in missing])
     heads = list(store.chain_heads())
-    return check(heads, store.all_events(), store.cases(), keys, missing, watch)
+    return check(heads, store.all_events(), store.cases(), keys, missing, watch,
+                 store.tombstones())

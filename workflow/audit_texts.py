@@ -35,6 +35,13 @@ PROBLEMS_DE = {
                     "angelegt",
     "safeguard": "der Datenbank fehlt {what}: der Schutz gegen Ändern und Löschen wurde "
                  "entfernt",
+    "buried_edited": "sein Grabstein passt nicht zu seinem Hash: der Grabstein wurde verändert",
+    "buried_alive": "er hat einen Grabstein, existiert aber noch: der Grabstein wurde am "
+                    "Programm vorbei angelegt",
+    "buried_early": "er wurde {days} Tage nach seinem Abschluss entfernt, vor Ablauf seiner "
+                    "Aufbewahrungsfrist von {kept} Tagen",
+    "anchor_buried": "der Prozess war bei Ereignis {seq} verankert, sein Grabstein nennt aber "
+                     "Ereignis {final} als letztes: der Trail wurde vor dem Entfernen gekürzt",
     "anchor_forged": "die Signatur des Ankers stimmt nicht: die Ankerdatei wurde verändert",
     "anchor_vanished": "der Prozess war bei Ereignis {seq} verankert und existiert nicht mehr: "
                        "er wurde entfernt oder die Datenbank zurückgesetzt",

@@ -97,6 +97,26 @@ class ChainHead:
     state: str | None = None  # the hash of the case's state as stored now (None: not computed)
 
 
+@dataclass(frozen=True)
+class Tombstone:
+    """What is left of a process removed with its whole trail when its retention period had
+    passed (``workflow.retention``): the phase it ended in and since when, the last event of
+    its trail (``final_seq``, ``final_hash``: an anchor written before still matches), when
+    it was removed and after how many days; chained to nothing, hashed and signed like an
+    event (``workflow.audit_check.bury``). The case registry keeps the process's entry."""
+
+    process_id: int
+    phase: str
+    closed_at: datetime
+    final_seq: int
+    final_hash: str
+    removed_at: datetime
+    kept_days: int
+    hash: str
+    key_id: str | None = None
+    mac: str | None = None
+
+
 class ProcessRepository(Protocol):
     """Loads and stores cases and appends their audit events, atomically per change."""
 
@@ -131,6 +151,25 @@ class ProcessRepository(Protocol):
 
     def cases(self) -> Iterator[CaseEntry]:
         """The case registry, ordered by its sequence number."""
+
+    def head(self, process_id: int) -> ChainHead:
+        """Where one process's chain should end, with its stored state's hash."""
+
+    def closed_before(self, phases: builtins.list[str],
+                      closed_by: datetime) -> builtins.list[ProcessSummary]:
+        """The processes in one of ``phases`` (the final ones) since ``closed_by`` or
+        earlier, oldest first."""
+
+    def remove(self, process_id: int, at: datetime, kept_days: int) -> Tombstone:
+        """Write the process's tombstone (its chain's end, signed as events are), then delete
+        the process with everything that names it: its trail, deadlines, e-mails and
+        personal data."""
+
+    def tombstones(self) -> Iterator[Tombstone]:
+        """Every tombstone, by process id."""
+
+    def tombstone(self, process_id: int) -> Tombstone | None:
+        """The tombstone of one process, if it was removed."""
 
     def safeguards(self) -> builtins.list[str]:
         """The append-only tables or triggers that are missing from the database (none when

@@ -8,7 +8,11 @@
 - ``sessions``: sign-in sessions that ended (expired or signed out) that long ago;
 - ``resident_contact``: the authors of suggestions and the names of Begleitgruppe members of
   processes closed or cancelled that long ago, from the privacy store, with an event
-  ``personal_data_expired`` naming the references in each process's trail.
+  ``personal_data_expired`` naming the references in each process's trail;
+- ``closed_processes``: processes closed or cancelled that long ago, whole: trail, deadlines,
+  e-mails and personal data, leaving a tombstone with the trail's last hash (``storage.removal``).
+  Each trail is checked first (``workflow.audit_check``): one that does not verify is evidence,
+  and is kept (``RetentionRun.kept``) until someone has looked at it.
 
 An item is due when its moment plus the period has come: at exactly that time it goes. With
 ``dry_run`` it counts what it would remove and writes nothing.
@@ -21,12 +25,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..states.retention import Retention
+from .audit_check import check
 from .core import Env
 from .ports import UnitOfWork
 from .privacy import name_references
 from .reminders import SYSTEM
 
-CONTACT_KINDS = ("suggestion_author", "member_name")
+CONTACT_KINDS = ("suggestion_author", "member_name", "member_email")
 
 
 @dataclass(frozen=True)
@@ -38,12 +43,16 @@ class RetentionRun:
     dry_run: bool
     removed: dict[str, int]
     processes: tuple[int, ...] = ()
+    buried: tuple[int, ...] = ()    # the processes removed whole
+    kept: tuple[int, ...] = ()      # due, but kept: their trail does not verify
 
 
 def apply_retention(env: Env, retention: Retention, now: datetime,
                     dry_run: bool = False) -> RetentionRun:
     """Remove what is due at ``now``; see the module's docstring."""
     with env.uow() as uow:
+        # whole processes first: what they take along is not expired separately
+        buried, kept, due = _processes(env, uow, retention, now, dry_run)
         bodies = uow.outbox.purge_bodies(now - timedelta(days=retention.outbox_bodies),
                                          dry_run)
         sessions = uow.tokens.purge_sessions(now - timedelta(days=retention.sessions), dry_run)
@@ -52,14 +61,39 @@ def apply_retention(env: Env, retention: Retention, now: datetime,
         if not dry_run:
             uow.commit()
     return RetentionRun(now, dry_run, {"outbox_bodies": bodies, "sessions": sessions,
-                                       "resident_contact": contact}, processes)
+                                       "resident_contact": contact, "closed_processes": due},
+                        processes, buried, kept)
+
+
+def _final(env: Env) -> list[str]:
+    definition = env.lifecycle.definition
+    return [p for p in definition.phases if not definition.is_open(p)]
+
+
+def _processes(env: Env, uow: UnitOfWork, retention: Retention, now: datetime,
+               dry_run: bool) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    """Remove the processes due; the removed, the kept (broken trail) and how many were due
+    (a dry run: would be removed, their trails unchecked)."""
+    due = uow.processes.closed_before(
+        _final(env), now - timedelta(days=retention.closed_processes))
+    if dry_run or not due:
+        return (), (), len(due)
+    keys = env.audit_keys() if env.audit_keys else None
+    buried, kept = [], []
+    for summary in due:
+        trail = check([uow.processes.head(summary.id)], uow.processes.events(summary.id),
+                      keys=keys)
+        if trail.ok:
+            uow.processes.remove(summary.id, now, retention.closed_processes)
+            buried.append(summary.id)
+        else:
+            kept.append(summary.id)
+    return tuple(buried), tuple(kept), len(buried)
 
 
 def _contact(env: Env, uow: UnitOfWork, closed_by: datetime, now: datetime,
              dry_run: bool) -> tuple[int, tuple[int, ...]]:
-    definition = env.lifecycle.definition
-    final = tuple(p for p in definition.phases if not definition.is_open(p))
-    records = uow.personal.of_closed(CONTACT_KINDS, final, closed_by)
+    records = uow.personal.of_closed(CONTACT_KINDS, _final(env), closed_by)
     if dry_run or not records:
         return len(records), ()
     processes = name_references(env, uow, SYSTEM, records, "personal_data_expired", now)

@@ -28,7 +28,8 @@ from beteiligung.storage.schema import Base
 from beteiligung.workflow import process
 
 TABLES = {"alembic_version", "processes", "audit_events", "audit_cases", "deadlines", "outbox",
-          "outbox_bodies", "users", "user_tokens", "personal_data", "privacy_log"}
+          "outbox_bodies", "users", "user_tokens", "personal_data", "privacy_log",
+          "process_tombstones"}
 
 
 def _config() -> Config:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from beteiligung.storage.migrate import upgrade
 from beteiligung.storage.roles import grants, setup
 from beteiligung.workflow import process
 from beteiligung.workflow.reminders import sweep
+from beteiligung.workflow.retention import apply_retention
 
 PG_URL = os.environ.get("BETEILIGUNG_TEST_POSTGRES_URL", "")  # as tests/conftest.py
 
@@ -77,6 +78,31 @@ def test_every_command_works_as_the_runtime_role(roles, settings, clock, kit):
                        datetime(2026, 5, 20, 10, tzinfo=ZoneInfo("Europe/Berlin")))
         assert report.queued
         assert process.verify_audit(env) == (len(process.history(env, pid)), [])
+        # retention removes a closed process whole, as this role, ten years after it closed
+        gone = kit.new_process(env)
+        closed = process.advance(env, "koordination@hannover-stadt.de", gone, "cancel",
+                                 reason="Zurückgezogen")
+        done = apply_retention(env, env.retention, closed.phase_entered_at
+                               + timedelta(days=env.retention.closed_processes))
+        assert done.buried == (gone,) and process.verify_audit(env)[1] == []
+    finally:
+        engine.dispose()
+
+
+def test_the_runtime_role_deletes_no_event_of_a_process_without_its_tombstone(
+        roles, settings, kit, clock):
+    _, runtime, schema = roles
+    engine = make_engine(_url(runtime, schema))
+    try:
+        env = build_env(replace(settings, database_url=_url(runtime, schema)), clock=clock,
+                        engine=engine)
+        pid = kit.new_process(env)
+        for statement in ("DELETE FROM audit_events", "DELETE FROM processes"):
+            with pytest.raises(DBAPIError) as refused, engine.begin() as conn:
+                conn.execute(text(statement))
+            assert "append-only: DELETE refused" in str(refused.value) or \
+                "foreign key" in str(refused.value)
+        assert len(process.history(env, pid)) == 1
     finally:
         engine.dispose()
 
@@ -89,10 +115,13 @@ def test_every_command_works_as_the_runtime_role(roles, settings, clock, kit):
     "DROP TABLE audit_events CASCADE",
     "DROP TABLE audit_cases",
     "UPDATE audit_events SET actor = 'x'",
-    "DELETE FROM audit_events",
     "DELETE FROM audit_cases",
     "TRUNCATE audit_events CASCADE",
-    "DELETE FROM processes",
+    "DROP TRIGGER audit_events_delete_buried ON audit_events",
+    "DROP TRIGGER process_tombstones_append_only ON process_tombstones",
+    "UPDATE process_tombstones SET kept_days = 0",
+    "DELETE FROM process_tombstones",
+    "TRUNCATE process_tombstones",
     "CREATE TABLE sneaky (id int)",
     "DROP FUNCTION audit_events_refuse_change() CASCADE",
 ])

@@ -36,7 +36,8 @@ def test_outbox_bodies_go_on_their_day_and_the_row_stays(env, engine, clock):
     dry = apply_retention(env, RETENTION, due, dry_run=True)
     assert dry.removed["outbox_bodies"] == 1 and dry.dry_run
     done = apply_retention(env, RETENTION, due)
-    assert done.removed == {"outbox_bodies": 1, "sessions": 0, "resident_contact": 0}
+    assert done.removed == {"outbox_bodies": 1, "sessions": 0, "resident_contact": 0,
+                            "closed_processes": 0}
     with engine.connect() as conn:
         body = conn.execute(text("SELECT body_text, body_html, ics, content FROM "
                                  "outbox_bodies")).one()

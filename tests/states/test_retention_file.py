@@ -18,12 +18,15 @@ days_after_end = 1
 
 [resident_contact]
 days_after_close = 183
+
+[closed_processes]
+days_after_close = 3653
 """
 
 
 def test_the_shipped_file_has_the_documented_periods():
     text = (HERE / "retention.toml").read_text(encoding="utf-8")
-    assert parse(text, "retention.toml") == Retention(30, 1, 183) == parse(GOOD, "x")
+    assert parse(text, "retention.toml") == Retention(30, 1, 183, 3653) == parse(GOOD, "x")
 
 
 @pytest.mark.parametrize(("text", "de", "en"), [
@@ -34,8 +37,10 @@ def test_the_shipped_file_has_the_documented_periods():
     (GOOD.replace("= 183", "= 36501"), "x.toml, Zeile 8:", "x.toml, line 8: "),
     (GOOD.replace("days_after_end = 1", "days_after_end = 1\nhours = 3"),
      "x.toml, Zeile 6: [sessions] kennt hours nicht", "x.toml, line 6: [sessions] has no hours"),
-    (GOOD + "\n[audit_events]\nyears = 10\n", "x.toml, Zeile 10: unbekannte Art [audit_events]",
-     "x.toml, line 10: unknown kind [audit_events]"),
+    (GOOD + "\n[audit_events]\nyears = 10\n", "x.toml, Zeile 13: unbekannte Art [audit_events]",
+     "x.toml, line 13: unknown kind [audit_events]"),
+    (GOOD.replace("= 3653", "= 10.5"), "x.toml, Zeile 11: days_after_close muss",
+     "x.toml, line 11: days_after_close must"),
     (GOOD.replace("[sessions]\ndays_after_end = 1\n", ""),
      "x.toml, Zeile 1: [sessions] braucht days_after_end", "[sessions] needs days_after_end"),
     (GOOD.replace("days_after_sent = 30", "days_after_sent = "), "x.toml: kein gültiges TOML",

@@ -37,6 +37,7 @@ from beteiligung.workflow.ports import (
     NewEvent,
     ProcessSummary,
     Token,
+    Tombstone,
     User,
 )
 from beteiligung.workflow.privacy_port import Personal, PersonalRecord, PrivacyLogEntry
@@ -233,6 +234,26 @@ class FakeProcessRepository:
 
     def safeguards(self) -> list[str]:
         return []
+
+    def head(self, process_id: int) -> ChainHead:
+        head = self._head(process_id)
+        if head is None:
+            raise NotFound(f"no process with id {process_id}")
+        return ChainHead(process_id, head.seq, head.hash)
+
+    def closed_before(self, phases: list[str], closed_by: datetime) -> list[ProcessSummary]:
+        return [row for phase in phases for row in self.list(phase)
+                if row.phase_entered_at <= closed_by]
+
+    def remove(self, process_id: int, at: datetime, kept_days: int) -> Tombstone:
+        raise NotImplementedError("the fakes keep every process: removal after the retention "
+                                  "period runs on SQL (tests/integration/test_tombstones.py)")
+
+    def tombstones(self) -> Iterator[Tombstone]:
+        return iter(())
+
+    def tombstone(self, process_id: int) -> Tombstone | None:
+        return None
 
     # -- the unit of work's end
     def _apply(self) -> None:
