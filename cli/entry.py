@@ -117,9 +117,11 @@ def requested_by(args: argparse.Namespace) -> int:
 
 def add_member(args: argparse.Namespace) -> int:
     kind = "external" if args.external else "internal"
-    member = Member(args.name, args.organisation, kind)
+    member = Member(args.name, args.organisation, kind, args.email.strip())
     content.add_member(wired(), args.actor, args.id, member)
-    return _done(args, f"+ {args.name} ({args.organisation}, {kind})", member_added=member)
+    contact = f", {member.email}" if member.email else ""
+    return _done(args, f"+ {args.name} ({args.organisation}, {kind}{contact})",
+                 member_added=member)
 
 
 def remove_member(args: argparse.Namespace) -> int:

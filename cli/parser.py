@@ -191,6 +191,9 @@ def _entry_commands(sub) -> None:
     p.add_argument("--name", required=True)
     p.add_argument("--organisation", required=True)
     p.add_argument("--external", action="store_true", help="not from the administration")
+    p.add_argument("--email", default="", metavar="ADDRESS",
+                   help="a contact address (optional; personal data: shown to staff only, "
+                   "found and erased by 'privacy export' and 'privacy erase')")
     p = _cmd(grp, "remove-member", "entry:remove_member", "remove a member", actor=True,
              json=True)
     p.add_argument("id", type=ID)

@@ -29,11 +29,13 @@ class Person:
 
 @dataclass
 class Member:
-    """A member of the Projektbegleitgruppe (R2)."""
+    """A member of the Projektbegleitgruppe (R2); ``email`` is an optional contact address
+    (typically of an external member), shown to staff only."""
 
     name: str
     organisation: str
     kind: str = "internal"
+    email: str = ""
     # personal data (``states.personal``): the reference of each personal field in the
     # privacy store, and the fields whose value was erased
     refs: dict[str, str] = field(default_factory=dict)

@@ -1,12 +1,13 @@
 """Which parts of a case are personal data, and how a case holds them: by reference.
 
-A resident's suggestion (its text and its author) and a Begleitgruppe member's name are
-personal data. Their values live in the privacy store (``workflow.ports.PersonalData``), keyed
-by a random reference; the case names each such field's reference in the holder's ``refs``
-(``{"text": "<ref>", "author": "<ref>"}``), and the audit trail holds only the reference and a
-commitment (``workflow.privacy``). Storage writes the case's document with those fields blank
-(``strip``) and fills them from the store when it loads a case (``fill``); a value that was
-erased comes back empty, its field listed in the holder's ``erased``.
+A resident's suggestion (its text and its author) and a Begleitgruppe member's name and contact
+address are personal data. Their values live in the privacy store
+(``workflow.ports.PersonalData``), keyed by a random reference; the case names each such
+field's reference in the holder's ``refs`` (``{"text": "<ref>", "author": "<ref>"}``), and the
+audit trail holds only the reference and a commitment (``workflow.privacy``). Storage writes
+the case's document with those fields blank (``strip``) and fills them from the store when it
+loads a case (``fill``); a value that was erased comes back empty, its field listed in the
+holder's ``erased``.
 A field without a reference (a case written before revision 0010) keeps its value.
 Import rule: standard library only.
 """
@@ -21,7 +22,8 @@ from .case import Case, Member, Suggestion
 # kind of each personal field, as the privacy store records it
 KINDS = {("suggestion", "text"): "suggestion_text",
          ("suggestion", "author"): "suggestion_author",
-         ("member", "name"): "member_name"}
+         ("member", "name"): "member_name",
+         ("member", "email"): "member_email"}
 
 Holder = Suggestion | Member
 

@@ -80,9 +80,10 @@ def _concept(routes: APIRouter, env: Env) -> None:
     @routes.post("/processes/{process_id}/begleitgruppe/members", status_code=201,
                  response_model=ProcessView, responses=WRITE)
     def add_member(me: Me, process_id: ProcessId, body: MemberBody, request: Request):
-        """Add a member to the Projektbegleitgruppe (``kind``: internal or external)."""
+        """Add a member to the Projektbegleitgruppe (``kind``: internal or external;
+        ``email``: an optional contact address, shown to staff only)."""
         case = content.add_member(env, me.email, process_id,
-                                  Member(body.name, body.organisation, body.kind))
+                                  Member(body.name, body.organisation, body.kind, body.email))
         return view(env, case, request.state.lang)
 
     @routes.put("/processes/{process_id}/concept", response_model=ProcessView,

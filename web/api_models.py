@@ -183,6 +183,8 @@ class MemberBody(Body):
     name: Short
     organisation: Short
     kind: Short = "internal"
+    email: Email = Field("", description="a contact address (optional): personal data, "
+                         "shown to staff only, never published")
 
 
 class SuggestionBody(Body):

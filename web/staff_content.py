@@ -31,6 +31,13 @@ BEGLEITGRUPPE: Texts = {
     "name": ("Name", "Name"),
     "organisation": ("Organisation", "Organisation"),
     "kind": ("Art", "Kind"),
+    "email": ("E-Mail-Adresse (optional)", "E-mail address (optional)"),
+    "email_hint": ("Nur für die Verwaltung sichtbar, nie veröffentlicht; personenbezogen: "
+                   "Auskunft und Löschung über diese Adresse",
+                   "Shown to staff only, never published; personal data: disclosed and "
+                   "erased on request for this address"),
+    "email_column": ("E-Mail-Adresse (nur intern sichtbar)", "E-mail address (staff only)"),
+    "erased": ("gelöscht", "erased"),
     "kind.internal": ("intern", "internal"),
     "kind.external": ("extern", "external"),
     "actions": ("Aktionen", "Actions"),
@@ -101,7 +108,7 @@ def _begleitgruppe(routes: APIRouter, env: Env) -> None:
     def add_member(request: Request, pid: int, me: Me,
                    form: Posted):
         member = Member(field(form, "name").strip(), field(form, "organisation").strip(),
-                        field(form, "kind"))
+                        field(form, "kind"), field(form, "email").strip())
         return page.submit(request, me, pid, form, lambda: content.add_member(
             env, me.email, pid, member), "member_added")
 

@@ -29,7 +29,7 @@ from ..states.deadlines import concept_comments_end
 from ..states.errors import BadInput, NotFound
 from ..states.limits import visible
 from .answer_notice import queue_answer
-from .core import Env, change
+from .core import Env, change, check_email, normalise_email
 from .ports import UnitOfWork
 from .privacy import personal, subject_of
 
@@ -68,33 +68,64 @@ def set_begleitgruppe_requester(env: Env, actor: str, pid: int, requested_by: st
 
 
 def add_member(env: Env, actor: str, pid: int, member: Member) -> Case:
-    """Add a member to the Projektbegleitgruppe."""
+    """Add a member to the Projektbegleitgruppe. A contact address (``email``, optional) is
+    personal data like the name: both go to the privacy store with the normalised address as
+    their subject, so that an Auskunft or a Löschung for that address finds them."""
     need("name", member.name)
     need("organisation", member.organisation)
     if member.kind not in MEMBER_KINDS:
         raise BadInput(f"kind: {member.kind!r} is not one of {', '.join(MEMBER_KINDS)}")
+    email = _member_email(member.email)
 
     def apply(case: Case) -> dict[str, Any]:
         if any(m.name == member.name for m in case.begleitgruppe.members):
             raise BadInput(f"name: {member.name!r} is already a member")
-        name = personal("member_name", member.name, subject_of(member.name))
+        subject = normalise_email(email) if email else subject_of(member.name)
+        name = personal("member_name", member.name, subject)
+        refs = {"name": name.ref}
+        payload: dict[str, Any] = {"name": name, "organisation": member.organisation,
+                                   "kind": member.kind}
+        if email:
+            address = personal("member_email", email, subject)
+            refs["email"] = address.ref
+            payload["email"] = address
         case.begleitgruppe.members.append(dataclasses.replace(
-            member, refs={"name": name.ref}, erased=[]))
-        return {"member": {"name": name, "organisation": member.organisation,
-                           "kind": member.kind}}
+            member, email=email, refs=refs, erased=[]))
+        return {"member": payload}
 
     return change(env, actor, pid, "begleitgruppe_member_added", apply)
 
 
+def _member_email(value: str) -> str:
+    """The member's contact address as given (trimmed), ``""`` for none, or ``BadInput``."""
+    if not value or not value.strip():
+        return ""
+    try:
+        return check_email("email", value)
+    except BadInput:
+        shown = value.strip()
+        raise BadInput(texts={
+            "de": f"email: {shown!r} ist keine E-Mail-Adresse (wie name@example.org); "
+                  "die Adresse des Mitglieds ist freiwillig: weglassen oder berichtigen",
+            "en": f"email: {shown!r} is not an e-mail address (like name@example.org); "
+                  "the member's address is optional: leave it out or correct it",
+        }) from None
+
+
 def remove_member(env: Env, actor: str, pid: int, name: str) -> Case:
     """Remove a member of the Projektbegleitgruppe by name."""
+    need("name", name)   # an erased member's name reads as "": it names no one
+
     def apply(case: Case) -> dict[str, Any]:
         members = case.begleitgruppe.members
-        kept = [m for m in members if m.name != name]
-        if len(kept) == len(members):
+        gone = [m for m in members if m.name == name]
+        if not gone:
             raise NotFound(f"no member named {name!r} in process {case.id}")
-        case.begleitgruppe.members = kept
-        return {"member": personal("member_name", name, subject_of(name))}
+        case.begleitgruppe.members = [m for m in members if m.name != name]
+        # the name in this event belongs to the same subject as when it was added
+        email = gone[0].email
+        subject = normalise_email(email) if email else subject_of(name)
+        return {"member": personal("member_name", name, subject)}
 
     return change(env, actor, pid, "begleitgruppe_member_removed", apply)
 

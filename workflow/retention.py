@@ -6,9 +6,10 @@
 - ``outbox_bodies``: the text of each e-mail delivered, failed or skipped that long ago (what
   it was, to whom and when stay in the outbox);
 - ``sessions``: sign-in sessions that ended (expired or signed out) that long ago;
-- ``resident_contact``: the authors of suggestions and the names of Begleitgruppe members of
-  processes closed or cancelled that long ago, from the privacy store, with an event
-  ``personal_data_expired`` naming the references in each process's trail;
+- ``resident_contact``: the authors of suggestions and the names and contact addresses of
+  Begleitgruppe members of processes closed or cancelled that long ago, from the privacy
+  store, with an event ``personal_data_expired`` naming the references in each process's
+  trail;
 - ``closed_processes``: processes closed or cancelled that long ago, whole: trail, deadlines,
   e-mails and personal data, leaving a tombstone with the trail's last hash (``storage.removal``).
   Each trail is checked first (``workflow.audit_check``): one that does not verify is evidence,

@@ -1,6 +1,7 @@
 """Property: whatever residents, staff and coordinators do in whatever order, after each
-erasure the erased subject's address and texts are in no table, everyone else's are still
-there, and ``audit verify`` passes (issue 13; SQLite and PostgreSQL).
+erasure the erased subject's address, texts and Begleitgruppe memberships (the member's name
+and contact address) are in no table, everyone else's are still there, and ``audit verify``
+passes (issue 13; SQLite and PostgreSQL).
 
 Each example runs on a process of its own, in the test's database, with addresses of its own
 (the database is not emptied between examples, so the checks look at this example's values).
@@ -25,7 +26,7 @@ steps = st.lists(st.one_of(
     st.tuples(st.just("submit"), st.sampled_from(PEOPLE)),
     st.tuples(st.just("staff_adds"), st.sampled_from(PEOPLE)),
     st.tuples(st.just("answer"), st.integers(1, 6)),
-    st.tuples(st.just("member"), st.integers(1, 3)),
+    st.tuples(st.just("member"), st.sampled_from(PEOPLE)),
     st.tuples(st.just("erase"), st.sampled_from(PEOPLE)),
     st.tuples(st.just("export"), st.sampled_from(PEOPLE)),
 ), min_size=3, max_size=14)
@@ -52,7 +53,9 @@ def test_after_each_erasure_the_subject_is_gone_and_the_trail_verifies(
     pid = journey.new_process(env).id
     journey.advance_to(env, pid, "pre_reporting", clock)
     address = {p: f"{p}{example}@example.org" for p in PEOPLE}
-    live: dict[str, list[str]] = {p: [] for p in PEOPLE}   # texts held now
+    live: dict[str, list[str]] = {p: [] for p in PEOPLE}   # texts and member names held now
+    texts: dict[str, list[str]] = {p: [] for p in PEOPLE}  # of those, the suggestions' texts
+    members: dict[str, list[str]] = {p: [] for p in PEOPLE}  # and the members' names
     gone: list[str] = []                                   # texts erased
     erased_before: set[str] = set()
     numbers = 0
@@ -65,21 +68,27 @@ def test_after_each_erasure_the_subject_is_gone_and_the_trail_verifies(
             else:
                 content.add_suggestion(env, COORDINATOR, pid, "concept", words, address[who])
             live[who].append(words)
+            texts[who].append(words)
             numbers += 1
         elif action == "answer" and who <= numbers:
             content.answer_suggestion(env, journey.LEAD.email, pid, who, "accepted")
-        elif action == "member":
+        elif action == "member":  # a member with the person's address as contact
+            name = f"Mitglied {count} in Beispiel {example}"
             content.add_member(env, journey.LEAD.email, pid,
-                               Member(f"Mitglied {count} in Beispiel {example}", "BI"))
+                               Member(name, "BI", "external", address[who]))
+            live[who].append(name)
+            members[who].append(name)
         elif action == "export" and live[who]:
             found = privacy_requests.disclose(env, COORDINATOR, address[who])
             assert sorted(s["text"] for s in found.document["suggestions"]) == sorted(
-                live[who])
+                texts[who])
+            assert sorted(p["name"] for p in found.document["processes"]
+                          if p["role"] == "member") == sorted(members[who])
         elif action == "erase" and (live[who] or who in erased_before):
             done = privacy_requests.erase(env, COORDINATOR, address[who], "Antrag")
             assert done.nothing_left == (not live[who])
             gone.extend(live[who])
-            live[who] = []
+            live[who], texts[who], members[who] = [], [], []
             erased_before.add(who)
             stored = _tables(engine)
             for value in gone:

@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import text
 
+from beteiligung.states.case import Member
 from beteiligung.states.retention import Retention
-from beteiligung.workflow import participation, process
+from beteiligung.workflow import content, participation, process
 from beteiligung.workflow.ports import OutgoingMessage, Token
 from beteiligung.workflow.retention import apply_retention
 
@@ -89,3 +90,20 @@ def test_resident_contact_goes_183_days_after_the_close_and_the_text_stays(
     assert process.history(env, pid)[-1].action == "personal_data_expired"
     assert process.verify_audit(env)[1] == []
     assert _nothing(apply_retention(env, RETENTION, due + timedelta(days=400)))
+
+
+def test_a_members_contact_address_goes_with_its_name(env, engine, clock, journey):
+    pid = journey.new_process(env).id
+    content.add_member(env, journey.LEAD.email, pid,
+                       Member("Erika Mustermann", "BI Kanal", "external",
+                              "erika@bi-kanal.example.org"))
+    closed_at = journey.advance_to(env, pid, "closed", clock).phase_entered_at
+    done = apply_retention(env, RETENTION, closed_at + timedelta(days=183))
+    [member] = [m for m in journey.current(env, pid).begleitgruppe.members
+                if m.organisation == "BI Kanal"]
+    assert (member.name, member.email, sorted(member.erased)) == ("", "", ["email", "name"])
+    assert done.removed["resident_contact"] >= 2
+    with engine.connect() as conn:
+        held = conn.execute(text("SELECT COUNT(*) FROM personal_data WHERE value = :v"),
+                            {"v": "erika@bi-kanal.example.org"}).scalar_one()
+    assert held == 0 and process.verify_audit(env)[1] == []

@@ -47,7 +47,7 @@ def test_create_advance_concept_publish_and_on_to_the_pre_report(api, app_env, w
     grouped = api("POST", f"/processes/{pid}/begleitgruppe/members", lead.email, status=201,
                   json={"name": "Eva Stein", "organisation": "FB 61"})
     assert grouped["begleitgruppe"]["members"] == [
-        {"name": "Eva Stein", "organisation": "FB 61", "kind": "internal"}]
+        {"name": "Eva Stein", "organisation": "FB 61", "kind": "internal", "email": ""}]
     api("POST", f"/processes/{pid}/advance", lead.email, json={"trigger": "draft_concept"})
     concept = to_plain(web.journey.complete_concept())
     drafted = api("PUT", f"/processes/{pid}/concept", lead.email, json=concept)
@@ -204,3 +204,27 @@ def test_a_lead_may_neither_read_nor_retry_the_outbox(api, web, failed_message):
     assert "only a coordinator" in api("GET", "/outbox", lead, status=403)["error"]
     api("POST", f"/outbox/{failed_message}/retry", lead, status=403)
     assert api("GET", "/outbox?status=failed", web.COORDINATOR)[0]["status"] == "failed"
+
+
+def test_a_members_address_through_the_api_is_for_staff_only(api, app_env, client, web, clock):
+    lead = web.journey.LEAD.email
+    pid = web.journey.new_process(app_env).id
+    process.advance(app_env, lead, pid, "set_up_begleitgruppe")
+    path = f"/processes/{pid}/begleitgruppe/members"
+    refused = api("POST", path, lead, status=400, json={
+        "name": "Uta Berg", "organisation": "Quartiersverein", "email": "uta(at)berg"})
+    assert refused["error"].startswith("email: 'uta(at)berg' ist keine E-Mail-Adresse")
+    added = api("POST", path, lead, status=201, json={
+        "name": "Uta Berg", "organisation": "Quartiersverein", "kind": "external",
+        "email": "Uta.Berg@Example.org"})
+    assert added["begleitgruppe"]["members"] == [
+        {"name": "Uta Berg", "organisation": "Quartiersverein", "kind": "external",
+         "email": "Uta.Berg@Example.org"}]  # no references: those are storage's business
+    assert api("GET", f"/processes/{pid}", lead)["begleitgruppe"]["members"][0][
+        "email"] == "Uta.Berg@Example.org"
+    web.journey.advance_to(app_env, pid, "pre_reporting", clock)  # published now
+    client.headers.pop("Authorization", None)
+    for url in ("/api/v1/public/processes", "/api/v1/public/processes?lang=en"):
+        answer = client.get(url)
+        assert answer.status_code == 200 and str(pid) in answer.text
+        assert "uta.berg" not in answer.text.lower() and "Uta Berg" not in answer.text

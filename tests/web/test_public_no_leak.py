@@ -1,13 +1,13 @@
 """Route by route, phase by phase: nothing unpublished reaches a public route.
 
-One process is driven through every phase (through the use cases and the public form).
-Unique markers are planted in every place that is not (yet) published: the concept draft
-before it is published and a changed draft after a publish, suggestion authors' addresses,
-unanswered suggestions, the recorded but unpublished decision, the evaluation before the
-close, lead and deputy addresses, the deputy's name, the directorate, a Begleitgruppe
-member, a hold reason (kept only in the audit trail) and a deadline. After every step every
-public route is fetched (list, process page, JSON; with and without filters and language)
-and none may show a hidden marker or any '@'. The idea is that of
+One process is driven through every phase (through the use cases and the public form). Unique
+markers are planted in every place that is not (yet) published: the concept draft before it is
+published and a changed draft after a publish, suggestion authors' addresses, unanswered
+suggestions, the recorded but unpublished decision, the evaluation before the close, lead and
+deputy addresses, the deputy's name, the directorate, a Begleitgruppe member and its contact
+address, a hold reason (kept only in the audit trail) and a deadline. After every step every
+public route is fetched (list, process page, JSON; with and without filters and language) and
+none may show a hidden marker or any '@'. The idea is that of
 ``tests/integration/test_public_export.py``, over HTTP.
 
 Dialogue activities are published facts (residents need date, place, format and
@@ -26,8 +26,8 @@ from beteiligung.workflow import content, deadlines, outcome, process
 LEAD = Person("Anna Lehmann", "mk-leadmail@hannover-stadt.de")
 DEPUTY = Person("MK-deputyname", "mk-deputymail@hannover-stadt.de")
 HIDDEN_ALWAYS = {"mk-leadmail", "mk-deputymail", "MK-deputyname", "MK-directorate",
-                 "MK-member", "MK-hold-reason", "MK-deadline", "mk-public-author",
-                 "MK-author"}
+                 "MK-member", "mk-contactmail", "MK-hold-reason", "MK-deadline",
+                 "mk-public-author", "MK-author"}
 
 
 class Watch:
@@ -78,7 +78,8 @@ def test_no_public_route_shows_anything_unpublished_in_any_phase(client, web, ap
     deadlines.add_deadline(app_env, me, pid, "Frist MK-deadline", clock() + timedelta(days=9))
     w.check("deadline", has_page=False)
     process.advance(app_env, me, pid, "set_up_begleitgruppe")
-    content.add_member(app_env, me, pid, Member("MK-member", "Stadtteilrunde", "external"))
+    content.add_member(app_env, me, pid, Member("MK-member", "Stadtteilrunde", "external",
+                                                "mk-contactmail@example.org"))
     w.check("begleitgruppe", has_page=False)
     j.advance_to(app_env, pid, "concept", clock)
 

@@ -12,7 +12,7 @@ import pytest
 
 from beteiligung.states.case import Concept, Person
 from beteiligung.web.staff_concept import CONTROLS, draft_values
-from beteiligung.workflow import content, process
+from beteiligung.workflow import content, privacy_requests, process
 from beteiligung.workflow.concept_diff import flatten
 
 LEAD = "anna.lehmann@hannover-stadt.de"
@@ -366,3 +366,54 @@ def test_every_control_has_a_label_and_every_id_is_unique(client, web, app_env, 
             assert len(parsed.ids) == len(set(parsed.ids)), page
             assert set(parsed.controls) <= parsed.labelled, (
                 page, set(parsed.controls) - parsed.labelled)
+
+
+def public_text(client, pid: int) -> str:
+    """Every public route about the process, as one text (signed out)."""
+    client.cookies.clear()
+    answers = [client.get(url) for url in ("/", "/?lang=en", f"/vorhaben/{pid}",
+                                           "/api/v1/public/processes")]
+    assert all(a.status_code == 200 for a in answers), [a.status_code for a in answers]
+    return "\n".join(a.text for a in answers)
+
+
+def test_a_members_address_is_stored_shown_to_staff_and_never_public(client, web, app_env,
+                                                                     at, clock):
+    pid = at("begleitgruppe")
+    form = client.get(f"/intern/verfahren/{pid}/begleitgruppe")
+    assert 'type="email" id="email" name="email"' in form.text
+    assert "E-Mail-Adresse (optional)" in form.text and "nie veröffentlicht" in form.text
+    english = client.get(f"/intern/verfahren/{pid}/begleitgruppe?lang=en").text
+    assert "E-mail address (optional)" in english and "never published" in english
+    text = done(client, send(client, web, pid, "begleitgruppe/mitglied",
+                             {"name": "Uta Berg", "organisation": "Quartiersverein",
+                              "kind": "external", "email": " Uta.Berg@Example.org "}),
+                pid, "begleitgruppe")
+    assert "Uta.Berg@Example.org" in text  # staff see it
+    [member] = [m for m in process.get_process(app_env, pid).begleitgruppe.members
+                if m.name == "Uta Berg"]
+    assert (member.email, set(member.refs)) == ("Uta.Berg@Example.org", {"name", "email"})
+    web.journey.advance_to(app_env, pid, "pre_reporting", clock)  # a public page now
+    shown = public_text(client, pid)
+    assert "Lindener Marktplatz" in shown
+    assert "uta.berg" not in shown.lower() and "Uta Berg" not in shown
+
+    privacy_requests.erase(app_env, web.journey.COORDINATOR, "uta.berg@example.org", "Antrag")
+    web.sign_in(client, LEAD)
+    page = client.get(f"/intern/verfahren/{pid}/begleitgruppe?lang=de").text
+    assert "Uta" not in page and page.count("<em>gelöscht</em>") == 2
+    assert "Quartiersverein" in page
+    english = client.get(f"/intern/verfahren/{pid}/begleitgruppe?lang=en").text
+    assert "Uta" not in english and english.count("<em>erased</em>") == 2
+
+
+def test_a_malformed_member_address_is_refused_on_the_form_and_writes_nothing(client, web,
+                                                                             app_env, at):
+    pid = at("begleitgruppe")
+    before = trail(app_env, pid)
+    text = refused(send(client, web, pid, "begleitgruppe/mitglied",
+                        {"name": "Uta Berg", "organisation": "Quartiersverein",
+                         "kind": "external", "email": "uta(at)berg"}),
+                   400, "email: &#39;uta(at)berg&#39; ist keine E-Mail-Adresse")
+    assert 'value="uta(at)berg"' in text and 'value="Quartiersverein"' in text
+    assert trail(app_env, pid) == before

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from beteiligung.states.case import Concept, Decision, Member, Person
-from beteiligung.states.codec import to_plain
+from beteiligung.states.codec import from_plain, to_plain
 from beteiligung.states.errors import BadInput, NotFound, NotPermitted
 from beteiligung.states.guards import GuardContext
 from beteiligung.workflow import content, outcome
@@ -58,6 +58,9 @@ REFUSALS = [
      BadInput, "organisation: must not be empty"),
     ("begleitgruppe", lambda e, p, c: content.add_member(e, LEAD, p, Member("Eva", "FB", "vip")),
      BadInput, "kind: 'vip' is not one of internal, external"),
+    ("begleitgruppe",
+     lambda e, p, c: content.add_member(e, LEAD, p, Member("Eva", "FB", "external", "eva@")),
+     BadInput, "email: 'eva@' is not an e-mail address"),
     ("concept", lambda e, p, c: content.add_member(e, LEAD, p, Member("Eva Stein 1", "FB 61")),
      BadInput, "name: 'Eva Stein 1' is already a member"),
     ("begleitgruppe", lambda e, p, c: content.remove_member(e, LEAD, p, "Niemand"),
@@ -227,6 +230,35 @@ def test_begleitgruppe_requester_and_members(env, store, at_phase):
         ("Eva Stein", "FB 61", "internal")]
     assert _opened(store, _last(store, pid).payload["member"]) == "Kai Rot"
     _chain_ok(store)
+
+
+def test_a_members_address_is_personal_and_the_subject_of_its_name(env, store, at_phase):
+    pid = at_phase("begleitgruppe")
+    content.add_member(env, LEAD, pid, Member("Kai Rot", "BI Linden", "external",
+                                              " Kai.Rot@Example.org "))
+    added = _last(store, pid).payload["member"]
+    assert (_opened(store, added["name"]), _opened(store, added["email"])) == (
+        "Kai Rot", "Kai.Rot@Example.org")
+    [member] = store.cases[pid].begleitgruppe.members
+    assert member.email == "Kai.Rot@Example.org"
+    assert member.refs == {"name": added["name"]["ref"], "email": added["email"]["ref"]}
+    subjects = {store.personal[ref].subject for ref in member.refs.values()}
+    assert subjects == {"kai.rot@example.org"}
+    content.add_member(env, LEAD, pid, Member("Eva Stein", "FB 61", email="  "))
+    plain = _last(store, pid).payload["member"]
+    assert "email" not in plain and store.cases[pid].begleitgruppe.members[1].email == ""
+    assert store.personal[plain["name"]["ref"]].subject == "name:eva stein"
+    content.remove_member(env, LEAD, pid, "Kai Rot")  # the removal's name: the same subject
+    assert store.personal[_last(store, pid).payload["member"]["ref"]].subject == (
+        "kai.rot@example.org")
+    _chain_ok(store)
+
+
+def test_a_member_stored_before_the_address_existed_loads_without_one():
+    old = {"name": "Kai Rot", "organisation": "BI", "kind": "external",
+           "refs": {"name": "p1"}, "erased": []}
+    assert from_plain(Member, old) == Member("Kai Rot", "BI", "external", "", {"name": "p1"})
+    assert to_plain(from_plain(Member, old)) == old | {"email": ""}
 
 
 def test_project_group_departments(env, store, pid):
