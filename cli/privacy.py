@@ -23,12 +23,15 @@ from .render import lang, local, print_json
 TEXTS: dict[str, dict[str, Any]] = {
     "summary": {
         "de": "Auskunft über {address}: {suggestions} Anregung(en), {processes} Verfahren als "
-              "Ansprechperson oder Vertretung, {emails} E-Mail(s), {account}, {tokens} "
-              "Sitzung(en) und Token(s). Die Auskunft ist im Prüfpfad vermerkt (ohne die "
-              "Daten).",
+              "Ansprechperson oder Vertretung, {memberships} Mitgliedschaft(en) in "
+              "Projektbegleitgruppen, {emails} E-Mail(s), {account}, {tokens} "
+              "Sitzung(en) und Token(s), {audit_events} Ereignis(se) im Prüfpfad als "
+              "handelnde Person. Die Auskunft ist im Prüfpfad vermerkt (ohne die Daten).",
         "en": "Disclosure for {address}: {suggestions} suggestion(s), {processes} process(es) "
-              "as lead or deputy, {emails} e-mail(s), {account}, {tokens} session(s) and "
-              "token(s). The disclosure is recorded in the audit trail (without the data).",
+              "as lead or deputy, {memberships} Begleitgruppe membership(s), {emails} "
+              "e-mail(s), {account}, {tokens} session(s) and "
+              "token(s), {audit_events} audit event(s) as the actor. The disclosure is "
+              "recorded in the audit trail (without the data).",
     },
     "account": {"de": ("kein Konto", "ein Konto"), "en": ("no account", "an account")},
     "written": {"de": "Die Auskunft steht in {out}.", "en": "The disclosure is in {out}."},
@@ -67,7 +70,8 @@ def privacy_export(args: argparse.Namespace) -> int:
     counts = found.counts
     summary = _text("summary", language, address=found.address,
                     account=TEXTS["account"][language][counts["account"]],
-                    **{k: counts[k] for k in ("suggestions", "processes", "emails", "tokens")})
+                    **{k: counts[k] for k in ("suggestions", "processes", "memberships",
+                                              "emails", "tokens", "audit_events")})
     if target is not None:
         write_atomically(target, data.encode("utf-8"), mode=0o600)
         print(summary)

@@ -1,8 +1,9 @@
 """The SQL side of the public list: every process, streamed by id (``workflow.public``'s port).
 
 The rows are fetched in batches (``yield_per``; a server-side cursor on PostgreSQL) and each
-document is decoded only when the caller asks for the next case, so an export of many
-processes holds one batch of rows and one case in memory, not the whole table.
+batch is decoded when the caller reaches it, with one query to the privacy store for the
+whole batch, so an export of many processes holds one batch of rows and cases in memory, not
+the whole table.
 Import rule: ``states``, ``workflow`` and SQLAlchemy only.
 """
 
@@ -14,7 +15,7 @@ from sqlalchemy import Connection, select
 
 from ..states.case import Case
 from .schema import processes
-from .sql import COLUMNS, decode
+from .sql import COLUMNS, decode_many
 
 BATCH = 500
 _c = processes.c
@@ -45,7 +46,7 @@ class SqlPublicProcesses:
     def cases(self) -> Iterator[Case]:
         result = self.conn.execution_options(yield_per=self.batch).execute(self.query)
         try:
-            for row in result:
-                yield decode(self.conn, row)
+            for rows in result.partitions():
+                yield from decode_many(self.conn, rows)
         finally:
             result.close()

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
@@ -28,6 +29,7 @@ from ..states.errors import BadInput, Busy, Conflict, NotFound, StorageError
 from ..states.personal import fill, plain_refs, strip
 from ..workflow.audit import GENESIS
 from ..workflow.ports import (
+    Acted,
     AuditEvent,
     CaseEntry,
     ChainHead,
@@ -68,6 +70,11 @@ _LIST_ALL = _SUMMARY.order_by(_c.id)
 _LIST_PHASE = _SUMMARY.where(_c.phase == bindparam("phase")).order_by(_c.phase_entered_at, _c.id)
 _TITLED = (_SUMMARY.where(func.lower(_c.title) == func.lower(bindparam("title")))
            .order_by(_c.id))
+_a = audit_events.c
+# the expression index on lower(actor) of revision 0012
+_ACTED = (select(_a.process_id, func.count(), func.min(_a.at), func.max(_a.at))
+          .where(func.lower(_a.actor) == bindparam("address"))
+          .group_by(_a.process_id).order_by(_a.process_id))
 _EVENTS = (select(audit_events).where(audit_events.c.process_id == bindparam("pid"))
            .order_by(audit_events.c.seq))
 
@@ -226,6 +233,9 @@ class SqlProcessRepository:
     def safeguards(self) -> builtins.list[str]:
         return safeguards(self.conn)
 
+    def acted(self, address: str) -> builtins.list[Acted]:
+        return [Acted(*row) for row in self.conn.execute(_ACTED, {"address": address})]
+
     def head(self, process_id: int) -> ChainHead:
         found = removal.head(self.conn, process_id)
         if found is None:
@@ -281,13 +291,24 @@ def _missing(conn: Connection, process_id: int) -> NotFound:
 def decode(conn: Connection, row) -> Case:
     """The case of one ``processes`` row (its columns and its JSON document), its personal
     values filled in from the privacy store (one query, only when it names any)."""
-    data = json.loads(row.document)
-    data.update({name: getattr(row, name) for name in COLUMNS})
-    case = from_plain(Case, data)
-    refs = plain_refs(data)
-    if refs:
-        fill(case, SqlPersonalData(conn).values(refs))
+    [case] = decode_many(conn, [row])
     return case
+
+
+def decode_many(conn: Connection, rows: Sequence[Any]) -> list[Case]:
+    """The cases of these rows, with one query to the privacy store for all of them (none
+    when they name no personal value)."""
+    loaded = []
+    for row in rows:
+        data = json.loads(row.document)
+        data.update({name: getattr(row, name) for name in COLUMNS})
+        loaded.append((from_plain(Case, data), plain_refs(data)))
+    refs = [ref for _, named in loaded for ref in named]
+    values = SqlPersonalData(conn).values(refs) if refs else {}
+    for case, named in loaded:
+        if named:
+            fill(case, values)
+    return [case for case, _ in loaded]
 
 
 def _event(row) -> AuditEvent:

@@ -98,6 +98,17 @@ class ChainHead:
 
 
 @dataclass(frozen=True)
+class Acted:
+    """How many audit events of one process name an address as their actor, and when the
+    first and the last were written (for an Auskunft)."""
+
+    process_id: int
+    events: int
+    first_at: datetime
+    last_at: datetime
+
+
+@dataclass(frozen=True)
 class Tombstone:
     """What is left of a process removed with its whole trail when its retention period had
     passed (``workflow.retention``): the phase it ended in and since when, the last event of
@@ -151,6 +162,9 @@ class ProcessRepository(Protocol):
 
     def cases(self) -> Iterator[CaseEntry]:
         """The case registry, ordered by its sequence number."""
+
+    def acted(self, address: str) -> builtins.list[Acted]:
+        """Where ``address`` (lower-case) is the actor of audit events, by process."""
 
     def head(self, process_id: int) -> ChainHead:
         """Where one process's chain should end, with its stored state's hash."""

@@ -2,9 +2,12 @@
 
 - ``disclose``: everything held about an address, as one plain document (``privacy
   export``): the suggestions it wrote with their answers, the processes it leads or is
-  deputy of, the e-mails queued or sent to it, its account and its tokens (never a secret
-  or its hash). The disclosure is audited without the data: an event naming the references
-  in each process concerned, and a line of the privacy log.
+  deputy of, the Begleitgruppen it is (or was) a member of (found through the privacy
+  store's records of a member's name or address whose subject it is), the e-mails queued
+  or sent to it, its account and its tokens (never a secret or its hash), and how many audit
+  events of which process name it as their actor. The disclosure is audited without the
+  data: an event naming the references in each process concerned, and a line of the
+  privacy log.
 - ``erase``: removes the address's values from the privacy store (the suggestions keep their
   number, target and official answer; their text and author read as erased), appends an
   event naming only the references to each process concerned, and logs the erasure, so
@@ -12,7 +15,8 @@
   the database, ``Env.erasure_log``, is written before the erasure commits). Erasing twice is
   not an error: the second time there is nothing left.
 
-Both are for coordinators only. A staff address is refused by ``erase``: it is the actor of
+Both are for coordinators only. A staff address (one with an account, a process, a
+coordinator's, or the actor of any audit event) is refused by ``erase``: it is the actor of
 audit events and cannot be taken out of the chain yet (``docs/privacy.md``); one that leads
 or deputises an open process is refused naming those processes, to be handed over first.
 Import rule: ``states`` and the standard library only.
@@ -81,22 +85,30 @@ def disclose(env: Env, actor: str, email: str) -> Disclosure:
         document: dict[str, Any] = {
             "schema": SCHEMA, "address": address, "generated_at": format_at(now),
             "suggestions": _suggestions(uow, records),
-            "processes": [_role(p, address) for p in uow.processes.list(person=address)],
+            "processes": [_role(p, address) for p in uow.processes.list(person=address)]
+            + _memberships(uow, records),
             "emails": _emails(uow, address),
             "account": _account(uow, address),
             "tokens": _tokens(uow, address),
+            "audit_events": [{"process_id": a.process_id, "events": a.events,
+                              "first_at": format_at(a.first_at),
+                              "last_at": format_at(a.last_at)}
+                             for a in uow.processes.acted(address)],
             "erasures": [format_at(e.at) for e in uow.personal.logged(digest(address))
                          if e.action == "erased"],
         }
         if not any(document[k] for k in ("suggestions", "processes", "emails", "account",
-                                         "tokens", "erasures")):
+                                         "tokens", "audit_events", "erasures")):
             raise _unknown(address)
         refs = tuple(r.ref for r in records)
         _audit(env, uow, actor, records, "personal_data_disclosed", now)
         uow.personal.log(PrivacyLogEntry(now, "disclosed", actor, digest(address), refs))
         uow.commit()
-    counts = {k: len(document[k]) for k in ("suggestions", "processes", "emails", "tokens")}
+    counts = {k: len(document[k]) for k in ("suggestions", "emails", "tokens")}
+    counts["memberships"] = sum(p["role"] in MEMBER_ROLES for p in document["processes"])
+    counts["processes"] = len(document["processes"]) - counts["memberships"]
     counts["account"] = 1 if document["account"] else 0
+    counts["audit_events"] = sum(a["events"] for a in document["audit_events"])
     return Disclosure(address, document, counts)
 
 
@@ -187,7 +199,8 @@ def _refuse_staff(env: Env, uow: UnitOfWork, address: str) -> None:
                    f"{names} übergeben (process edit ID --lead-email oder --deputy-email)",
              "en": f"{address} leads or deputises open processes: hand over {names} first "
                    "(process edit ID --lead-email or --deputy-email)"})
-    if summaries or address in env.coordinators or uow.users.get(address) is not None:
+    if summaries or address in env.coordinators or uow.users.get(address) is not None \
+            or uow.processes.acted(address):
         raise BadInput(
             f"{address} is a staff address: it is the actor of audit events, which cannot "
             "be erased yet; disable the account with 'user disable' (docs/privacy.md)",
@@ -222,6 +235,32 @@ def _suggestions(uow: UnitOfWork, records: list[PersonalRecord]) -> list[dict[st
                     "received_at": format_at(item.received_at), "answer": item.answer,
                     "justification": item.justification,
                     "answered_at": format_at(item.answered_at) if item.answered_at else None})
+    return found
+
+
+MEMBER_KINDS = ("member_name", "member_email")
+MEMBER_ROLES = ("member", "former_member")
+
+
+def _memberships(uow: UnitOfWork, records: list[PersonalRecord]) -> list[dict[str, Any]]:
+    """The Begleitgruppen the address is a member of (found by its records of a member's
+    name or address), and as ``former_member`` those it was removed from (the name stays in
+    the history, so it is held)."""
+    by_process: dict[int, list[PersonalRecord]] = {}
+    for record in records:
+        if record.process_id is not None and record.kind in MEMBER_KINDS:
+            by_process.setdefault(record.process_id, []).append(record)
+    found = []
+    for pid, held in sorted(by_process.items()):
+        case = uow.processes.get(pid)
+        refs = {r.ref for r in held}
+        members = [m for m in case.begleitgruppe.members if refs & set(m.refs.values())]
+        base = {"process_id": case.id, "process": case.title, "phase": case.phase}
+        found += [base | {"role": "member", "name": m.name, "organisation": m.organisation,
+                          "kind": m.kind} for m in members]
+        if not members:
+            names = [r.value for r in held if r.kind == "member_name" and r.value]
+            found.append(base | {"role": "former_member", "name": names[-1] if names else ""})
     return found
 
 

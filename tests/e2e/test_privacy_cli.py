@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import stat
 
-from beteiligung.workflow import participation
+from beteiligung.workflow import participation, process
 
 COORDINATOR = "koordination@hannover-stadt.de"
 RESIDENT = "mira.sonnenschein@example.org"
@@ -86,3 +86,53 @@ def test_who_may_ask_and_what_is_refused(make_cli, env, clock, journey):
     assert one_error(privacy("export", "kein-name", check=2)) == (
         "beteiligung: error: EMAIL: 'kein-name' ist keine E-Mail-Adresse (wie "
         "name@hannover-stadt.de)")
+
+
+MEMBER = "Ömer Kanalanwohner"
+MEMBER_EMAIL = "oemer.kanal@example.org"
+
+
+def test_a_member_added_with_an_address_is_disclosed_and_erased(make_cli, env, journey):
+    pid = journey.new_process(env).id
+    process.advance(env, journey.LEAD.email, pid, "set_up_begleitgruppe")
+    cli = make_cli()
+    added = cli("begleitgruppe", "add-member", str(pid), "--name", MEMBER, "--organisation",
+                "Stadtteilrunde Linden", "--external", "--email", MEMBER_EMAIL)
+    assert added.stdout == (f"Prozess {pid}: + {MEMBER} (Stadtteilrunde Linden, external, "
+                            f"{MEMBER_EMAIL})\n")
+    privacy = make_cli("--as", COORDINATOR, "privacy")
+    done = privacy("export", MEMBER_EMAIL.upper())
+    document = json.loads(done.stdout)
+    assert [(p["process_id"], p["role"], p["name"], p["organisation"])
+            for p in document["processes"]] == [(pid, "member", MEMBER, "Stadtteilrunde Linden")]
+    assert done.stderr.startswith(
+        f"Auskunft über {MEMBER_EMAIL}: 0 Anregung(en), 0 Verfahren als Ansprechperson oder "
+        "Vertretung, 1 Mitgliedschaft(en) in Projektbegleitgruppen, ")
+
+    erased = privacy("erase", MEMBER_EMAIL, "--reason", "Antrag vom 2.12.")
+    assert erased.stdout.startswith(f"Gelöscht: 2 Angabe(n) über {MEMBER_EMAIL} aus 1 "
+                                    f"Verfahren ({pid}).")
+    shown = json.loads(cli("process", "show", str(pid), "--json").stdout)
+    [member] = shown["begleitgruppe"]["members"]
+    assert (member["name"], member["email"], sorted(member["erased"])) == (
+        "", "", ["email", "name"])
+    history = cli("history", str(pid)).stdout
+    assert "[personenbezogene Angaben gelöscht]" in history
+    assert MEMBER not in history and MEMBER_EMAIL not in history
+    assert cli("audit", "verify").returncode == 0
+
+
+def test_a_malformed_member_address_exits_2_with_one_german_line(make_cli, env, journey):
+    pid = journey.new_process(env).id
+    process.advance(env, journey.LEAD.email, pid, "set_up_begleitgruppe")
+    cli = make_cli()
+    before = cli("history", str(pid), "--json").stdout
+    refused = cli("begleitgruppe", "add-member", str(pid), "--name", MEMBER, "--organisation",
+                  "Stadtteilrunde", "--email", "bad", check=2)
+    assert one_error(refused) == (
+        "beteiligung: error: email: 'bad' ist keine E-Mail-Adresse (wie name@example.org); "
+        "die Adresse des Mitglieds ist freiwillig: weglassen oder berichtigen")
+    assert refused.stdout == ""
+    assert cli("history", str(pid), "--json").stdout == before
+    assert json.loads(cli("process", "show", str(pid), "--json").stdout)[
+        "begleitgruppe"]["members"] == []

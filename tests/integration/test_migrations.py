@@ -4,6 +4,8 @@ there yet (or migrates it, for the embedded SQLite)."""
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -11,6 +13,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Integer, MetaData, inspect, text
+from sqlalchemy.exc import SAWarning
 
 from beteiligung.config.audit_keys import AuditSettings
 from beteiligung.config.bootstrap import build_env
@@ -43,7 +46,13 @@ def _tables(engine) -> set[str]:
 
 
 def _differences(engine, metadata: MetaData) -> list:
-    with engine.connect() as conn:
+    # SQLite's reflection skips the expression index on lower(actor) (revision 0012), with a
+    # warning; the comparison leaves such indexes out on both sides
+    with warnings.catch_warnings(), engine.connect() as conn:
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based",
+                                SAWarning)
+        warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified "
+                                "expression-based index", UserWarning)
         context = MigrationContext.configure(conn, opts={"compare_type": True,
                                                          "compare_server_default": True})
         return compare_metadata(context, metadata)

@@ -16,6 +16,7 @@ import jsonschema
 import pytest
 from sqlalchemy import make_url, text
 
+from beteiligung.states.case import Member, Person
 from beteiligung.states.errors import BadInput, NotFound, NotPermitted
 from beteiligung.workflow import content, participation, privacy_requests, process
 
@@ -137,8 +138,8 @@ def test_the_export_holds_everything_about_the_address_and_is_audited(
         pid, number, TEXT, RESIDENT)
     assert (item["answer"], item["justification"]) == (
         "rejected", "Der Bolzplatz liegt außerhalb des Plangebiets.")
-    assert found.counts == {"suggestions": 1, "processes": 0, "emails": 1, "tokens": 0,
-                            "account": 0}
+    assert found.counts == {"suggestions": 1, "processes": 0, "memberships": 0, "emails": 1,
+                            "tokens": 0, "account": 0, "audit_events": 0}
     [mail] = found.document["emails"]
     assert (mail["kind"], mail["status"], mail["process_id"]) == ("answered", "queued", pid)
     assert "abgelehnt" in mail["text"]
@@ -260,3 +261,114 @@ def test_the_answer_is_mailed_once_to_an_address_never_to_a_name(env, engine, cl
     assert subject.startswith(f"Ihre Anregung Nr. {mailed} zu „")
     assert "ist beantwortet: angenommen" in body and f"/vorhaben/{pid}#anregung-{mailed}" in body
     assert TEXT not in body  # the e-mail does not repeat what the resident wrote
+
+
+MEMBER = "Ömer Kanalanwohner"
+MEMBER_EMAIL = "Oemer.Kanal@Example.org"
+NEIGHBOUR = "Karla Kanalanwohnerin"  # a member without an address, in another process
+
+
+def test_a_member_with_an_address_is_disclosed_and_erased_from_every_byte(
+        env, engine, db_url, clock, journey, kit):
+    """A Begleitgruppe member's name and contact address: found by an Auskunft for the
+    address, removed by its Löschung from every byte, the trail still verifies, the case
+    still loads with the member marked as erased (issue 13)."""
+    pid = kit.in_begleitgruppe(env)  # members Klaus Becker and Dr. Petra Nowak
+    lead = kit.LEAD.email
+    content.add_member(env, lead, pid, Member(MEMBER, "Stadtteilrunde Linden", "external",
+                                              f"  {MEMBER_EMAIL} "))
+    other = kit.in_begleitgruppe(env)
+    content.add_member(env, lead, other, Member(NEIGHBOUR, "Stadtteilrunde Linden", "external"))
+    before = _database_text(engine, db_url)
+    assert MEMBER_EMAIL.encode() in before and MEMBER.encode() in before  # the grep works
+    assert journey.current(env, pid).begleitgruppe.members[-1].email == MEMBER_EMAIL
+
+    found = privacy_requests.disclose(env, COORDINATOR, MEMBER_EMAIL.upper())
+    jsonschema.validate(found.document, SCHEMA)
+    assert found.document["processes"] == [
+        {"process_id": pid, "process": "Neugestaltung des Lindener Marktplatzes",
+         "phase": "begleitgruppe", "role": "member", "name": MEMBER,
+         "organisation": "Stadtteilrunde Linden", "kind": "external"}]
+    assert (found.counts["memberships"], found.counts["processes"]) == (1, 0)
+    disclosed = process.history(env, pid)[-1]
+    assert disclosed.action == "personal_data_disclosed"
+    assert MEMBER_EMAIL.lower() not in json.dumps(disclosed.payload).lower()
+
+    done = privacy_requests.erase(env, COORDINATOR, MEMBER_EMAIL, "Antrag vom 2.12.")
+
+    assert (done.values, done.processes, done.nothing_left) == (2, (pid,), False)
+    stored = _database_text(engine, db_url)
+    assert MEMBER_EMAIL.encode() not in stored
+    assert MEMBER_EMAIL.lower().encode() not in stored
+    assert MEMBER.encode() not in stored  # the name went with the address
+    assert NEIGHBOUR.encode() in stored and b"Klaus Becker" in stored
+    assert process.verify_audit(env)[1] == []
+    erased = journey.current(env, pid).begleitgruppe.members[-1]
+    assert (erased.name, erased.email, sorted(erased.erased)) == ("", "", ["email", "name"])
+    assert (erased.organisation, erased.kind) == ("Stadtteilrunde Linden", "external")
+    assert [m.name for m in journey.current(env, other).begleitgruppe.members][-1] == NEIGHBOUR
+    added = [e for e in process.history(env, pid)
+             if e.action == "begleitgruppe_member_added"][-1]
+    assert added.payload["member"]["name"].get("erased") is True
+    assert added.payload["member"]["email"].get("erased") is True
+    assert process.history(env, pid)[-1].action == "personal_data_erased"
+    assert privacy_requests.erase(env, COORDINATOR, MEMBER_EMAIL, "Antrag").nothing_left
+
+
+def test_a_removed_member_is_disclosed_as_former_member_and_its_removal_erased(
+        env, engine, db_url, kit, journey):
+    pid = kit.in_begleitgruppe(env)
+    lead = kit.LEAD.email
+    content.add_member(env, lead, pid, Member(MEMBER, "Stadtteilrunde", "external",
+                                              MEMBER_EMAIL))
+    content.remove_member(env, lead, pid, MEMBER)
+    found = privacy_requests.disclose(env, COORDINATOR, MEMBER_EMAIL)
+    jsonschema.validate(found.document, SCHEMA)
+    assert [(p["process_id"], p["role"], p["name"]) for p in found.document["processes"]] == [
+        (pid, "former_member", MEMBER)]
+
+    done = privacy_requests.erase(env, COORDINATOR, MEMBER_EMAIL, "Antrag")
+
+    assert done.values == 3  # name and address when added, the name when removed
+    stored = _database_text(engine, db_url)
+    assert MEMBER.encode() not in stored and MEMBER_EMAIL.encode() not in stored
+    assert process.verify_audit(env)[1] == []
+    [removed] = [e for e in process.history(env, pid)
+                 if e.action == "begleitgruppe_member_removed"]
+    assert removed.payload["member"].get("erased") is True
+
+
+def test_a_malformed_member_address_is_refused_in_german_and_nothing_is_written(env, kit):
+    pid = kit.in_begleitgruppe(env)
+    events = len(process.history(env, pid))
+    with pytest.raises(BadInput) as refused:
+        content.add_member(env, kit.LEAD.email, pid,
+                           Member(MEMBER, "Stadtteilrunde", "external", "oemer(at)example"))
+    assert refused.value.text("de") == (
+        "email: 'oemer(at)example' ist keine E-Mail-Adresse (wie name@example.org); die "
+        "Adresse des Mitglieds ist freiwillig: weglassen oder berichtigen")
+    assert "is not an e-mail address" in refused.value.text("en")
+    assert len(process.history(env, pid)) == events
+    with pytest.raises(NotFound):
+        privacy_requests.disclose(env, COORDINATOR, "oemer@example.org")
+
+
+def test_an_address_that_only_acted_is_disclosed_with_its_events_and_not_erased(
+        env, clock, journey):
+    """A former lead who handed the process over leads nothing and has no account, but is
+    the actor of events: the Auskunft counts them, and an erasure is refused (staff)."""
+    former = "paula.vorgaenger@hannover-stadt.de"
+    pid = journey.new_process(env, actor=former, lead=Person("Paula Vorgänger", former)).id
+    process.edit_process(env, former, pid, {"subject": "Mehr Grün am Kanal"})
+    process.edit_process(env, COORDINATOR, pid, {
+        "lead": Person("Anna Lehmann", "anna.lehmann@hannover-stadt.de")})
+    found = privacy_requests.disclose(env, COORDINATOR, former.upper())
+    assert found.document["processes"] == []
+    [acted] = found.document["audit_events"]
+    assert (acted["process_id"], acted["events"]) == (pid, 2)
+    assert acted["first_at"] <= acted["last_at"]
+    jsonschema.validate(found.document, SCHEMA)
+    assert found.counts["audit_events"] == 2
+    with pytest.raises(BadInput) as refused:
+        privacy_requests.erase(env, COORDINATOR, former, "Antrag vom 1.12.")
+    assert "Prüfpfad" in refused.value.text("de")

@@ -16,7 +16,7 @@ from beteiligung.config.settings import PrivacySettings, Settings
 from beteiligung.states.case import Member
 from beteiligung.storage.migrate import HEAD, MIGRATIONS, upgrade
 from beteiligung.workflow import content, participation, privacy_requests, process
-from beteiligung.workflow.audit_check import verify_store
+from beteiligung.workflow.audit_check import check, verify_store
 from beteiligung.workflow.privacy_port import Personal
 
 COORDINATOR = "koordination@hannover-stadt.de"
@@ -84,7 +84,10 @@ def test_0011_moves_the_values_and_reseals_every_chain_with_the_key(
     env, pid = _old_database(empty_engine, clock, journey, tmp_path, monkeypatch)
     before = process.history(env, pid)
     assert TEXT in _everything(empty_engine) and "Erika Mustermann" in _everything(empty_engine)
-    assert process.verify_audit(env)[1] == []
+    # the chains as the old program left them verify (the whole check would stop at the
+    # table of revision 0012 that this database does not have yet)
+    with env.uow() as uow:
+        assert check(list(uow.processes.chain_heads()), uow.processes.all_events()).ok
 
     clock.advance(days=1)
     assert upgrade(empty_engine, env.audit_keys, clock()) == ("0010", HEAD)

@@ -25,6 +25,7 @@ from beteiligung.notifications.public_list import HEADER
 from beteiligung.states.case import Decision, Member, Person
 from beteiligung.states.errors import BadInput
 from beteiligung.storage import public as storage_public
+from beteiligung.storage.personal import SqlPersonalData
 from beteiligung.storage.public import SqlPublicProcesses
 from beteiligung.workflow import content, outcome, process
 from beteiligung.workflow.concept_file import parse_concept
@@ -42,8 +43,8 @@ MARKERS = {
     "MK-title", "MK-subject", "MK-department",
     # never shown
     "MK-directorate", "MK-deputyname", "MK-leadmail", "MK-deputymail", "MK-newleadmail",
-    "MK-member", "MK-organisation", "MK-author-one", "MK-author-two", "MK-author-three",
-    "MK-hold-reason",
+    "MK-member", "MK-contactmail", "MK-organisation", "MK-author-one", "MK-author-two",
+    "MK-author-three", "MK-hold-reason",
     # shown once published
     "MK-leadname", "MK-newleadname", "MK-draft-one", "MK-goal-one", "MK-sugg-one",
     "MK-sugg-two", "MK-reject-why", "MK-draft-two", "MK-note-two", "MK-pre-report",
@@ -155,7 +156,8 @@ def test_nothing_unpublished_leaks_at_any_step_of_a_whole_walk(env, clock):
 
     step("begleitgruppe", process.advance, pid, "set_up_begleitgruppe")
     content.set_begleitgruppe_requester(env, me, pid, "politics")
-    step("member", content.add_member, pid, Member("MK-member", "MK-organisation", "external"))
+    step("member", content.add_member, pid, Member("MK-member", "MK-organisation", "external",
+                                                   "MK-contactmail@example.org"))
     content.add_member(env, me, pid, Member("Dr. Petra Nowak", "Stadtplanung (61)"))
     step("concept phase", process.advance, pid, "draft_concept")
 
@@ -321,26 +323,37 @@ def test_language_changes_labels_but_not_the_csv_header_or_the_codes(env, kit):
     assert page_de[0] == ("html", {"lang": "de"}) and page_en[0] == ("html", {"lang": "en"})
 
 
-def test_processes_stream_by_id_and_each_document_is_decoded_when_asked(env, kit,
-                                                                        monkeypatch):
+def test_processes_stream_by_id_and_each_batch_is_decoded_when_reached(env, kit,
+                                                                      monkeypatch):
     ids = [kit.new_process(env, f"Vorhaben {n}") for n in range(5)]
-    decoded: list[int] = []
-    original = storage_public.decode
+    for pid in ids:
+        content.add_member(env, kit.LEAD.email, pid, Member(f"Mitglied {pid}", "BI Kanal"))
+    decoded: list[list[int]] = []
+    lookups: list[int] = []
+    original, values = storage_public.decode_many, SqlPersonalData.values
 
-    def counting(conn, row):
-        decoded.append(row.id)
-        return original(conn, row)
+    def counting(conn, rows):
+        decoded.append([row.id for row in rows])
+        return original(conn, rows)
 
-    monkeypatch.setattr(storage_public, "decode", counting)
+    def looked_up(self, refs):
+        lookups.append(len(list(refs)))
+        return values(self, refs)
+
+    monkeypatch.setattr(storage_public, "decode_many", counting)
+    monkeypatch.setattr(SqlPersonalData, "values", looked_up)
     with env.uow() as uow:
         # a new order in the table must not change the export's order: by id
         uow.conn.execute(sql("UPDATE processes SET title = 'Zuerst' WHERE id = :i"),
                          {"i": ids[-1]})
         cases = SqlPublicProcesses(uow.conn, batch=2).cases()
         first = next(cases)
-        assert first.id == ids[0] and decoded == [ids[0]]
+        assert first.id == ids[0] and decoded == [ids[:2]]
         assert [c.id for c in cases] == ids[1:]
-        assert decoded == ids
+        assert decoded == [ids[:2], ids[2:4], ids[4:]]
+        # the members' names of a whole batch come from the privacy store in one query
+        assert lookups == [2, 2, 1]
+        assert first.begleitgruppe.members[0].name == f"Mitglied {ids[0]}"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

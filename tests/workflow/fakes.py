@@ -31,6 +31,7 @@ from beteiligung.workflow.audit import GENESIS, chain
 from beteiligung.workflow.audit_check import register
 from beteiligung.workflow.core import Env
 from beteiligung.workflow.ports import (
+    Acted,
     AuditEvent,
     CaseEntry,
     ChainHead,
@@ -234,6 +235,14 @@ class FakeProcessRepository:
 
     def safeguards(self) -> list[str]:
         return []
+
+    def acted(self, address: str) -> list[Acted]:
+        found = []
+        for pid in sorted(set(self.store.events) | set(self._events)):
+            mine = [e for e in self._trail(pid) if e.actor.strip().lower() == address]
+            if mine:
+                found.append(Acted(pid, len(mine), mine[0].at, mine[-1].at))
+        return found
 
     def head(self, process_id: int) -> ChainHead:
         head = self._head(process_id)

@@ -8,7 +8,9 @@ append-only (a trigger on each database, as ``audit_events`` and ``audit_cases``
 The delete refusal on ``audit_events`` becomes a row trigger that lets a row go only when its
 process has a tombstone: a process is removed whole (``storage.removal``) by writing the
 tombstone first. UPDATE and TRUNCATE stay refused as before. ``outbox`` gets an index on
-``process_id``, so that removing a process finds its e-mails without a scan.
+``process_id``, so that removing a process finds its e-mails without a scan, and
+``audit_events`` one on ``lower(actor)``, so that an Auskunft (``privacy export``) finds what an
+address did without one.
 
 Revision ID: 0012
 Revises: 0011
@@ -52,6 +54,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("process_id", name="pk_process_tombstones"),
     )
     op.create_index("ix_outbox_process_id", "outbox", ["process_id"])
+    op.create_index("ix_audit_events_actor_lower", "audit_events", [sa.text("lower(actor)")])
     if op.get_bind().dialect.name == "postgresql":
         _pg_upgrade(_pg_schema())
         return
@@ -114,6 +117,7 @@ def downgrade() -> None:
                    f"BEGIN SELECT RAISE(ABORT, '{REFUSED}'); END")
         for name in TOMBSTONES_SQLITE.values():
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_index("ix_audit_events_actor_lower", "audit_events")
     op.drop_index("ix_outbox_process_id", "outbox")
     op.drop_table("process_tombstones")
 
