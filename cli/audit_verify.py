@@ -36,7 +36,8 @@ def _report(anchor: dict | None) -> Report:
     env = wired(settings)
     with env.uow() as uow:
         store = uow.processes
-        report = verify_store(store, keys, anchors.watch(anchor) if anchor else None)
+        report = verify_store(store, keys, anchors.watch(anchor) if anchor else None,
+                              env.lifecycle.definition.terminal_phases)
         if anchor is not None and not any(b.code == "safeguard" and "table" in b.problem
                                           for b in report.breaks):
             existing = {h.process_id for h in store.chain_heads()}
@@ -88,7 +89,7 @@ def anchor(args: argparse.Namespace) -> int:
     language = lang(args)
     with env.uow() as uow:
         store = uow.processes
-        report = verify_store(store, keys)
+        report = verify_store(store, keys, final=env.lifecycle.definition.terminal_phases)
         if not report.ok:
             for b in report.breaks:
                 print(line(b, language))

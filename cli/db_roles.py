@@ -19,11 +19,13 @@ TEXTS = {
                 "en": "-- 2. As {owner}: BETEILIGUNG_DATABASE_URL=postgresql://{owner}@…/{db} "
                       "beteiligung db upgrade"},
     "grants": {"de": "-- 3. Danach, und nach jedem 'db upgrade', als {owner} oder Superuser: "
-                     "die Rechte der Laufzeitrolle (auf audit_events und audit_cases nur "
-                     "SELECT und INSERT, nirgends DELETE, keine DDL)",
+                     "die Rechte der Laufzeitrolle (auf audit_cases und process_tombstones "
+                     "nur SELECT und INSERT, auf audit_events kein UPDATE und DELETE nur nach "
+                     "einem Grabstein, keine DDL)",
                "en": "-- 3. Then, and after every 'db upgrade', as {owner} or a superuser: "
-                     "the runtime role's rights (only SELECT and INSERT on audit_events and "
-                     "audit_cases, no DELETE anywhere, no DDL)"},
+                     "the runtime role's rights (only SELECT and INSERT on audit_cases and "
+                     "process_tombstones, no UPDATE of audit_events and DELETE only after a "
+                     "tombstone, no DDL)"},
     "run": {"de": "-- 4. Das Programm läuft als {runtime}: "
                   "BETEILIGUNG_DATABASE_URL=postgresql://{runtime}@…/{db}",
             "en": "-- 4. The program runs as {runtime}: "

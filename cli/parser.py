@@ -121,7 +121,8 @@ def build_parser() -> Parser:
     db = _group(sub, "db", "the database")
     _cmd(db, "upgrade", "commands:db_upgrade", "migrate the database to the current schema")
     p = _cmd(db, "roles", "db_roles:roles", "print the SQL of an owner role (migrations) and "
-             "a runtime role (no DDL, only SELECT and INSERT on the audit trail) on PostgreSQL")
+             "a runtime role (no DDL, no UPDATE of the audit trail, a DELETE only after a "
+             "tombstone) on PostgreSQL")
     p.add_argument("--owner", default="beteiligung_owner", help="(beteiligung_owner)")
     p.add_argument("--runtime", default="beteiligung_app", help="(beteiligung_app)")
     p.add_argument("--schema", default="public", help="(public)")

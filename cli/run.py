@@ -66,6 +66,10 @@ def reminder_jobs(settings: Settings, engine=None):
     def retention_job(now) -> str:
         done = apply_retention(env, env.retention, now)
         kept = f"; kept, trail broken: {list(done.kept)}" if done.kept else ""
+        if done.kept:  # possible tampering: a warning, not a line among the routine ones
+            logging.getLogger("beteiligung.retention").warning(
+                "processes %s are due for removal but kept: their audit trail does not "
+                "verify; run 'beteiligung audit verify'", list(done.kept))
         return ", ".join(f"{kind} {count}" for kind, count in done.removed.items()) + kept
 
     reminders = settings.reminders

@@ -73,6 +73,11 @@ class Definition:
         """The phase that ``hold`` leads to, if the definition has one."""
         return next((p.name for p in self.phases.values() if p.pause), None)
 
+    @property
+    def terminal_phases(self) -> list[str]:
+        """The phases a process ends in (closed, cancelled), in the definition's order."""
+        return [p.name for p in self.phases.values() if p.terminal]
+
     def is_open(self, phase: str) -> bool:
         """Whether a process in ``phase`` is still running (not closed or cancelled)."""
         return not self.phases[phase].terminal

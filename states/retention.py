@@ -11,7 +11,9 @@ Each table of the file is one kind, with one number, its period in days::
     [closed_processes]     # the whole process with its audit trail, after it was closed
     days_after_close = 3653 #  or cancelled; a tombstone with its trail's last hash stays
 
-Every table and key must be there, each number a whole number of days from 0 to 36,500;
+Every table and key must be there (``[closed_processes]`` may be left out by a file written
+before it existed: then ten years), each number a whole number of days from 0 (for
+``closed_processes`` from 365) to 36,500;
 ``parse`` refuses anything else naming the file and the line, so a wrong file stops the
 program at start-up (``config.bootstrap``), as a wrong definition does.
 Import rule: standard library only.
@@ -35,6 +37,12 @@ KINDS = {
                          "closed processes with their audit trail"),
 }
 MAX_DAYS = 36_500
+# a whole process with its trail is never removed sooner than a year after it closed (a slip
+# of the pen must not empty the archive; the database refuses such a tombstone too,
+# migration 0012)
+MINIMUM = {"closed_processes": 365}
+# kinds a file written before they were known may leave out (then: the default period)
+OPTIONAL = ("closed_processes",)
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,8 @@ def parse(text: str, where: str) -> Retention:
     days = {}
     for table, (key, _, _) in KINDS.items():
         section = data.get(table)
+        if section is None and table in OPTIONAL:
+            continue   # a file written before it was known: the default period
         if not isinstance(section, dict) or key not in section:
             raise _refuse(where, _line(text, table), f"[{table}] braucht {key} = TAGE",
                           f"[{table}] needs {key} = DAYS")
@@ -90,13 +100,13 @@ def parse(text: str, where: str) -> Retention:
             name = sorted(unknown)[0]
             raise _refuse(where, _line(text, table, name), f"[{table}] kennt {name} nicht; "
                           f"nur {key}", f"[{table}] has no {name}; only {key}")
-        value = section[key]
+        value, least = section[key], MINIMUM.get(table, 0)
         if isinstance(value, bool) or not isinstance(value, int) or \
-                not 0 <= value <= MAX_DAYS:
+                not least <= value <= MAX_DAYS:
             raise _refuse(where, _line(text, table, key),
-                          f"{key} muss eine ganze Zahl von Tagen von 0 bis {MAX_DAYS} sein, "
-                          f"nicht {value!r}",
-                          f"{key} must be a whole number of days from 0 to {MAX_DAYS}, not "
-                          f"{value!r}")
+                          f"{key} muss eine ganze Zahl von Tagen von {least} bis {MAX_DAYS} "
+                          f"sein, nicht {value!r}",
+                          f"{key} must be a whole number of days from {least} to {MAX_DAYS}, "
+                          f"not {value!r}")
         days[table] = value
     return Retention(**days)

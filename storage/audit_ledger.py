@@ -36,10 +36,12 @@ _CASES = select(audit_cases).order_by(audit_cases.c.seq)
 # one key for pg_advisory_xact_lock: process creations take their registry place in turn
 _REGISTRY_LOCK = 0x6265746569  # "betei"
 PG_TRIGGERS = ("audit_events_append_only", "audit_events_delete_buried",
-               "audit_cases_append_only", "process_tombstones_append_only")
+               "audit_cases_append_only", "process_tombstones_append_only",
+               "process_tombstones_match_the_process")
 SQLITE_TRIGGERS = ("audit_events_no_update", "audit_events_no_delete",
                    "audit_cases_no_update", "audit_cases_no_delete",
-                   "process_tombstones_no_update", "process_tombstones_no_delete")
+                   "process_tombstones_no_update", "process_tombstones_no_delete",
+                   "process_tombstones_match_the_process")
 APPEND_ONLY = ("audit_events", "audit_cases", "process_tombstones")
 
 

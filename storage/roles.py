@@ -30,7 +30,8 @@ GRANTS = {
     "audit_events": "SELECT, INSERT, DELETE",
     "audit_cases": "SELECT, INSERT",
     "process_tombstones": "SELECT, INSERT",
-    # an erasure overwrites a value with NULL (the row stays: its reference is named)
+    # an erasure overwrites a value with NULL (the row stays: its reference is named); the
+    # rows of a removed process go with it
     "personal_data": "SELECT, INSERT, UPDATE, DELETE",
     "privacy_log": "SELECT, INSERT",
     "alembic_version": "SELECT",

@@ -108,7 +108,8 @@ class ProcessRow(Base):
 
 
 class AuditEventRow(Base):
-    """One audit event; never updated or deleted by any code path."""
+    """One audit event; never updated; deleted only with its whole process, after its
+    tombstone is written (``storage.removal``, migration 0012)."""
 
     __tablename__ = "audit_events"
 

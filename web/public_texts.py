@@ -164,10 +164,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "privacy_how_long_text": (
         "Ihre Adresse wird {days} Tage nach dem Abschluss des Verfahrens gelöscht, die Texte "
         "der E-Mails an Sie {mail_days} Tage nach dem Versand. Die Anregung selbst bleibt mit "
-        "ihrer Antwort Teil der Dokumentation des Verfahrens.",
+        "ihrer Antwort Teil der Dokumentation des Verfahrens, bis das ganze Verfahren "
+        "{process_days} Tage nach seinem Abschluss gelöscht wird.",
         "Your address is erased {days} days after the process has been concluded, the text of "
         "e-mails to you {mail_days} days after they were sent. The suggestion itself stays, "
-        "with its answer, part of the record of the process."),
+        "with its answer, part of the record of the process until the whole process is "
+        "deleted {process_days} days after it was concluded."),
     "privacy_rights": ("Ihre Rechte", "Your rights"),
     "privacy_rights_text": (
         "Sie können Auskunft über Ihre gespeicherten Daten verlangen (Art. 15 DSGVO) und ihre "

@@ -47,6 +47,10 @@ PROBLEMS = {
     "buried_edited": "its tombstone does not match its hash: the tombstone was edited",
     "buried_alive": "it has a tombstone but still exists: the tombstone was added behind the "
                     "program's back",
+    "buried_unregistered": "it has a tombstone but was never in the case registry: the "
+                           "tombstone was made up",
+    "buried_open": "it was removed in phase '{phase}', which is not a final one: it was removed "
+                   "while it went on",
     "buried_early": "it was removed {days} days after it closed, before its retention period of "
                     "{kept} days had passed",
     "safeguard": "the database lacks {what}: the append-only protection was removed",
@@ -152,10 +156,12 @@ class _Signatures:
 def check(heads: Iterable[ChainHead], events: Iterable[AuditEvent],
           cases: Iterable[CaseEntry] | None = None, keys: AuditKeys | None = None,
           missing: Iterable[str] = (), watch: dict[int, int] | None = None,
-          tombstones: Iterable[Tombstone] = ()) -> Report:
+          tombstones: Iterable[Tombstone] = (),
+          final: Iterable[str] | None = None) -> Report:
     """Check everything; ``cases`` is the registry (``None``: not kept, not checked);
     ``watch`` (process id, 0 for the registry -> seq) asks for the hashes at those places
-    (an anchor's); ``tombstones`` are the processes removed after their retention period."""
+    (an anchor's); ``tombstones`` are the processes removed after their retention period,
+    ``final`` the phases a process may be removed in (``None``: not checked)."""
     report = Report()
     watch = watch or {}
     report.breaks += [finding(0, 0, "safeguard", what=what) for what in missing]
@@ -164,11 +170,12 @@ def check(heads: Iterable[ChainHead], events: Iterable[AuditEvent],
     report.ends = {pid: chain.seq for pid, chain in chains.items()}
     found: dict[int, Break] = {b.process_id: b for b in report.breaks if b.process_id}
     cases = None if cases is None else list(cases)
-    # a tombstone must be signed when its process's registry entry is
-    signed = {c.process_id for c in cases or () if c.mac is not None}
+    # once the registry is signed, so must every tombstone be (the program signs both)
+    signed = any(c.mac is not None for c in cases or ())
+    registered = None if cases is None else {c.process_id for c in cases}
     for tombstone in tombstones:
-        problem = _buried_problem(tombstone, expected, _Signatures(keys, report),
-                                  tombstone.process_id in signed)
+        problem = _buried_problem(tombstone, expected, _Signatures(keys, report), signed,
+                                  registered, final)
         if problem:
             found.setdefault(tombstone.process_id, problem)
         else:
@@ -280,11 +287,14 @@ def _registry(cases: Iterable[CaseEntry], expected: dict[int, ChainHead], report
 
 
 def _buried_problem(t: Tombstone, expected: dict[int, ChainHead], signatures: _Signatures,
-                    signed: bool) -> Break | None:
-    """A tombstone must match its hash and signature (it must be signed when its process's
-    registry entry is), name a process that no longer exists, and have waited its retention
-    period."""
+                    signed: bool, registered: set[int] | None,
+                    final: Iterable[str] | None) -> Break | None:
+    """A tombstone must match its hash and signature (it must be signed once the registry
+    is), name a registered process that no longer exists and ended in a final phase, and
+    have waited its retention period."""
     pid = t.process_id
+    if registered is not None and pid not in registered:
+        return finding(pid, t.final_seq, "buried_unregistered")
     if tombstone_hash(t) != t.hash:
         return finding(pid, t.final_seq, "buried_edited")
     problem = signatures.problem(t.key_id, t.hash, t.mac, signed)
@@ -293,6 +303,8 @@ def _buried_problem(t: Tombstone, expected: dict[int, ChainHead], signatures: _S
         return finding(pid, t.final_seq, code, **params)
     if pid in expected:
         return finding(pid, t.final_seq, "buried_alive")
+    if final is not None and t.phase not in set(final):
+        return finding(pid, t.final_seq, "buried_open", phase=t.phase)
     days = (t.removed_at - t.closed_at).days
     if t.removed_at - t.closed_at < timedelta(days=t.kept_days):
         return finding(pid, t.final_seq, "buried_early", days=days, kept=t.kept_days)
@@ -324,7 +336,8 @@ class Store(Protocol):
 
 
 def verify_store(store: Store, keys: AuditKeys | None = None,
-                 watch: dict[int, int] | None = None) -> Report:
+                 watch: dict[int, int] | None = None,
+                 final: Iterable[str] | None = None) -> Report:
     """Check what a repository holds, in its one transaction (one snapshot). A missing table
     is a finding of its own, and nothing else is read."""
     missing = store.safeguards()
@@ -332,4 +345,4 @@ def verify_store(store: Store, keys: AuditKeys | None = None,
         return Report(breaks=[finding(0, 0, "safeguard", what=what) for what in missing])
     heads = list(store.chain_heads())
     return check(heads, store.all_events(), store.cases(), keys, missing, watch,
-                 store.tombstones())
+                 store.tombstones(), final)

@@ -38,6 +38,10 @@ PROBLEMS_DE = {
     "buried_edited": "sein Grabstein passt nicht zu seinem Hash: der Grabstein wurde verändert",
     "buried_alive": "er hat einen Grabstein, existiert aber noch: der Grabstein wurde am "
                     "Programm vorbei angelegt",
+    "buried_unregistered": "er hat einen Grabstein, stand aber nie im Fallregister: der "
+                           "Grabstein ist erfunden",
+    "buried_open": "er wurde in der Phase „{phase}“ entfernt, die keine abschließende ist: er "
+                   "wurde entfernt, während er lief",
     "buried_early": "er wurde {days} Tage nach seinem Abschluss entfernt, vor Ablauf seiner "
                     "Aufbewahrungsfrist von {kept} Tagen",
     "anchor_buried": "der Prozess war bei Ereignis {seq} verankert, sein Grabstein nennt aber "

@@ -231,8 +231,7 @@ def _by_rows(reader: OversightReader, ctx: _Context,
     failed: dict[int, list[FailedMessage]] = {}
     for message in reader.failed_messages():
         failed.setdefault(message.process_id, []).append(message)
-    terminal = [p.name for p in ctx.definition.phases.values() if p.terminal]
-    lacking = {f.id: f for f in reader.missing_email(terminal)}
+    lacking = {f.id: f for f in reader.missing_email(ctx.definition.terminal_phases)}
     unknown = {f.id: f for f in reader.outside(list(ctx.definition.phases),
                                                ctx.definition.pause_phase)}
     facts.update(lacking | unknown)

@@ -262,5 +262,6 @@ def verify_audit(env: Env) -> tuple[int, list[audit.Break]]:
     events checked and the first break of each (``workflow.audit_check`` for the rest)."""
     keys = env.audit_keys() if env.audit_keys else None
     with env.uow() as uow:
-        report = audit_check.verify_store(uow.processes, keys)
+        report = audit_check.verify_store(uow.processes, keys,
+                                          final=env.lifecycle.definition.terminal_phases)
         return report.checked, report.breaks

@@ -66,17 +66,13 @@ def apply_retention(env: Env, retention: Retention, now: datetime,
                         processes, buried, kept)
 
 
-def _final(env: Env) -> list[str]:
-    definition = env.lifecycle.definition
-    return [p for p in definition.phases if not definition.is_open(p)]
-
-
 def _processes(env: Env, uow: UnitOfWork, retention: Retention, now: datetime,
                dry_run: bool) -> tuple[tuple[int, ...], tuple[int, ...], int]:
     """Remove the processes due; the removed, the kept (broken trail) and how many were due
     (a dry run: would be removed, their trails unchecked)."""
     due = uow.processes.closed_before(
-        _final(env), now - timedelta(days=retention.closed_processes))
+        env.lifecycle.definition.terminal_phases,
+        now - timedelta(days=retention.closed_processes))
     if dry_run or not due:
         return (), (), len(due)
     keys = env.audit_keys() if env.audit_keys else None
@@ -94,7 +90,8 @@ def _processes(env: Env, uow: UnitOfWork, retention: Retention, now: datetime,
 
 def _contact(env: Env, uow: UnitOfWork, closed_by: datetime, now: datetime,
              dry_run: bool) -> tuple[int, tuple[int, ...]]:
-    records = uow.personal.of_closed(CONTACT_KINDS, _final(env), closed_by)
+    records = uow.personal.of_closed(CONTACT_KINDS, env.lifecycle.definition.terminal_phases,
+                                     closed_by)
     if dry_run or not records:
         return len(records), ()
     processes = name_references(env, uow, SYSTEM, records, "personal_data_expired", now)

@@ -10,6 +10,7 @@ does not verify is kept, as evidence.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from beteiligung.states.errors import NotFound
 from beteiligung.states.retention import Retention
+from beteiligung.storage.schema import process_tombstones
 from beteiligung.workflow import anchor as anchors
 from beteiligung.workflow import participation, process
 from beteiligung.workflow.audit_check import bury, tombstone_hash, verify_store
@@ -57,7 +59,8 @@ def _rows(engine, pid: int) -> dict[str, int]:
 def _report(env, anchor=None):
     keys = env.audit_keys() if env.audit_keys else None
     with env.uow() as uow:
-        report = verify_store(uow.processes, keys, anchors.watch(anchor) if anchor else None)
+        report = verify_store(uow.processes, keys, anchors.watch(anchor) if anchor else None,
+                              env.lifecycle.definition.terminal_phases)
         if anchor is not None:
             existing = {h.process_id for h in uow.processes.chain_heads()}
             anchors.check(anchor, report, keys, existing)
@@ -163,23 +166,72 @@ def test_verify_finds_a_changed_or_removed_tombstone(env, engine, clock, journey
     assert [(b.process_id, b.code) for b in report.breaks] == [(pid, code)]
 
 
-def test_verify_finds_a_tombstone_forged_for_a_living_process(env, engine, clock, journey):
+INSERT_TOMBSTONE = process_tombstones.insert()   # its times stored as the program does
+
+
+def _row(t) -> dict:
+    return {"process_id": t.process_id, "phase": t.phase, "closed_at": t.closed_at,
+            "final_seq": t.final_seq, "final_hash": t.final_hash, "removed_at": t.removed_at,
+            "kept_days": t.kept_days, "hash": t.hash}
+
+
+def test_the_database_refuses_a_tombstone_that_does_not_fit_its_process(env, engine, clock,
+                                                                        journey):
+    """What the runtime role could insert to bury a process: refused unless the tombstone
+    names the process as it ends now, with a period of a year or more that has passed."""
     pid = journey.new_process(env).id
     with env.uow() as uow:
         head = uow.processes.head(pid)
-    # what someone with the runtime role could insert: well hashed, but without the key
-    forged = bury(head, clock(), clock() + timedelta(days=4000), 3653, None)
+        entered = uow.processes.get(pid).phase_entered_at
+    later = entered + timedelta(days=4000)
+    fits = bury(head, entered, later, 3653, None)
+    for unfit in (bury(head, entered, later, 30, None),                     # period too short
+                  bury(head, entered, entered + timedelta(days=10), 3653, None),  # too soon
+                  replace(fits, final_seq=head.seq - 1),                    # not its end
+                  replace(fits, closed_at=entered - timedelta(days=1)),      # not its phase
+                  replace(fits, process_id=pid + 100)):                     # no such process
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(INSERT_TOMBSTONE, _row(unfit))
+    with env.uow() as uow:
+        assert list(uow.processes.tombstones()) == []
+
+
+def test_verify_finds_a_tombstone_that_got_in_behind_the_program(env, engine, clock, journey,
+                                                                 unguarded):
+    """A process in an open phase, buried with a tombstone that fits its row and claims a
+    removal ten years on (the database cannot tell a future time from now: frozen-time
+    tests and real runs look alike): verify names it, unsigned, and signed with the key."""
+    pid = journey.new_process(env).id
+    with env.uow() as uow:
+        head = uow.processes.head(pid)
+        entered = uow.processes.get(pid).phase_entered_at
+    forged = bury(head, entered, entered + timedelta(days=4000), 3653, None)
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO process_tombstones (process_id, phase, closed_at, final_seq, "
-            "final_hash, removed_at, kept_days, hash) VALUES (:process_id, :phase, "
-            ":closed_at, :final_seq, :final_hash, :removed_at, :kept_days, :hash)"),
-            {"process_id": pid, "phase": forged.phase, "closed_at": forged.closed_at,
-             "final_seq": forged.final_seq, "final_hash": forged.final_hash,
-             "removed_at": forged.removed_at, "kept_days": forged.kept_days,
-             "hash": forged.hash})
+        conn.execute(INSERT_TOMBSTONE, _row(forged))
     report = _report(env)
     assert [(b.process_id, b.code) for b in report.breaks] == [(pid, "unsigned")]
+    with engine.begin() as conn:   # with the tombstone in, the database lets them go
+        for table in ("personal_data", "deadlines", "audit_events", "processes"):
+            column = "id" if table == "processes" else "process_id"
+            conn.execute(text(f"DELETE FROM {table} WHERE {column} = :p"), {"p": pid})
+    report = _report(env)
+    assert [(b.process_id, b.code) for b in report.breaks] == [(pid, "unsigned")]
+    keys = env.audit_keys()
+    signed = bury(head, entered, entered + timedelta(days=4000), 3653, keys)
+    with unguarded(engine) as conn:
+        conn.execute(text("DELETE FROM process_tombstones"))
+        conn.execute(INSERT_TOMBSTONE, _row(signed) | {"key_id": signed.key_id,
+                                                       "mac": signed.mac})
+    report = _report(env)
+    assert [(b.process_id, b.code) for b in report.breaks] == [(pid, "buried_open")]
+
+
+def test_after_the_newest_process_is_removed_a_new_one_gets_a_new_id(env, clock, journey):
+    """SQLite hands out the highest id again once its row is gone; the registry keeps it."""
+    pid, closed_at = _closed(env, clock, journey)
+    apply_retention(env, RETENTION, closed_at + timedelta(days=3653))
+    newer = journey.new_process(env).id
+    assert newer > pid and process.verify_audit(env)[1] == []
 
 
 def test_an_anchor_past_the_tombstone_is_a_break(env, engine, clock, journey):

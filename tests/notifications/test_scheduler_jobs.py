@@ -66,4 +66,5 @@ def test_run_and_serve_schedule_the_retention_of_the_settings(tmp_path):
                         embedded=True)
     jobs = reminder_jobs(settings)
     assert jobs.retention is not None
-    assert jobs.retention(NOW) == "outbox_bodies 0, sessions 0, resident_contact 0"
+    assert jobs.retention(NOW) == ("outbox_bodies 0, sessions 0, resident_contact 0, "
+                                   "closed_processes 0")

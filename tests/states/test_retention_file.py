@@ -41,6 +41,8 @@ def test_the_shipped_file_has_the_documented_periods():
      "x.toml, line 13: unknown kind [audit_events]"),
     (GOOD.replace("= 3653", "= 10.5"), "x.toml, Zeile 11: days_after_close muss",
      "x.toml, line 11: days_after_close must"),
+    (GOOD.replace("= 3653", "= 0"), "x.toml, Zeile 11: days_after_close muss eine ganze Zahl "
+     "von Tagen von 365 bis 36500 sein, nicht 0", "from 365 to 36500"),
     (GOOD.replace("[sessions]\ndays_after_end = 1\n", ""),
      "x.toml, Zeile 1: [sessions] braucht days_after_end", "[sessions] needs days_after_end"),
     (GOOD.replace("days_after_sent = 30", "days_after_sent = "), "x.toml: kein gültiges TOML",
@@ -52,3 +54,8 @@ def test_a_mistake_is_refused_naming_the_line(text, de, en):
     assert de in refused.value.text("de")
     assert en in refused.value.text("en")
     assert "\n" not in refused.value.text("de")
+
+
+def test_a_file_from_before_closed_processes_keeps_ten_years():
+    older = GOOD[:GOOD.index("[closed_processes]")]
+    assert parse(older, "x.toml") == Retention(30, 1, 183, 3653)

@@ -22,6 +22,7 @@ def test_the_notice_names_purpose_basis_periods_and_the_contact(app_env):
     for part in ("Datenschutzhinweis", "Art. 6 Abs. 1 lit. e DSGVO", "freiwillig",
                  f"{app_env.retention.resident_contact} Tage nach dem Abschluss",
                  f"{app_env.retention.outbox_bodies} Tage nach dem Versand",
+                 f"{app_env.retention.closed_processes} Tage nach seinem Abschluss gelöscht",
                  "Art. 15 DSGVO", "Art. 17 DSGVO", CONTACT):
         assert part in text, part
     assert "Art. 6 (1)(e) GDPR" in english and "Privacy notice" in english

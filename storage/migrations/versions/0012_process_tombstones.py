@@ -3,7 +3,10 @@ audit events be deleted.
 
 ``process_tombstones`` holds, per removed process, its trail's last event and hash, when it
 closed, when it was removed and after how many days (``workflow.ports.Tombstone``). It is
-append-only (a trigger on each database, as ``audit_events`` and ``audit_cases``).
+append-only (a trigger on each database, as ``audit_events`` and ``audit_cases``), and a
+tombstone is accepted only when it names its process as the row stands (head, phase and the
+moment it entered it), with a period of at least 365 days that has passed by its removal
+time: the runtime role cannot bury a process that goes on, or one that closed yesterday.
 
 The delete refusal on ``audit_events`` becomes a row trigger that lets a row go only when its
 process has a tombstone: a process is removed whole (``storage.removal``) by writing the
@@ -36,6 +39,11 @@ DELETE_FUNCTION = "audit_events_refuse_delete"
 DELETE_PG = "audit_events_delete_buried"
 DELETE_SQLITE = "audit_events_no_delete"
 REFUSED = "audit_events is append-only: DELETE refused"
+CHECK_FUNCTION = "process_tombstones_check"
+CHECK_PG = "process_tombstones_match_the_process"
+CHECK_SQLITE = "process_tombstones_match_the_process"
+UNFIT = "process_tombstones: a tombstone must name its process as it ends now, after its period"
+MIN_DAYS = 365   # as states.retention.MIN_CLOSED_DAYS
 
 
 def upgrade() -> None:
@@ -62,6 +70,13 @@ def upgrade() -> None:
         op.execute(f"CREATE TRIGGER {name} BEFORE {operation} ON process_tombstones BEGIN "
                    f"SELECT RAISE(ABORT, 'process_tombstones is append-only: {operation} "
                    "refused'); END")
+    op.execute(f"CREATE TRIGGER {CHECK_SQLITE} BEFORE INSERT ON process_tombstones "
+               "WHEN NOT EXISTS (SELECT 1 FROM processes p WHERE p.id = NEW.process_id "
+               "AND p.audit_seq = NEW.final_seq AND p.audit_head = NEW.final_hash "
+               "AND p.phase = NEW.phase AND p.phase_entered_at = NEW.closed_at) "
+               f"OR NEW.kept_days < {MIN_DAYS} "
+               "OR julianday(NEW.removed_at) < julianday(NEW.closed_at) + NEW.kept_days "
+               f"BEGIN SELECT RAISE(ABORT, '{UNFIT}'); END")
     op.execute(f"DROP TRIGGER {DELETE_SQLITE}")
     op.execute(f"CREATE TRIGGER {DELETE_SQLITE} BEFORE DELETE ON audit_events "
                "WHEN NOT EXISTS (SELECT 1 FROM process_tombstones t "
@@ -80,6 +95,21 @@ def _pg_upgrade(schema: str) -> None:
     op.execute(f"CREATE TRIGGER {TOMBSTONES_PG} BEFORE UPDATE OR DELETE OR TRUNCATE "
                f"ON {schema}.process_tombstones FOR EACH STATEMENT "
                f"EXECUTE FUNCTION {schema}.{TOMBSTONES_FUNCTION}()")
+    op.execute(f"""
+        CREATE FUNCTION {schema}.{CHECK_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM {schema}.processes p WHERE p.id = NEW.process_id
+                           AND p.audit_seq = NEW.final_seq AND p.audit_head = NEW.final_hash
+                           AND p.phase = NEW.phase AND p.phase_entered_at = NEW.closed_at)
+               OR NEW.kept_days < {MIN_DAYS}
+               OR NEW.removed_at < NEW.closed_at + make_interval(days => NEW.kept_days) THEN
+                RAISE EXCEPTION '{UNFIT}' USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            RETURN NEW;
+        END
+        $$""")
+    op.execute(f"CREATE TRIGGER {CHECK_PG} BEFORE INSERT ON {schema}.process_tombstones "
+               f"FOR EACH ROW EXECUTE FUNCTION {schema}.{CHECK_FUNCTION}()")
     op.execute(f"DROP TRIGGER {EVENTS_PG} ON {schema}.audit_events")
     op.execute(f"CREATE TRIGGER {EVENTS_PG} BEFORE UPDATE OR TRUNCATE "
                f"ON {schema}.audit_events FOR EACH STATEMENT "
@@ -111,11 +141,13 @@ def downgrade() -> None:
                    f"EXECUTE FUNCTION {schema}.{EVENTS_FUNCTION}()")
         op.execute(f"DROP TRIGGER IF EXISTS {TOMBSTONES_PG} ON {schema}.process_tombstones")
         op.execute(f"DROP FUNCTION IF EXISTS {schema}.{TOMBSTONES_FUNCTION}()")
+        op.execute(f"DROP TRIGGER IF EXISTS {CHECK_PG} ON {schema}.process_tombstones")
+        op.execute(f"DROP FUNCTION IF EXISTS {schema}.{CHECK_FUNCTION}()")
     else:
         op.execute(f"DROP TRIGGER {DELETE_SQLITE}")
         op.execute(f"CREATE TRIGGER {DELETE_SQLITE} BEFORE DELETE ON audit_events "
                    f"BEGIN SELECT RAISE(ABORT, '{REFUSED}'); END")
-        for name in TOMBSTONES_SQLITE.values():
+        for name in (*TOMBSTONES_SQLITE.values(), CHECK_SQLITE):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_index("ix_audit_events_actor_lower", "audit_events")
     op.drop_index("ix_outbox_process_id", "outbox")
