@@ -62,9 +62,9 @@ _LOAD = (select(*(_c[name] for name in COLUMNS), _c.lead_email, _c.deputy_email,
                  _c.audit_head, _c.document)
          .where(_c.id == bindparam("pid")))
 _ADD = insert(processes)
-_NEXT_ID = select(func.max(func.coalesce(
+_ADD_SQLITE = _ADD.values(id=select(func.max(func.coalesce(
     select(func.max(audit_cases.c.process_id)).scalar_subquery(), 0),
-    func.coalesce(select(func.max(_c.id)).scalar_subquery(), 0)) + 1)
+    func.coalesce(select(func.max(_c.id)).scalar_subquery(), 0)) + 1).scalar_subquery())
 # The SET list comes from the keys of the parameters (with or without ``document``).
 _SAVE = update(processes).where(_c.id == bindparam("pid"), _c.version == bindparam("seen"))
 _SUMMARY = select(_c.id, _c.title, _c.department, _c.phase, _c.phase_entered_at, _c.lead_email,
@@ -126,11 +126,11 @@ class SqlProcessRepository:
                                         "updated_at": case.created_at, "version": 1,
                                         "audit_seq": 0, "audit_head": GENESIS,
                                         "document": self._document(case)}
-        if self.conn.dialect.name == "sqlite":
-            # SQLite gives the highest id again once its row is gone (no AUTOINCREMENT), and
-            # a process removed after its retention period keeps its id in the registry
-            values["id"] = self.conn.execute(_NEXT_ID).scalar_one()
-        pid = case.id = inserted(self.conn.execute(_ADD, values))
+        # SQLite gives the highest id again once its row is gone (no AUTOINCREMENT), and a
+        # process removed after its retention period keeps its id in the registry; the id is
+        # computed inside the INSERT, so that the write is still the unit's first statement
+        add = _ADD_SQLITE if self.conn.dialect.name == "sqlite" else _ADD
+        pid = case.id = inserted(self.conn.execute(add, values))
         case.version = 1
         self._seen[pid] = 1
         self._rows[pid] = values
