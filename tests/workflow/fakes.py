@@ -251,8 +251,9 @@ class FakeProcessRepository:
         return ChainHead(process_id, head.seq, head.hash)
 
     def closed_before(self, phases: list[str], closed_by: datetime) -> list[ProcessSummary]:
-        return [row for phase in phases for row in self.list(phase)
-                if row.phase_entered_at <= closed_by]
+        due = [row for phase in phases for row in self.list(phase)
+               if row.phase_entered_at <= closed_by]
+        return sorted(due, key=lambda r: (r.phase_entered_at, r.id))   # oldest first, as SQL
 
     def remove(self, process_id: int, at: datetime, kept_days: int) -> Tombstone:
         raise NotImplementedError("the fakes keep every process: removal after the retention "
