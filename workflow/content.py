@@ -29,7 +29,7 @@ from ..states.deadlines import concept_comments_end
 from ..states.errors import BadInput, NotFound
 from ..states.limits import visible
 from .answer_notice import queue_answer
-from .core import Env, change, check_email, normalise_email
+from .core import Env, change, check_email
 from .ports import UnitOfWork
 from .privacy import personal, subject_of
 
@@ -80,7 +80,7 @@ def add_member(env: Env, actor: str, pid: int, member: Member) -> Case:
     def apply(case: Case) -> dict[str, Any]:
         if any(m.name == member.name for m in case.begleitgruppe.members):
             raise BadInput(f"name: {member.name!r} is already a member")
-        subject = normalise_email(email) if email else subject_of(member.name)
+        subject = subject_of(email or member.name)   # an address is its own subject
         name = personal("member_name", member.name, subject)
         refs = {"name": name.ref}
         payload: dict[str, Any] = {"name": name, "organisation": member.organisation,
@@ -124,7 +124,7 @@ def remove_member(env: Env, actor: str, pid: int, name: str) -> Case:
         case.begleitgruppe.members = [m for m in members if m.name != name]
         # the name in this event belongs to the same subject as when it was added
         email = gone[0].email
-        subject = normalise_email(email) if email else subject_of(name)
+        subject = subject_of(email or name)
         return {"member": personal("member_name", name, subject)}
 
     return change(env, actor, pid, "begleitgruppe_member_removed", apply)

@@ -32,6 +32,7 @@ from ..states.case import Case
 from ..states.codec import to_plain
 from ..states.errors import BadInput, NotFound
 from ..states.limits import visible
+from ..states.personal import KINDS
 from .accounts import require_coordinator
 from .audit import format_at
 from .core import Env, check_email, normalise_email
@@ -238,7 +239,7 @@ def _suggestions(uow: UnitOfWork, records: list[PersonalRecord]) -> list[dict[st
     return found
 
 
-MEMBER_KINDS = ("member_name", "member_email")
+MEMBER_KINDS = tuple(kind for (holder, _), kind in KINDS.items() if holder == "member")
 MEMBER_ROLES = ("member", "former_member")
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
 from urllib.parse import quote
@@ -65,12 +67,20 @@ def roles():
         admin.dispose()
 
 
-def test_every_command_works_as_the_runtime_role(roles, settings, clock, kit):
+@contextmanager
+def _as_runtime(roles, settings, clock) -> Iterator:
+    """The use cases' wiring connected as the runtime role."""
     _, runtime, schema = roles
     engine = make_engine(_url(runtime, schema))
     try:
-        env = build_env(replace(settings, database_url=_url(runtime, schema)), clock=clock,
-                        engine=engine)
+        yield engine, build_env(replace(settings, database_url=_url(runtime, schema)),
+                                clock=clock, engine=engine)
+    finally:
+        engine.dispose()
+
+
+def test_every_command_works_as_the_runtime_role(roles, settings, clock, kit):
+    with _as_runtime(roles, settings, clock) as (_, env):
         pid = kit.new_process(env)
         process.advance(env, kit.LEAD.email, pid, "set_up_begleitgruppe")
         process.edit_process(env, kit.LEAD.email, pid, {"subject": "Mehr Grün"})
@@ -85,17 +95,11 @@ def test_every_command_works_as_the_runtime_role(roles, settings, clock, kit):
         done = apply_retention(env, env.retention, closed.phase_entered_at
                                + timedelta(days=env.retention.closed_processes))
         assert done.buried == (gone,) and process.verify_audit(env)[1] == []
-    finally:
-        engine.dispose()
 
 
 def test_the_runtime_role_deletes_no_event_of_a_process_without_its_tombstone(
         roles, settings, kit, clock):
-    _, runtime, schema = roles
-    engine = make_engine(_url(runtime, schema))
-    try:
-        env = build_env(replace(settings, database_url=_url(runtime, schema)), clock=clock,
-                        engine=engine)
+    with _as_runtime(roles, settings, clock) as (engine, env):
         pid = kit.new_process(env)
         with pytest.raises(DBAPIError) as refused, engine.begin() as conn:
             conn.execute(text("DELETE FROM audit_events"))
@@ -108,8 +112,6 @@ def test_the_runtime_role_deletes_no_event_of_a_process_without_its_tombstone(
                 "audit_seq, audit_head, phase_entered_at, 0, 'x' FROM processes"))
         assert "a tombstone must name its process" in str(unfit.value)
         assert len(process.history(env, pid)) == 1
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.parametrize("statement", [
