@@ -120,7 +120,7 @@ def add_member(args: argparse.Namespace) -> int:
     member = Member(args.name, args.organisation, kind, args.email.strip())
     content.add_member(wired(), args.actor, args.id, member)
     contact = f", {member.email}" if member.email else ""
-    return _done(args, f"+ {args.name} ({args.organisation}, {kind}{contact})",
+    return _done(args, f"+ {args.name} ({args.organisation}, {label(kind, lang(args))}{contact})",
                  member_added=member)
 
 

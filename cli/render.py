@@ -19,6 +19,8 @@ from ..states.messages import BERLIN  # noqa: F401  (re-exported for the entry c
 
 LABELS = {
     "process": ("Prozess", "Process"),
+    "internal": ("intern", "internal"),     # a Begleitgruppe member's kind
+    "external": ("extern", "external"),
     "erased": ("personenbezogene Angaben gelöscht", "personal data erased"),
     "phase": ("Phase", "Phase"),
     "since": ("seit", "since"),

@@ -98,7 +98,7 @@ def test_a_member_added_with_an_address_is_disclosed_and_erased(make_cli, env, j
     cli = make_cli()
     added = cli("begleitgruppe", "add-member", str(pid), "--name", MEMBER, "--organisation",
                 "Stadtteilrunde Linden", "--external", "--email", MEMBER_EMAIL)
-    assert added.stdout == (f"Prozess {pid}: + {MEMBER} (Stadtteilrunde Linden, external, "
+    assert added.stdout == (f"Prozess {pid}: + {MEMBER} (Stadtteilrunde Linden, extern, "
                             f"{MEMBER_EMAIL})\n")
     privacy = make_cli("--as", COORDINATOR, "privacy")
     done = privacy("export", MEMBER_EMAIL.upper())
