@@ -14,7 +14,7 @@ from ..states.codec import to_plain
 from ..states.error_texts import refuse
 from ..states.errors import BadInput
 from ..states.personal import shown
-from ..workflow import audit, process
+from ..workflow import actors, audit, process
 from ..workflow.departments import DuplicateTitle
 from ..workflow.sealing import mentions_erased
 from .hints import commands_for
@@ -225,7 +225,8 @@ def print_history(events: list, language: str = "de") -> None:
             detail += " [" + ", ".join(e.payload.get("unmet", [])) + "]"
         if mentions_erased(e.payload):
             detail += f" [{label('erased', language)}]"
-        who = e.actor + (f" ({e.payload['os_user']})" if e.payload.get("os_user") else "")
+        os_user = actors.shown(e.payload.get("os_user"))
+        who = (e.actor or label("erased_person", language)) + (f" ({os_user})" if os_user else "")
         print(f"{e.seq:>4}  {local(e.at)}  {who:<32} {e.action:<30} {move}{detail}")
 
 

@@ -22,6 +22,7 @@ LABELS = {
     "internal": ("intern", "internal"),     # a Begleitgruppe member's kind
     "external": ("extern", "external"),
     "erased": ("personenbezogene Angaben gelöscht", "personal data erased"),
+    "erased_person": ("gelöscht", "erased"),
     "phase": ("Phase", "Phase"),
     "since": ("seit", "since"),
     "department": ("Fachbereich", "Department"),

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..states.addresses import EMAIL
 from ..states.departments import Department
 from ..states.errors import BadInput
 from ..states.textfile import load_toml, read_text
@@ -27,7 +28,6 @@ HERE = Path(__file__).parent
 KEYS = ("database_url", "coordinators", "districts", "departments", "language", "definition",
         "mail", "reminders", "oversight", "web", "audit", "privacy", "retention")
 LANGUAGES = ("de", "en")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # as workflow.core.EMAIL
 
 
 @dataclass(frozen=True)

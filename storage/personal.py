@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from ..workflow.privacy_port import Personal, PersonalRecord, PrivacyLogEntry
+from ..workflow.privacy_port import Personal, PersonalRecord, PrivacyLogEntry, Stable, new_ref
 from .schema import personal_data, privacy_log, processes
 
 _p, _l = personal_data.c, privacy_log.c
@@ -30,6 +30,14 @@ _RECORDS = _RECORD.where(_p.ref.in_(bindparam("refs", expanding=True))).order_by
 _ERASE = (update(personal_data)
           .where(_p.ref.in_(bindparam("refs", expanding=True)), _p.value.is_not(None))
           .values(value=None, salt=None, subject=None, erased_at=bindparam("at")))
+# a stable value (``Stable``): by its subject (indexed), then kind and value
+_STABLE = (select(_p.ref, _p.salt)
+           .where(_p.subject == bindparam("subject"), _p.kind == bindparam("kind"),
+                  _p.value == bindparam("value"))
+           .order_by(_p.created_at, _p.ref).limit(1))
+_STABLES = (select(_p.ref, _p.salt, _p.value)
+            .where(_p.subject == bindparam("subject"), _p.kind == bindparam("kind"))
+            .order_by(_p.created_at, _p.ref))
 _LOG = insert(privacy_log)
 _LOGGED = select(privacy_log).where(_l.subject_digest == bindparam("digest")).order_by(_l.id)
 _ERASURES = select(privacy_log).where(_l.action == "erased").order_by(_l.id)
@@ -49,11 +57,32 @@ class SqlPersonalData:
     def __init__(self, connection: Connection) -> None:
         self.conn = connection
         self.erased = False   # whether this unit erased a value (``checkpoint`` after commit)
+        self._stable: dict[tuple[str, str, str], Personal] = {}   # this unit's stable values
 
     def record(self, item: Personal, process_id: int | None, at: datetime) -> None:
         self.conn.execute(_ADD, {"ref": item.ref, "subject": item.subject, "kind": item.kind,
                                  "process_id": process_id, "value": item.value,
                                  "salt": item.salt, "created_at": at, "erased_at": None})
+
+    def stable(self, item: Stable, at: datetime) -> Personal:
+        key = (item.kind, item.subject, item.value)
+        known = self._stable.get(key)
+        if known is not None:
+            return known
+        row = self.conn.execute(_STABLE, {"subject": item.subject, "kind": item.kind,
+                                          "value": item.value}).one_or_none()
+        if row is not None:
+            found = Personal(row.ref, item.subject, item.kind, item.value, row.salt)
+        else:
+            found = Personal(new_ref(), item.subject, item.kind, item.value)
+            self.record(found, None, at)
+        self._stable[key] = found
+        return found
+
+    def stables(self, kind: str, subject: str) -> list[Personal]:
+        """Every stable value of ``kind`` still held about ``subject`` (with its salt)."""
+        return [Personal(row.ref, subject, kind, row.value, row.salt) for row in
+                self.conn.execute(_STABLES, {"subject": subject, "kind": kind})]
 
     def values(self, refs: Iterable[str]) -> dict[str, str | None]:
         found: dict[str, str | None] = {}
@@ -77,8 +106,13 @@ class SqlPersonalData:
     def erase(self, refs: Iterable[str], at: datetime) -> int:
         erased = sum(self.conn.execute(_ERASE, {"refs": part, "at": at}).rowcount
                      for part in _chunks(list(refs)))
+        self._stable = {}
         self.erased = self.erased or erased > 0
         return erased
+
+    def discard(self) -> None:
+        """Forget the stable values found: the transaction was rolled back."""
+        self._stable = {}
 
     def log(self, entry: PrivacyLogEntry) -> None:
         self.conn.execute(_LOG, {"at": entry.at, "action": entry.action, "actor": entry.actor,

@@ -27,6 +27,7 @@ from ..states.codec import from_plain, to_plain
 from ..states.deadlines import BERLIN
 from ..states.errors import BadInput, Busy, Conflict, NotFound, StorageError
 from ..states.personal import fill, plain_refs, strip
+from ..workflow import actors
 from ..workflow.audit import GENESIS
 from ..workflow.ports import (
     Acted,
@@ -76,7 +77,7 @@ _TITLED = (_SUMMARY.where(func.lower(_c.title) == func.lower(bindparam("title"))
 _a = audit_events.c
 # the expression index on lower(actor) of revision 0012
 _ACTED = (select(_a.process_id, func.count(), func.min(_a.at), func.max(_a.at))
-          .where(func.lower(_a.actor) == bindparam("address"))
+          .where(func.lower(_a.actor).in_(bindparam("actors", expanding=True)))
           .group_by(_a.process_id).order_by(_a.process_id))
 _EVENTS = (select(audit_events).where(audit_events.c.process_id == bindparam("pid"))
            .order_by(audit_events.c.seq))
@@ -107,6 +108,8 @@ class SqlProcessRepository:
         self._rows: dict[int, dict] = {}  # each row as this unit read or wrote it (the state)
         self._new: set[int] = set()       # the processes created in this unit
         self.removed = False              # whether this unit removed a process (``remove``)
+        # the privacy store the actors and stable values go to (``workflow.actors``)
+        self.personal = SqlPersonalData(connection)
 
     def get(self, process_id: int) -> Case:
         if not 1 <= process_id <= MAX_ID:
@@ -163,6 +166,8 @@ class SqlProcessRepository:
         process row, and ``deadlines``' snapshots), else read back."""
         if not any(p.events for p in self._pending.values()):
             return
+        for queued in self._pending.values():
+            queued.events = [self._pseudonymised(e) for e in queued.events]
 
         def known(pid: int):
             new = pid in self._new
@@ -172,9 +177,13 @@ class SqlProcessRepository:
         if moved is not None:
             raise Conflict(changed(moved))
 
+    def _pseudonymised(self, event: NewEvent) -> NewEvent:
+        return actors.pseudonymise(event, lambda item: self.personal.stable(item, event.at))
+
     def discard(self) -> None:
         """Forget the queued events and the rows read: the transaction was rolled back."""
         self._pending, self._rows, self._seen, self._new = {}, {}, {}, set()
+        self.personal.discard()
 
     def _keys(self) -> AuditKeys | None:
         return self.signer() if self.signer else None
@@ -241,7 +250,10 @@ class SqlProcessRepository:
         return safeguards(self.conn)
 
     def acted(self, address: str) -> builtins.list[Acted]:
-        return [Acted(*row) for row in self.conn.execute(_ACTED, {"address": address})]
+        # the address as the trail keeps it (``workflow.actors``), and plain as it was
+        # before revision 0013
+        kept = [actors.kept(item) for item in self.personal.stables(actors.ACTOR, address)]
+        return [Acted(*row) for row in self.conn.execute(_ACTED, {"actors": [address, *kept]})]
 
     def head(self, process_id: int) -> ChainHead:
         found = removal.head(self.conn, process_id)
@@ -342,7 +354,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(self.conn)
         self.users = SqlUserRepository(self.conn)
         self.tokens = SqlTokenRepository(self.conn)
-        self.personal = SqlPersonalData(self.conn)
+        self.personal = self.processes.personal
         return self
 
     def commit(self) -> None:

@@ -142,7 +142,8 @@ def event(item: AuditEvent, phases, lang: str) -> dict[str, Any]:
 
     moved = item.from_phase != item.to_phase and item.to_phase is not None
     refused = item.action == "transition_refused"
-    return {"at": item.at, "actor": item.actor, "action": word(ACTIONS, item.action, lang),
+    actor = item.actor or word(TEXTS, "erased_person", lang)   # an erased person
+    return {"at": item.at, "actor": actor, "action": word(ACTIONS, item.action, lang),
             "from": label(item.from_phase) if moved or refused else "",
             "to": label(item.to_phase) if moved else "", "reason": item.reason,
             "trigger": str(item.payload.get("trigger", "")) if refused else "",

@@ -15,6 +15,7 @@ Texts = Mapping[str, tuple[str, str]]
 
 TEXTS: Texts = {
     "new_process": ("Neues Verfahren", "New process"),
+    "erased_person": ("gelöscht", "erased"),
     "no_processes": ("Keine Verfahren gefunden.", "No processes found."),
     "start_intro": ("Was in jedem Verfahren zu tun ist: überfällige Fristen, unbeantwortete "
                     "Anregungen und der nächste Schritt mit dem, was ihm noch fehlt.",

@@ -8,12 +8,12 @@ Import rule: ``states`` and the standard library only.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from ..states.addresses import EMAIL, normalise_email
 from ..states.case import Case
 from ..states.deadlines import DeadlineRules
 from ..states.departments import Register
@@ -30,7 +30,6 @@ from .sealing import seal
 from .signing import AuditKeys
 
 T = TypeVar("T")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def weekday(day: date) -> bool:
@@ -85,11 +84,6 @@ def event(env: Env, at: datetime, actor: str, action: str, from_phase: str | Non
     if env.os_user:
         payload["os_user"] = env.os_user
     return NewEvent(at, actor, action, from_phase, to_phase, reason, payload)
-
-
-def normalise_email(value: str) -> str:
-    """An e-mail address as compared: trimmed and lower-case."""
-    return value.strip().lower()
 
 
 def check_email(field: str, value: str) -> str:

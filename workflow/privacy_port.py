@@ -36,6 +36,18 @@ class Personal:
 
 
 @dataclass(frozen=True)
+class Stable:
+    """A personal value that stands for a person the same way wherever it occurs (an
+    actor's address, a lead's name or address, the operating-system user of a run): recorded
+    once per ``kind``, ``subject`` and ``value`` and sealed with that record's reference and
+    commitment each time (``workflow.actors``), so that one erasure covers every place."""
+
+    kind: str
+    subject: str
+    value: str
+
+
+@dataclass(frozen=True)
 class PersonalRecord:
     """A stored personal value; ``value`` and ``subject`` are ``None`` once erased."""
 
@@ -67,6 +79,10 @@ class PersonalData(Protocol):
 
     def record(self, item: Personal, process_id: int | None, at: datetime) -> None:
         """Store one value under its reference."""
+
+    def stable(self, item: Stable, at: datetime) -> Personal:
+        """The record held of ``item`` (same kind, subject and value, not erased), or a new
+        one recorded at ``at`` for no process."""
 
     def values(self, refs: Iterable[str]) -> dict[str, str | None]:
         """The value of each known reference (``None``: erased)."""

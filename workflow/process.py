@@ -5,7 +5,7 @@ Import rule: ``states`` and the standard library only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ..states.case import ORIGINS, Case, ConceptVersion, Person
@@ -13,7 +13,7 @@ from ..states.error_texts import refuse
 from ..states.errors import BadInput, Busy, NotPermitted, TransitionRefused
 from ..states.lifecycle import Verdict
 from ..states.limits import visible
-from . import audit, audit_check, deadline_sync, departments
+from . import actors, audit, audit_check, deadline_sync, departments
 from .core import (
     RETRIES,
     Env,
@@ -26,8 +26,8 @@ from .core import (
     require_actor,
 )
 from .ports import AuditEvent, ProcessSummary, UnitOfWork
+from .privacy_port import Stable
 from .refusals import COUNTED, record_refusal
-from .sealing import resolve, sealed_refs
 
 
 @dataclass(frozen=True)
@@ -115,8 +115,14 @@ def _snapshot(case: Case) -> dict[str, Any]:
             "definition_version": case.definition_version}
 
 
-def _person(person: Person | None) -> dict[str, str] | None:
-    return {"name": person.name, "email": person.email} if person else None
+def _person(person: Person | None) -> dict[str, Stable] | None:
+    """A lead or deputy as the trail keeps them: name and address by reference, the same
+    reference wherever the same person is named (``workflow.actors``)."""
+    if person is None:
+        return None
+    subject = normalise_email(person.email)
+    return {"name": Stable(actors.STAFF_NAME, subject, person.name),
+            "email": Stable(actors.STAFF_EMAIL, subject, person.email)}
 
 
 EDITABLE = ("title", "subject", "department", "directorate", "districts", "origin", "lead",
@@ -244,17 +250,12 @@ def list_processes(env: Env, phase: str | None = None) -> list[ProcessSummary]:
 
 
 def history(env: Env, process_id: int) -> list[AuditEvent]:
-    """The audit trail of one process, for staff: each personal value the chain names by
-    reference is shown with its value, or as erased (``workflow.sealing.resolve``)."""
+    """The audit trail of one process, for staff: each person the chain names by reference
+    (as actor or in a payload) is shown with their value, or as erased
+    (``workflow.actors.resolve``)."""
     with env.uow() as uow:
         uow.processes.get(process_id)
-        events = uow.processes.events(process_id)
-        refs = [ref for e in events for ref in sealed_refs(e.payload)]
-        if not refs:
-            return events
-        values = uow.personal.values(refs)
-    return [replace(e, payload=resolve(e.payload, values)) if sealed_refs(e.payload) else e
-            for e in events]
+        return actors.for_staff(uow, uow.processes.events(process_id))
 
 
 def verify_audit(env: Env) -> tuple[int, list[audit.Break]]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from ..states.case import Case
+from .actors import for_staff
 from .ports import AuditEvent, NewEvent, UnitOfWork
 
 REFUSALS = frozenset({"permission_refused", "transition_refused"})
@@ -96,7 +97,7 @@ def record_refusal(tally: RefusalTally | None, uow: UnitOfWork, case: Case,
     if pid is None:  # not stored: nothing to refuse onto
         raise ValueError("a refusal needs a stored case")
     key = (actor, pid)
-    if tally.full(uow.processes.events(pid), actor, refusal.at):
+    if tally.full(for_staff(uow, uow.processes.events(pid)), actor, refusal.at):
         tally.leave_out(key)
         return False
     carried = tally.pending(key)

@@ -21,6 +21,7 @@ from ..states.deadlines import PERIODS, Deadline
 from ..states.errors import BadInput, NotPermitted
 from ..states.guards import GuardContext
 from ..states.lifecycle import Lifecycle, Verdict
+from . import actors
 from .core import Env, may_change
 from .ports import AuditEvent, ProcessSummary
 from .sessions import Identity
@@ -79,7 +80,7 @@ def process_page(env: Env, who: Identity, process_id: int) -> ProcessPage:
         case = uow.processes.get(process_id)
         require_access(env, who, case)
         deadlines = uow.deadlines.for_process(process_id)
-        events = uow.processes.events(process_id)
+        events = actors.for_staff(uow, uow.processes.events(process_id))
     options = env.lifecycle.options(case, env.context())
     return ProcessPage(case, options, deadlines, events)
 

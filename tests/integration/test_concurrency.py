@@ -49,8 +49,11 @@ def event_for(kind: str) -> str:
 def _state(kit, engine, pid):
     row = kit.rows(engine, "SELECT title, phase, version, audit_seq, audit_head FROM processes "
                    "WHERE id = :pid", pid=pid)[0]
-    events = kit.rows(engine, "SELECT seq, actor, action, hash FROM audit_events "
-                      "WHERE process_id = :pid ORDER BY seq", pid=pid)
+    # the actor as the privacy store names it (the trail keeps a reference)
+    events = kit.rows(engine, "SELECT e.seq, COALESCE(p.value, e.actor) AS actor, e.action, "
+                      "e.hash FROM audit_events e LEFT JOIN personal_data p "
+                      "ON e.actor LIKE 'ref:' || p.ref || ':%' "
+                      "WHERE e.process_id = :pid ORDER BY e.seq", pid=pid)
     return row, events
 
 

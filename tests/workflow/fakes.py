@@ -27,6 +27,7 @@ from beteiligung.states.definition import load_definition
 from beteiligung.states.errors import Conflict, NotFound
 from beteiligung.states.lifecycle import Lifecycle
 from beteiligung.states.personal import fill, refs_of
+from beteiligung.workflow import actors
 from beteiligung.workflow.audit import GENESIS, chain
 from beteiligung.workflow.audit_check import register
 from beteiligung.workflow.core import Env
@@ -41,7 +42,13 @@ from beteiligung.workflow.ports import (
     Tombstone,
     User,
 )
-from beteiligung.workflow.privacy_port import Personal, PersonalRecord, PrivacyLogEntry
+from beteiligung.workflow.privacy_port import (
+    Personal,
+    PersonalRecord,
+    PrivacyLogEntry,
+    Stable,
+    new_ref,
+)
 
 DEFINITION_PATH = HERE / "process_definition.toml"
 DISTRICTS = ("Mitte", "Linden-Limmer", "Nord")
@@ -83,6 +90,13 @@ class FakeStore:
     def all_events(self) -> list[AuditEvent]:
         """Every committed event, by process and sequence."""
         return [e for pid in sorted(self.events) for e in self.events[pid]]
+
+    def shown(self, process_id: int) -> list[AuditEvent]:
+        """The committed trail of one process as staff see it: actors and sealed values
+        resolved from the privacy store (``workflow.actors.resolve``)."""
+        trail = self.events[process_id]
+        values = {ref: record.value for ref, record in self.personal.items()}
+        return actors.resolve(trail, values)
 
     def chain_heads(self) -> list[ChainHead]:
         """Where each committed chain should end."""
@@ -156,6 +170,9 @@ class FakeProcessRepository:
         return head
 
     def _append(self, pid: int, event: NewEvent, seen: _Seen) -> AuditEvent:
+        personal = self.personal
+        if personal is not None:   # as storage's ledger does (``workflow.actors``)
+            event = actors.pseudonymise(event, lambda item: personal.stable(item, event.at))
         stored = chain(pid, seen.seq + 1, event, seen.hash)
         self._events.setdefault(pid, []).append(stored)
         return stored
@@ -239,7 +256,10 @@ class FakeProcessRepository:
     def acted(self, address: str) -> list[Acted]:
         found = []
         for pid in sorted(set(self.store.events) | set(self._events)):
-            mine = [e for e in self._trail(pid) if e.actor.strip().lower() == address]
+            trail = self._trail(pid)
+            if self.personal is not None:
+                trail = actors.resolve(trail, self.personal.values(actors.refs(trail)))
+            mine = [e for e in trail if e.actor.strip().lower() == address]
             if mine:
                 found.append(Acted(pid, len(mine), mine[0].at, mine[-1].at))
         return found
@@ -366,6 +386,9 @@ class FakeUserRepository:
         self._staged[user.email] = (replace(user, active=False, disabled_at=at,
                                             disabled_by=by), password_hash)
 
+    def erase(self, email: str, mark: str) -> bool:
+        raise NotImplementedError("erasures run on SQL (tests/integration/test_staff_erasure.py)")
+
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         user, _ = self._by_id(user_id)
         self._staged[user.email] = (user, password_hash)
@@ -398,6 +421,9 @@ class FakeTokenRepository:
         if token is not None and token.revoked_at is None:
             self._staged[token_hash] = replace(token, revoked_at=at)
 
+    def erase(self, email: str) -> int:
+        raise NotImplementedError("erasures run on SQL (tests/integration/test_staff_erasure.py)")
+
     def revoke_all(self, email: str, at: datetime) -> int:
         live = [t for t in self._current().values() if t.email == email and t.revoked_at is None]
         for token in live:
@@ -429,6 +455,16 @@ class FakePersonalData:
         self._staged[item.ref] = PersonalRecord(item.ref, item.subject, item.kind, process_id,
                                                 item.value, at)
         self.store.salts[item.ref] = item.salt
+
+    def stable(self, item: Stable, at: datetime) -> Personal:
+        for record in self._current().values():
+            if (record.kind, record.subject, record.value) == (item.kind, item.subject,
+                                                                item.value):
+                return Personal(record.ref, item.subject, item.kind, item.value,
+                                self.store.salts[record.ref])
+        found = Personal(new_ref(), item.subject, item.kind, item.value)
+        self.record(found, None, at)
+        return found
 
     def values(self, refs: Iterable[str]) -> dict[str, str | None]:
         current = self._current()

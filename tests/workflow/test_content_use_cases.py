@@ -205,8 +205,8 @@ def test_stranger_is_refused_and_audited(env, store, journey, clock, call):
     with pytest.raises(NotPermitted):
         call(env, pid)
     assert store.cases[pid] == before
-    assert (_last(store, pid).action, _last(store, pid).actor) == ("permission_refused",
-                                                                   STRANGER)
+    shown = store.shown(pid)[-1]
+    assert (shown.action, shown.actor) == ("permission_refused", STRANGER)
     _chain_ok(store)
 
 

@@ -51,10 +51,15 @@ def test_create_process_stores_the_case_and_its_first_event(env, store, clock):
     assert case.definition_version == "2026.2"
     stored = store.cases[case.id]
     assert stored.lead == LEAD and stored.districts == ["Mitte"]
-    (event,) = store.events[case.id]
+    (event,) = store.shown(case.id)
     assert (event.seq, event.action, event.actor) == (1, "process_created", LEAD.email)
     assert (event.from_phase, event.to_phase) == (None, "initiated")
-    assert event.payload["lead"] == {"name": LEAD.name, "email": LEAD.email}
+    assert {k: v["value"] for k, v in event.payload["lead"].items()} == {
+        "name": LEAD.name, "email": LEAD.email}
+    # the chain itself names the lead by reference only, as actor and in the payload
+    (raw,) = store.events[case.id]
+    assert LEAD.email not in repr(raw) and LEAD.name not in repr(raw)
+    assert raw.actor.startswith("ref:")
     _chain_ok(store)
 
 
@@ -103,11 +108,14 @@ def test_edit_process_records_what_changed(env, store, pid):
                                                "title": "Lindener Marktplatz"})
     assert case.lead == new_lead and case.districts == ["Nord"]
     assert store.cases[pid].lead == new_lead and store.cases[pid].version == 2
-    event = store.events[pid][-1]
+    event = store.shown(pid)[-1]
     assert event.action == "process_edited"
+    assert LEAD.email not in repr(store.events[pid][-1])
+    lead = {end: {k: v["value"] for k, v in person.items()}
+            for end, person in event.payload.pop("lead").items()}
+    assert lead == {"from": {"name": LEAD.name, "email": LEAD.email},
+                    "to": {"name": new_lead.name, "email": new_lead.email}}
     assert event.payload == {
-        "lead": {"from": {"name": LEAD.name, "email": LEAD.email},
-                 "to": {"name": new_lead.name, "email": new_lead.email}},
         "districts": {"from": ["Linden-Limmer"], "to": ["Nord"]}}
     _chain_ok(store)
 
@@ -137,7 +145,7 @@ def test_permission_refused_is_audited_and_nothing_changes(env, store, pid):
     with pytest.raises(NotPermitted, match="only its lead, its deputy or a coordinator"):
         edit_process(env, STRANGER, pid, {"title": "Gekapert"})
     assert store.cases[pid] == before
-    event = store.events[pid][-1]
+    event = store.shown(pid)[-1]
     assert (event.action, event.actor) == ("permission_refused", STRANGER)
     assert event.payload == {"attempted": "process_edited"}
     assert (event.from_phase, event.to_phase) == ("initiated", "initiated")
@@ -220,9 +228,13 @@ def test_cli_events_record_the_operating_system_user(env, store, pid):
         advance(cli, LEAD.email, pid, "draft_concept")
     with pytest.raises(NotPermitted):
         advance(cli, STRANGER, pid, "draft_concept")
-    created, *made_by_cli = store.events[pid]
+    created, *made_by_cli = store.shown(pid)
     assert "os_user" not in created.payload  # the first was made without a CLI user
-    assert [e.payload["os_user"] for e in made_by_cli] == ["anna"] * 3
+    assert [e.payload["os_user"]["value"] for e in made_by_cli] == ["anna"] * 3
+    # kept by one reference per acting person (the stranger's run is the stranger's)
+    refs = [e.payload["os_user"]["ref"] for e in made_by_cli]
+    assert refs[0] == refs[1] != refs[2]
+    assert all("anna" not in repr(e) for e in store.events[pid])
     _chain_ok(store)
 
 
