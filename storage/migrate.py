@@ -17,7 +17,7 @@ from sqlalchemy.exc import DatabaseError
 
 from ..states.errors import StorageError
 
-HEAD = "0012"
+HEAD = "0013"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 

@@ -126,35 +126,44 @@ def move_personal_data(conn: Connection, keys: AuditKeys | None, now: datetime,
             store.record(item, pid, at)
         conn.execute(update(processes).where(_p.id == pid).values(
             document=json.dumps(document, ensure_ascii=False, separators=(",", ":"))))
-        _reseal(conn, pid, rows, payloads, keys, now)
+        reseal(conn, pid, rows, payloads, keys, now)
         done += 1
     say(f"{done} process(es) re-sealed")
     return done
 
 
-def _reseal(conn: Connection, pid: int, rows: Sequence[Any], payloads: dict[int, Any],
-            keys: AuditKeys | None, now: datetime) -> None:
+def reseal(conn: Connection, pid: int, rows: Sequence[Any], payloads: dict[int, Any],
+           keys: AuditKeys | None, now: datetime, revision: str = "0011",
+           actors: dict[int, str] | None = None) -> None:
+    """Hash (and sign) the chain of ``pid`` again from the first event whose payload
+    (``payloads``, by seq; ``None``: unchanged) or actor (``actors``, by seq) changed, and
+    append ``personal_data_moved`` naming the old head and ``revision``."""
+    actors = actors or {}
     signed = any(row.mac for row in rows)
-    first = min((seq for seq, p in payloads.items() if p is not None), default=None)
+    first = min([seq for seq, p in payloads.items() if p is not None] + list(actors),
+                default=None)
     prev, old_head = "0" * 64, rows[-1].hash if rows else "0" * 64
     for row in rows:
-        payload = payloads[row.seq] if payloads[row.seq] is not None else json.loads(
-            row.payload)
+        payload = payloads.get(row.seq)
+        if payload is None:
+            payload = json.loads(row.payload)
+        actor = actors.get(row.seq, row.actor)
         if first is None or row.seq < first:
             if keys is None and signed:
-                _write(conn, row.id, payload, row.hash, row.prev_hash, None)
+                _write(conn, row.id, payload, row.hash, row.prev_hash, None, actor)
             prev = row.hash
             continue
-        item = NewEvent(row.at, row.actor, row.action, row.from_phase, row.to_phase,
+        item = NewEvent(row.at, actor, row.action, row.from_phase, row.to_phase,
                         row.reason, payload)
         digest = event_hash(pid, row.seq, item, prev, row.state)
-        _write(conn, row.id, payload, digest, prev, keys.sign(digest) if keys else None)
+        _write(conn, row.id, payload, digest, prev, keys.sign(digest) if keys else None,
+               actor)
         prev = digest
     seq = rows[-1].seq + 1 if rows else 1
     phase = conn.execute(select(_p.phase).where(_p.id == pid)).scalar_one()
     state = current_state(conn, pid)
     item = NewEvent(now, SYSTEM, ACTION, phase, phase, "",
-                    {"old_seq": seq - 1, "old_head": old_head, "revision": "0011"})
+                    {"old_seq": seq - 1, "old_head": old_head, "revision": revision})
     digest = event_hash(pid, seq, item, prev, state)
     key_id, mac = keys.sign(digest) if keys else (None, None)
     conn.execute(audit_events.insert().values(
@@ -166,10 +175,10 @@ def _reseal(conn: Connection, pid: int, rows: Sequence[Any], payloads: dict[int,
 
 
 def _write(conn: Connection, row_id: int, payload: dict[str, Any], digest: str, prev: str,
-           signature: tuple[str, str] | None) -> None:
+           signature: tuple[str, str] | None, actor: str) -> None:
     key_id, mac = signature if signature else (None, None)
     conn.execute(update(audit_events).where(_e.id == row_id).values(
-        payload=canonical(payload), hash=digest, prev_hash=prev,
+        actor=actor, payload=canonical(payload), hash=digest, prev_hash=prev,
         key_id=key_id, mac=mac))
 
 

@@ -5,6 +5,7 @@ event names the old head, and the values can then be erased like any other (issu
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from alembic import command
 from alembic.config import Config
@@ -13,16 +14,17 @@ from sqlalchemy import text
 from beteiligung.config.audit_keys import AuditSettings
 from beteiligung.config.bootstrap import build_env
 from beteiligung.config.settings import PrivacySettings, Settings
-from beteiligung.states.case import Member
+from beteiligung.states.case import Member, Person
 from beteiligung.storage.migrate import HEAD, MIGRATIONS, upgrade
 from beteiligung.workflow import content, participation, privacy_requests, process
 from beteiligung.workflow.audit_check import check, verify_store
-from beteiligung.workflow.privacy_port import Personal
+from beteiligung.workflow.privacy_port import Personal, Stable
 
 COORDINATOR = "koordination@hannover-stadt.de"
 RESIDENT = "mira.sonnenschein@example.org"
 TEXT = "Den Bolzplatz am Kanal erhalten"
 KEYS = f"k1={'11' * 32}"
+FORMER = Person("Paula Vorgänger", "paula.vorgaenger@hannover-stadt.de")
 
 
 def _unsealed(payload):
@@ -129,3 +131,75 @@ def test_0011_without_the_key_removes_the_signatures_of_a_resealed_chain(
         report = verify_store(uow.processes, env.audit_keys())
     assert report.ok and report.unsigned == [pid]
     assert json.loads(json.dumps(process.history(env, pid)[-1].payload))["revision"] == "0011"
+
+
+def _plain(value):
+    """What the program before revision 0013 put into a payload for a stable value: the
+    value itself."""
+    if isinstance(value, Stable):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _before_0013(empty_engine, clock, journey, tmp_path, monkeypatch):
+    """A database at revision 0012 with a process the program before 0013 wrote: actors,
+    lead and deputy and the operating-system user in the clear."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with empty_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0012")
+    env = replace(_env(empty_engine, clock, tmp_path), os_user="pvorgaenger")
+    with monkeypatch.context() as patch:
+        patch.setattr("beteiligung.storage.sql.actors.pseudonymise",
+                      lambda event, _lookup: replace(event, payload=_plain(event.payload)))
+        pid = journey.new_process(env, actor=FORMER.email, lead=FORMER).id
+        process.edit_process(env, FORMER.email, pid, {"subject": "Mehr Grün"})
+        process.edit_process(env, COORDINATOR, pid, {"lead": journey.LEAD})
+    return env, pid
+
+
+def test_0013_keeps_every_person_by_reference_and_reseals_with_the_key(
+        empty_engine, clock, journey, tmp_path, monkeypatch):
+    env, pid = _before_0013(empty_engine, clock, journey, tmp_path, monkeypatch)
+    before = process.history(env, pid)
+    trail = _trail(empty_engine)
+    for value in (FORMER.email, FORMER.name, COORDINATOR, "pvorgaenger"):
+        assert value in trail, value   # the old program's trail names them
+
+    clock.advance(days=1)
+    assert upgrade(empty_engine, env.audit_keys, clock()) == ("0012", HEAD)
+
+    trail = _trail(empty_engine)
+    for value in (FORMER.email, FORMER.name, COORDINATOR, "pvorgaenger",
+                  journey.LEAD.email, journey.LEAD.name):
+        assert value not in trail, value
+    with env.uow() as uow:
+        report = verify_store(uow.processes, env.audit_keys())
+    assert report.ok and report.unsigned == [] and report.unchecked == 0
+    after = process.history(env, pid)
+    moved = after[-1]
+    assert (moved.action, moved.actor) == ("personal_data_moved", "beteiligung@system")
+    assert moved.payload == {"old_seq": before[-1].seq, "old_head": before[-1].hash,
+                             "revision": "0013"}
+    # staff see the same people as before
+    assert [e.actor for e in after[:-1]] == [e.actor for e in before]
+    created = after[0].payload
+    assert (created["lead"]["name"]["value"], created["os_user"]["value"]) == (
+        FORMER.name, "pvorgaenger")
+    assert upgrade(empty_engine) == (HEAD, HEAD)   # twice changes nothing
+
+    # and the former lead, handed over, can now be erased with the trail intact
+    done = privacy_requests.erase(env, COORDINATOR, FORMER.email, "Ausgeschieden")
+    assert done.staff and process.verify_audit(env)[1] == []
+    assert [e.actor for e in process.history(env, pid)][:2] == ["", ""]
+
+
+def _trail(engine) -> str:
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT actor, payload FROM audit_events")).all()
+    return " ".join(f"{actor} {payload}" for actor, payload in rows)
