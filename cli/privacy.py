@@ -51,6 +51,14 @@ TEXTS: dict[str, dict[str, Any]] = {
         "de": "Aus {emails} E-Mail(s) wurde die Adresse entfernt und der Text geleert.",
         "en": "The address was taken out of {emails} e-mail(s) and their text blanked.",
     },
+    "staff": {
+        "de": "Als Adresse der Verwaltung: als Ansprechperson und Vertretung aus den "
+              "abgeschlossenen Verfahren genommen, im Prüfpfad als „gelöscht“; Konto und "
+              "{tokens} Sitzung(en) oder Token gelöscht.",
+        "en": "As a staff address: taken out of the closed processes as lead and deputy, "
+              "shown as \"erased\" in the audit trail; the account and {tokens} session(s) "
+              "or token(s) deleted.",
+    },
     "nothing_left": {
         "de": "Über {address} ist nichts mehr gespeichert: schon gelöscht am {when}.",
         "en": "Nothing is left about {address}: erased before, on {when}.",
@@ -87,7 +95,8 @@ def privacy_erase(args: argparse.Namespace) -> int:
     done = privacy_requests.erase(wired(), args.actor, args.email, args.reason)
     if args.json:
         print_json({"address": done.address, "erased": done.values, "emails": done.emails,
-                    "processes": list(done.processes), "nothing_left": done.nothing_left})
+                    "processes": list(done.processes), "nothing_left": done.nothing_left,
+                    "staff": done.staff, "tokens": done.tokens})
     elif done.nothing_left:
         when = ", ".join(local(at, language) for at in done.erased_before)
         print(_text("nothing_left", language, address=done.address, when=when))
@@ -96,6 +105,8 @@ def privacy_erase(args: argparse.Namespace) -> int:
                     count=len(done.processes), ids=", ".join(map(str, done.processes))))
         if done.emails:
             print(_text("emails", language, emails=done.emails))
+        if done.staff:
+            print(_text("staff", language, tokens=done.tokens))
     return 0
 
 

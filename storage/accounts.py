@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, Row, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..states.errors import Conflict
@@ -56,6 +56,13 @@ class SqlUserRepository:
     def disable(self, user_id: int, at: datetime, by: str) -> None:
         self.conn.execute(update(users).where(_c.id == user_id, _c.active.is_(True))
                           .values(active=False, disabled_at=at, disabled_by=by))
+
+    def erase(self, email: str, mark: str) -> bool:
+        """Delete the account of ``email``; where it created or disabled others, ``mark``
+        takes its place. Whether there was an account."""
+        for column in ("created_by", "disabled_by"):
+            self.conn.execute(update(users).where(_c[column] == email).values({column: mark}))
+        return self.conn.execute(delete(users).where(_c.email == email)).rowcount > 0
 
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         self.conn.execute(update(users).where(_c.id == user_id)

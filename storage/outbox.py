@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import builtins
 import json
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -215,6 +216,18 @@ class SqlOutbox:
             self.conn.execute(update(outbox_bodies).where(_b.outbox_id == entry.id).values(
                 body_text="", body_html="", ics=None, content=None))
         return len(entries)
+
+    def erase_mentions(self, values: Iterable[str]) -> int:
+        """Blank the bodies of every message whose text names one of ``values`` (a person's
+        name or address, in mails to others: an escalation naming the lead); how many
+        (a scan of the bodies, as ``addressed_to`` is of the outbox)."""
+        named = [v for v in {v.strip() for v in values} if len(v) >= 3]
+        if not named:
+            return 0
+        like = [func.lower(column).like("%" + v.lower().replace("%", "_") + "%")
+                for v in named for column in (_b.body_text, _b.body_html)]
+        return self.conn.execute(update(outbox_bodies).where(or_(*like)).values(
+            body_text="", body_html="", ics=None, content=None)).rowcount
 
     def addressed_to(self, address: str) -> builtins.list[OutboxEntry]:
         """Messages to or copied to ``address``, oldest first (a scan of the outbox)."""

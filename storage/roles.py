@@ -25,7 +25,7 @@ GRANTS = {
     "outbox": "SELECT, INSERT, UPDATE, DELETE",
     # retention blanks old bodies and deletes ended sessions (``workflow.retention``)
     "outbox_bodies": "SELECT, INSERT, UPDATE, DELETE",
-    "users": "SELECT, INSERT, UPDATE",
+    "users": "SELECT, INSERT, UPDATE, DELETE",
     "user_tokens": "SELECT, INSERT, UPDATE, DELETE",
     "audit_events": "SELECT, INSERT, DELETE",
     "audit_cases": "SELECT, INSERT",

@@ -38,6 +38,10 @@ class SqlTokenRepository:
                                                     _c.revoked_at.is_(None))
                           .values(revoked_at=at))
 
+    def erase(self, email: str) -> int:
+        """Delete every session and API token of ``email``; how many."""
+        return self.conn.execute(delete(user_tokens).where(_c.email == email)).rowcount
+
     def revoke_all(self, email: str, at: datetime) -> int:
         return self.conn.execute(update(user_tokens).where(_c.email == email,
                                                            _c.revoked_at.is_(None))

@@ -9,7 +9,7 @@ Import rule: ``states`` and the standard library only.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -286,6 +286,10 @@ class Outbox(Protocol):
         """Take ``address`` out of every message and blank those messages' bodies (an
         erasure, Art. 17); how many messages."""
 
+    def erase_mentions(self, values: Iterable[str]) -> int:
+        """Blank the bodies of the messages whose text names one of ``values``; how
+        many."""
+
     def purge_bodies(self, done_by: datetime, dry_run: bool = False) -> int:
         """Blank the text of every message sent, failed or skipped at or before ``done_by``;
         how many (``dry_run``: only count them)."""
@@ -321,6 +325,10 @@ class UserRepository(Protocol):
     def disable(self, user_id: int, at: datetime, by: str) -> None:
         """Mark the account inactive from ``at`` on."""
 
+    def erase(self, email: str, mark: str) -> bool:
+        """Delete the account (an erasure, Art. 17); ``mark`` replaces the address where it
+        created or disabled other accounts. Whether there was one."""
+
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         """Replace the stored hash (a rehash with current parameters)."""
 
@@ -351,6 +359,9 @@ class TokenRepository(Protocol):
 
     def revoke(self, token_hash: str, at: datetime) -> None:
         """Mark the token revoked from ``at`` on (no-op when it already is)."""
+
+    def erase(self, email: str) -> int:
+        """Delete every session and token of ``email`` (an erasure); how many."""
 
     def revoke_all(self, email: str, at: datetime) -> int:
         """Revoke every token of ``email``; how many were still live."""

@@ -16,9 +16,9 @@
   not an error: the second time there is nothing left.
 
 Both are for coordinators only. A staff address (one with an account, a process, a
-coordinator's, or the actor of any audit event) is refused by ``erase``: it is the actor of
-audit events and cannot be taken out of the chain yet (``docs/privacy.md``); one that leads
-or deputises an open process is refused naming those processes, to be handed over first.
+coordinator's, or the actor of any audit event) is erased by ``workflow.staff_erasure``
+as well: it is refused while it leads or deputises an open process (naming those
+processes, to be handed over first), is a coordinator's or has an active account.
 Import rule: ``states`` and the standard library only.
 """
 
@@ -33,6 +33,7 @@ from ..states.codec import to_plain
 from ..states.errors import BadInput, NotFound
 from ..states.limits import visible
 from ..states.personal import KINDS
+from . import actors, staff_erasure
 from .accounts import require_coordinator
 from .audit import format_at
 from .core import Env, check_email, normalise_email
@@ -54,6 +55,8 @@ class Erasure:
     nothing_left: bool = False
     erased_before: tuple[datetime, ...] = ()
     emails: int = 0   # e-mails the address was taken out of (their bodies blanked)
+    tokens: int = 0   # sessions and API tokens deleted (a staff address)
+    staff: bool = False   # whether it was a staff address (``workflow.staff_erasure``)
 
 
 @dataclass
@@ -125,16 +128,21 @@ def erase(env: Env, actor: str, email: str, reason: str) -> Erasure:
                   "number); it goes to the privacy log, not to the audit trail"})
     now = env.clock()
     with env.uow() as uow:
-        _refuse_staff(env, uow, address)
+        held = staff_erasure.places(env, uow, address)
         records = [r for r in uow.personal.of_subject(address) if r.value is not None]
         emails = uow.outbox.erase_address(address)
-        if not records and not emails:
+        if not records and not emails and held is None:
             before = tuple(e.at for e in uow.personal.logged(digest(address))
                            if e.action == "erased")
             if not before:
                 raise _unknown(address)
             return Erasure(address, 0, (), True, before)
-        processes = _audit(env, uow, actor, records, "personal_data_erased", now)
+        if held is None:
+            processes = _audit(env, uow, actor, records, "personal_data_erased", now)
+            tokens = 0
+        else:
+            touched, tokens = staff_erasure.erase(env, uow, actor, address, held, records, now)
+            processes = held.processes if touched else ()
         refs = tuple(r.ref for r in records)
         erased = uow.personal.erase(refs, now)
         uow.personal.log(PrivacyLogEntry(now, "erased", actor, digest(address), refs,
@@ -142,7 +150,22 @@ def erase(env: Env, actor: str, email: str, reason: str) -> Erasure:
         if env.erasure_log is not None:  # before the commit: a crash between is replayed
             env.erasure_log.append(Erased(now, digest(address), refs))
         uow.commit()
-    return Erasure(address, erased, processes, emails=emails)
+    return Erasure(address, erased, tuple(sorted(set(processes) | _own(records))),
+                   emails=emails, tokens=tokens, staff=held is not None)
+
+
+def _staff_of(env: Env, uow: UnitOfWork, records: list[PersonalRecord]
+              ) -> tuple[str, staff_erasure.StaffPlaces] | None:
+    """The staff address whose restored records these are, with its places, if any."""
+    for subject in {r.subject for r in records if r.kind in actors.KINDS and r.subject}:
+        held = staff_erasure.places(env, uow, subject, refuse=False)
+        if held is not None:
+            return subject, held
+    return None
+
+
+def _own(records: list[PersonalRecord]) -> set[int]:
+    return {r.process_id for r in records if r.process_id is not None}
 
 
 @dataclass(frozen=True)
@@ -172,8 +195,15 @@ def replay(env: Env, actor: str) -> Replay:
             if not refs:
                 continue
             records = uow.personal.records(refs)
-            touched.update(_audit(env, uow, actor, records, "personal_data_erased", now,
-                                  replayed=True))
+            staff = _staff_of(env, uow, records)
+            if staff is None:
+                touched.update(_audit(env, uow, actor, records, "personal_data_erased", now,
+                                      replayed=True))
+            else:   # the account, tokens and roles came back with the backup too
+                address, held = staff
+                staff_erasure.erase(env, uow, actor, address, held, records, now,
+                                    {"replayed": True})
+                touched.update(held.processes, _own(records))
             values += uow.personal.erase(refs, now)
             uow.personal.log(PrivacyLogEntry(now, "erased", actor, entry.subject_digest,
                                              refs, "privacy replay"))
@@ -186,31 +216,6 @@ def _unknown(address: str) -> NotFound:
                     {"de": f"über {address} sind keine personenbezogenen Daten gespeichert: "
                            "die Adresse prüfen",
                      "en": f"no personal data is held about {address}: check the address"})
-
-
-def _refuse_staff(env: Env, uow: UnitOfWork, address: str) -> None:
-    summaries = uow.processes.list(person=address)
-    open_ = [p for p in summaries if env.lifecycle.definition.is_open(p.phase)]
-    if open_:
-        names = ", ".join(f"{p.id} „{p.title}“" for p in open_)
-        raise BadInput(
-            f"{address} leads or deputises open processes: hand over {names} first "
-            "(process edit ID --lead-email or --deputy-email)",
-            {"de": f"{address} leitet oder vertritt noch offene Verfahren: zuerst "
-                   f"{names} übergeben (process edit ID --lead-email oder --deputy-email)",
-             "en": f"{address} leads or deputises open processes: hand over {names} first "
-                   "(process edit ID --lead-email or --deputy-email)"})
-    if summaries or address in env.coordinators or uow.users.get(address) is not None \
-            or uow.processes.acted(address):
-        raise BadInput(
-            f"{address} is a staff address: it is the actor of audit events, which cannot "
-            "be erased yet; disable the account with 'user disable' (docs/privacy.md)",
-            {"de": f"{address} ist eine Adresse der Verwaltung: sie steht als Handelnde im "
-                   "Prüfpfad und kann dort noch nicht gelöscht werden; das Konto mit "
-                   "'user disable' sperren (docs/privacy.md)",
-             "en": f"{address} is a staff address: it is the actor of audit events, which "
-                   "cannot be erased yet; disable the account with 'user disable' "
-                   "(docs/privacy.md)"})
 
 
 def _audit(env: Env, uow: UnitOfWork, actor: str, records: list[PersonalRecord],

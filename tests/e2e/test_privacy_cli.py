@@ -136,3 +136,25 @@ def test_a_malformed_member_address_exits_2_with_one_german_line(make_cli, env, 
     assert cli("history", str(pid), "--json").stdout == before
     assert json.loads(cli("process", "show", str(pid), "--json").stdout)[
         "begleitgruppe"]["members"] == []
+
+
+def test_a_former_lead_is_erased_after_hand_over_and_history_says_erased(
+        make_cli, env, clock, journey):
+    former = "paula.vorgaenger@hannover-stadt.de"
+    from beteiligung.states.case import Person
+
+    pid = journey.new_process(env, actor=former, lead=Person("Paula Vorgänger", former)).id
+    make_cli("--as", former)("process", "edit", str(pid), "--subject", "Mehr Grün")
+    privacy = make_cli("--as", COORDINATOR, "privacy")
+    refused = one_error(privacy("erase", former, "--reason", "Ausgeschieden", check=2))
+    assert f"zuerst {pid} „" in refused
+    process.edit_process(env, COORDINATOR, pid, {"lead": journey.LEAD})
+    done = privacy("erase", former, "--reason", "Ausgeschieden 30.11.")
+    assert done.stdout.splitlines()[-1].startswith("Als Adresse der Verwaltung: als "
+                                                   "Ansprechperson und Vertretung")
+    history = make_cli()("history", str(pid)).stdout.splitlines()
+    assert former not in "\n".join(history)
+    # her two steps, by an erased person, with her os user erased too
+    assert [line.split()[3] for line in history[:2]] == ["gelöscht", "gelöscht"]
+    assert "[personenbezogene Angaben gelöscht]" in history[0]
+    assert make_cli()("audit", "verify").returncode == 0

@@ -25,9 +25,11 @@ from beteiligung.config.bootstrap import build_composer, build_env
 from beteiligung.storage.engine import make_engine
 from beteiligung.storage.migrate import upgrade
 from beteiligung.storage.roles import grants, setup
-from beteiligung.workflow import process
+from beteiligung.workflow import accounts, privacy_requests, process
 from beteiligung.workflow.reminders import sweep
 from beteiligung.workflow.retention import apply_retention
+
+COORDINATOR = "koordination@hannover-stadt.de"  # of the ``settings`` fixture
 
 PG_URL = os.environ.get("BETEILIGUNG_TEST_POSTGRES_URL", "")  # as tests/conftest.py
 
@@ -95,6 +97,12 @@ def test_every_command_works_as_the_runtime_role(roles, settings, clock, kit):
         done = apply_retention(env, env.retention, closed.phase_entered_at
                                + timedelta(days=env.retention.closed_processes))
         assert done.buried == (gone,) and process.verify_audit(env)[1] == []
+        # and a staff address that has gone is erased, account and all
+        gone_staff = "alt@hannover-stadt.de"
+        accounts.add_user(env, COORDINATOR, gone_staff, "Alt", "ein langes Passwort")
+        accounts.disable_user(env, COORDINATOR, gone_staff)
+        erased = privacy_requests.erase(env, COORDINATOR, gone_staff, "Ausgeschieden")
+        assert erased.staff and process.verify_audit(env)[1] == []
 
 
 def test_the_runtime_role_deletes_no_event_of_a_process_without_its_tombstone(

@@ -327,3 +327,18 @@ def test_the_pages_speak_english_when_asked(anna, web, app_env):
     assert "Next steps" in page and "The deputy is missing" in page
     assert "Go on to phase “Setting up the Projektbegleitgruppe”" in page
     assert "Phase Initiierung" not in page and "Phase Initiation" in page
+
+
+def test_the_process_page_shows_an_erased_former_lead_as_erased(anna, web, app_env):
+    """Bernd created the process and handed it over to Anna; once his address is erased, the
+    timeline names his step as by someone erased, never by a reference."""
+    from beteiligung.workflow import privacy_requests
+
+    pid = web.journey.new_process(app_env, actor=OTHER.email, lead=OTHER).id
+    process.edit_process(app_env, web.COORDINATOR, pid,
+                         {"lead": Person("Anna Lehmann", LEAD)})
+    privacy_requests.erase(app_env, web.COORDINATOR, OTHER.email, "Ausgeschieden")
+    page = anna.get(f"/intern/verfahren/{pid}").text
+    created = page[page.index("Verfahren angelegt") - 600:page.index("Verfahren angelegt")]
+    assert "gelöscht" in created, created
+    assert OTHER.email not in page and "ref:p" not in page
