@@ -141,8 +141,8 @@ def erase(env: Env, actor: str, email: str, reason: str) -> Erasure:
             processes = _audit(env, uow, actor, records, "personal_data_erased", now)
             tokens = 0
         else:
-            touched, tokens = staff_erasure.erase(env, uow, actor, address, held, records, now)
-            processes = held.processes if touched else ()
+            tokens = staff_erasure.erase(env, uow, actor, address, held, records, now)
+            processes = held.processes
         refs = tuple(r.ref for r in records)
         erased = uow.personal.erase(refs, now)
         uow.personal.log(PrivacyLogEntry(now, "erased", actor, digest(address), refs,
@@ -200,10 +200,10 @@ def replay(env: Env, actor: str) -> Replay:
                 touched.update(_audit(env, uow, actor, records, "personal_data_erased", now,
                                       replayed=True))
             else:   # the account, tokens and roles came back with the backup too
-                address, held = staff
-                staff_erasure.erase(env, uow, actor, address, held, records, now,
+                address, places = staff
+                staff_erasure.erase(env, uow, actor, address, places, records, now,
                                     {"replayed": True})
-                touched.update(held.processes, _own(records))
+                touched.update(places.processes, _own(records))
             values += uow.personal.erase(refs, now)
             uow.personal.log(PrivacyLogEntry(now, "erased", actor, entry.subject_digest,
                                              refs, "privacy replay"))

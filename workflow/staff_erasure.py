@@ -2,15 +2,17 @@
 
 A staff address is one that leads or deputises a process, has an account, is a coordinator's
 or acted in the audit trail. The trail names its people by reference only
-(``workflow.actors``), so an erasure nulls their records and no hash changes. ``refuse``
-says what must happen first; ``erase`` does the rest of a staff erasure, inside the
-coordinator's unit of work (``workflow.privacy_requests.erase``):
+(``workflow.actors``), so an erasure nulls their records and no hash changes. ``places``
+finds where an address is held as staff and says what must happen first; ``erase`` does the
+rest of a staff erasure, inside the coordinator's unit of work
+(``workflow.privacy_requests.erase``):
 
 - the processes it led or deputised (all closed by then) lose it as lead or deputy, in
   their concept versions too, with the erasure's event (the state hash follows);
 - its sessions and API tokens are deleted, its account too (where it created or disabled
   other accounts, "gelöscht" takes its place);
-- the bodies of e-mails to others that name it (an escalation naming the lead) are blanked;
+- the bodies of e-mails to others that name its address or its full name (an escalation
+  naming the lead) are blanked; a name of one word is too common a string to search for;
 - every process it acted in gets the erasure's event naming the references.
 
 Import rule: ``states`` and the standard library only.
@@ -23,6 +25,7 @@ from datetime import datetime
 
 from ..states.case import Case, Person
 from ..states.errors import BadInput
+from .actors import STAFF_NAME
 from .core import Env, event, normalise_email
 from .ports import UnitOfWork
 from .privacy_port import PersonalRecord
@@ -111,19 +114,20 @@ def without(case: Case, address: str) -> list[str]:
 
 def erase(env: Env, uow: UnitOfWork, actor: str, address: str, held: StaffPlaces,
           records: list[PersonalRecord], now: datetime,
-          extra: dict[str, bool] | None = None) -> tuple[int, int]:
+          extra: dict[str, bool] | None = None) -> int:
     """Everything of a staff erasure but the values themselves (the caller erases the
     records and logs it); one event per process concerned, naming the references. How
-    many processes and tokens."""
+    many sessions and tokens were deleted."""
     stable = [r.ref for r in records if r.process_id is None]
     own: dict[int, list[str]] = {}
     for record in records:
         if record.process_id is not None:
             own.setdefault(record.process_id, []).append(record.ref)
-    names = [r.value for r in records if r.kind == "staff_name" and r.value]
+    names = [r.value for r in records if r.kind == STAFF_NAME and r.value]
     user = uow.users.get(address)
     if user is not None:
         names.append(user.name)
+    full_names = [name for name in names if len(name.split()) > 1]
     touched = sorted(set(held.processes) | set(own))
     for pid in touched:
         case = uow.processes.get(pid)
@@ -137,5 +141,5 @@ def erase(env: Env, uow: UnitOfWork, actor: str, address: str, held: StaffPlaces
             uow.processes.record(case, step)
     tokens = uow.tokens.erase(address)
     uow.users.erase(address, ERASED_MARK)
-    uow.outbox.erase_mentions([address, *names])
-    return len(touched), tokens
+    uow.outbox.erase_mentions([address, *full_names])
+    return tokens

@@ -17,10 +17,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from beteiligung.config.bootstrap import build_composer
 from beteiligung.states.case import Person
 from beteiligung.states.errors import BadInput
 from beteiligung.workflow import accounts, privacy_requests, process, sessions
 from beteiligung.workflow.actors import ERASED
+from beteiligung.workflow.reminders import queue_digest, sweep
 
 COORDINATOR = "koordination@hannover-stadt.de"  # of the ``settings`` fixture
 FORMER = Person("Paula Vorgänger", "Paula.Vorgaenger@hannover-stadt.de")
@@ -40,19 +42,30 @@ def _privacy_helpers():
     return sys.modules[name]
 
 
-def _former_leads_a_closed_process(env, clock, journey) -> int:
-    """Paula leads a process from start to close, with an account and two tokens."""
+def _former_leads_a_closed_process(env, clock, journey, settings=None) -> int:
+    """Paula leads a process from start to close, with an account and two tokens; with
+    ``settings``, a late first phase escalates to the deputy and the coordinators first."""
     accounts.add_user(env, COORDINATOR, FORMER.email, FORMER.name, "ein langes Passwort 1")
     assert sessions.sign_in(env, FORMER.email, "ein langes Passwort 1", 8) is not None
     sessions.create_api_token(env, COORDINATOR, FORMER.email, "Skript", 30)
     pid = journey.new_process(env, actor=FORMER.email, lead=FORMER).id
+    if settings is not None:
+        clock.advance(days=120)
+        assert sweep(env, build_composer(settings), clock()).queued
+        assert queue_digest(env, build_composer(settings), clock()).message is not None
     journey.advance_to(env, pid, "closed", clock, actor=FORMER.email)
     return pid
 
 
 def test_a_former_lead_is_erased_from_every_byte_and_the_trail_still_verifies(
-        env, engine, db_url, clock, journey):
-    pid = _former_leads_a_closed_process(env, clock, journey)
+        env, engine, db_url, clock, journey, settings):
+    pid = _former_leads_a_closed_process(env, clock, journey, settings)
+    with engine.connect() as conn:   # her reminders, and the coordinators' digest naming her
+        mails = conn.execute(text(
+            "SELECT o.recipients, o.cc, b.body_text FROM outbox o "
+            "JOIN outbox_bodies b ON b.outbox_id = o.id")).all()
+    to_others = [body for to, cc, body in mails if ADDRESS not in (to + cc).lower()]
+    assert to_others and all(FORMER.name in body for body in to_others)
     database_text = _privacy_helpers()._database_text
     before = database_text(engine, db_url)
     assert ADDRESS.encode() in before and FORMER.name.encode() in before  # the grep works
@@ -75,6 +88,9 @@ def test_a_former_lead_is_erased_from_every_byte_and_the_trail_still_verifies(
     after = database_text(engine, db_url)
     assert ADDRESS.encode() not in after.lower()
     assert FORMER.name.encode() not in after
+    with engine.connect() as conn:
+        bodies = conn.execute(text("SELECT body_text FROM outbox_bodies")).scalars().all()
+    assert len(bodies) == len(mails) and set(bodies) == {""}   # the digest's too
     checked, breaks = process.verify_audit(env)
     assert breaks == [] and checked > steps
     shown = process.history(env, pid)
