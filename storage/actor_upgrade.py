@@ -63,7 +63,7 @@ def _payload(action: str, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _lookup(store: SqlPersonalData, at: datetime) -> actors.Lookup:
-    return lambda item: store.stable(item, at)
+    return lambda item, pid: store.stable(item, at, pid)
 
 
 def move_actors(conn: Connection, keys: AuditKeys | None, now: datetime,
@@ -80,7 +80,7 @@ def move_actors(conn: Connection, keys: AuditKeys | None, now: datetime,
             stored = json.loads(row.payload)
             old = NewEvent(row.at, row.actor, row.action, row.from_phase, row.to_phase,
                            row.reason, _payload(row.action, stored))
-            new = actors.pseudonymise(old, _lookup(store, row.at))
+            new = actors.pseudonymise(old, _lookup(store, row.at), pid)
             if new.actor != row.actor:
                 kept[row.seq] = new.actor
             if new.payload != stored:

@@ -31,10 +31,10 @@ _ERASE = (update(personal_data)
           .where(_p.ref.in_(bindparam("refs", expanding=True)), _p.value.is_not(None))
           .values(value=None, salt=None, subject=None, erased_at=bindparam("at")))
 # a stable value (``Stable``): by its subject (indexed), then kind and value
-_STABLE = (select(_p.ref, _p.salt)
+_STABLE = (select(_p.ref, _p.salt, _p.process_id)
            .where(_p.subject == bindparam("subject"), _p.kind == bindparam("kind"),
                   _p.value == bindparam("value"))
-           .order_by(_p.created_at, _p.ref).limit(1))
+           .order_by(_p.created_at, _p.ref))
 _STABLES = (select(_p.ref, _p.salt, _p.value)
             .where(_p.subject == bindparam("subject"), _p.kind == bindparam("kind"))
             .order_by(_p.created_at, _p.ref))
@@ -57,25 +57,27 @@ class SqlPersonalData:
     def __init__(self, connection: Connection) -> None:
         self.conn = connection
         self.erased = False   # whether this unit erased a value (``checkpoint`` after commit)
-        self._stable: dict[tuple[str, str, str], Personal] = {}   # this unit's stable values
+        # this unit's stable values, by kind, subject, value and process
+        self._stable: dict[tuple[str, str, str, int | None], Personal] = {}
 
     def record(self, item: Personal, process_id: int | None, at: datetime) -> None:
         self.conn.execute(_ADD, {"ref": item.ref, "subject": item.subject, "kind": item.kind,
                                  "process_id": process_id, "value": item.value,
                                  "salt": item.salt, "created_at": at, "erased_at": None})
 
-    def stable(self, item: Stable, at: datetime) -> Personal:
-        key = (item.kind, item.subject, item.value)
+    def stable(self, item: Stable, at: datetime, process_id: int | None = None) -> Personal:
+        key = (item.kind, item.subject, item.value, process_id)
         known = self._stable.get(key)
         if known is not None:
             return known
-        row = self.conn.execute(_STABLE, {"subject": item.subject, "kind": item.kind,
-                                          "value": item.value}).one_or_none()
+        rows = self.conn.execute(_STABLE, {"subject": item.subject, "kind": item.kind,
+                                           "value": item.value})
+        row = next((r for r in rows if r.process_id == process_id), None)
         if row is not None:
             found = Personal(row.ref, item.subject, item.kind, item.value, row.salt)
         else:
             found = Personal(new_ref(), item.subject, item.kind, item.value)
-            self.record(found, None, at)
+            self.record(found, process_id, at)
         self._stable[key] = found
         return found
 

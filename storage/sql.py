@@ -166,8 +166,8 @@ class SqlProcessRepository:
         process row, and ``deadlines``' snapshots), else read back."""
         if not any(p.events for p in self._pending.values()):
             return
-        for queued in self._pending.values():
-            queued.events = [self._pseudonymised(e) for e in queued.events]
+        for pid, queued in self._pending.items():
+            queued.events = [self._pseudonymised(e, pid) for e in queued.events]
 
         def known(pid: int):
             new = pid in self._new
@@ -177,8 +177,9 @@ class SqlProcessRepository:
         if moved is not None:
             raise Conflict(changed(moved))
 
-    def _pseudonymised(self, event: NewEvent) -> NewEvent:
-        return actors.pseudonymise(event, lambda item: self.personal.stable(item, event.at))
+    def _pseudonymised(self, event: NewEvent, process_id: int) -> NewEvent:
+        return actors.pseudonymise(
+            event, lambda item, pid: self.personal.stable(item, event.at, pid), process_id)
 
     def discard(self) -> None:
         """Forget the queued events and the rows read: the transaction was rolled back."""

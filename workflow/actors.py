@@ -34,10 +34,14 @@ OS_USER = "os_user"
 STAFF_NAME = "staff_name"     # a lead's or deputy's name
 STAFF_EMAIL = "staff_email"   # a lead's or deputy's address
 KINDS = (ACTOR, OS_USER, STAFF_NAME, STAFF_EMAIL)
+# a lead or deputy is recorded once per process that names them (an actor once for all), so
+# that an erasure finds every process whose documents name them
+PER_PROCESS = (STAFF_NAME, STAFF_EMAIL)
 # what ``resolve`` puts where an erased person acted
 ERASED = ""
 
-Lookup = Callable[[Stable], Personal]
+# the record of a stable value, for one process (``PER_PROCESS`` kinds) or for none
+Lookup = Callable[[Stable, "int | None"], Personal]
 
 
 def is_person(actor: str) -> bool:
@@ -64,25 +68,29 @@ def ref_of(actor: str) -> str | None:
     return parts[1] if len(parts) == 3 else None
 
 
-def pseudonymise(event: NewEvent, lookup: Lookup) -> NewEvent:
-    """``event`` as the trail keeps it: its actor by reference when a person, each ``Stable``
-    of its payload sealed, and the operating-system user sealed as the actor's."""
-    actor = kept(lookup(of(event.actor))) if is_person(event.actor) else event.actor
+def pseudonymise(event: NewEvent, lookup: Lookup, process_id: int) -> NewEvent:
+    """``event`` of process ``process_id`` as the trail keeps it: its actor by reference
+    when a person, each ``Stable`` of its payload sealed, and the operating-system user
+    sealed as the actor's."""
+    def find(item: Stable) -> Personal:
+        return lookup(item, process_id if item.kind in PER_PROCESS else None)
+
+    actor = kept(find(of(event.actor))) if is_person(event.actor) else event.actor
     payload = dict(event.payload)
     os_user = payload.get(OS_USER)
     if isinstance(os_user, str) and os_user:
         owner = normalise_email(event.actor) if is_person(event.actor) else event.actor
         payload[OS_USER] = Stable(OS_USER, owner, os_user)
-    return replace(event, actor=actor, payload=_seal(payload, lookup))
+    return replace(event, actor=actor, payload=_seal(payload, find))
 
 
-def _seal(value: Any, lookup: Lookup) -> Any:
+def _seal(value: Any, find: Callable[[Stable], Personal]) -> Any:
     if isinstance(value, Stable):
-        return sealed(lookup(value))
+        return sealed(find(value))
     if isinstance(value, dict):
-        return {key: _seal(item, lookup) for key, item in value.items()}
+        return {key: _seal(item, find) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_seal(item, lookup) for item in value]
+        return [_seal(item, find) for item in value]
     return value
 
 

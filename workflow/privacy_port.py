@@ -80,9 +80,9 @@ class PersonalData(Protocol):
     def record(self, item: Personal, process_id: int | None, at: datetime) -> None:
         """Store one value under its reference."""
 
-    def stable(self, item: Stable, at: datetime) -> Personal:
-        """The record held of ``item`` (same kind, subject and value, not erased), or a new
-        one recorded at ``at`` for no process."""
+    def stable(self, item: Stable, at: datetime, process_id: int | None = None) -> Personal:
+        """The record held of ``item`` (same kind, subject and value, not erased) for
+        ``process_id`` (``None``: for no process), or a new one recorded at ``at``."""
 
     def values(self, refs: Iterable[str]) -> dict[str, str | None]:
         """The value of each known reference (``None``: erased)."""

@@ -7,8 +7,10 @@ finds where an address is held as staff and says what must happen first; ``erase
 rest of a staff erasure, inside the coordinator's unit of work
 (``workflow.privacy_requests.erase``):
 
-- the processes it led or deputised (all closed by then) lose it as lead or deputy, in
-  their concept versions too, with the erasure's event (the state hash follows);
+- the processes it leads or deputises (all closed by then) lose it as lead or deputy, and
+  every process lose it from their concept versions (it is recorded once per process it was
+  named in, ``workflow.actors.PER_PROCESS``), with the erasure's event (the state hash
+  follows);
 - its sessions and API tokens are deleted, its account too (where it created or disabled
   other accounts, "gelöscht" takes its place);
 - the bodies of e-mails to others that name its address or its full name (an escalation
@@ -132,7 +134,7 @@ def erase(env: Env, uow: UnitOfWork, actor: str, address: str, held: StaffPlaces
     for pid in touched:
         case = uow.processes.get(pid)
         refs = stable + own.get(pid, [])
-        roles = without(case, address) if pid in held.led else []
+        roles = without(case, address)   # in a process it no longer leads: its old versions
         payload = {"refs": refs} | ({"roles": roles} if roles else {}) | (extra or {})
         step = event(env, now, actor, ACTION, case.phase, case.phase, "", payload)
         if roles:

@@ -1,7 +1,9 @@
 """Property: whatever residents, staff and coordinators do in whatever order, after each
 erasure the erased subject's address, texts and Begleitgruppe memberships (the member's name
 and contact address) are in no table, everyone else's are still there, and ``audit verify``
-passes (issue 13; SQLite and PostgreSQL).
+passes (issue 13; SQLite and PostgreSQL). The process is created by a lead who may edit it,
+hand it over and then be erased (before the hand-over, her erasure is refused and changes
+nothing); afterwards her address and name are in no table either.
 
 Each example runs on a process of its own, in the test's database, with addresses of its own
 (the database is not emptied between examples, so the checks look at this example's values).
@@ -15,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from beteiligung.states.case import Member
+from beteiligung.states.case import Member, Person
+from beteiligung.states.errors import BadInput
 from beteiligung.workflow import content, participation, privacy_requests, process
 
 COORDINATOR = "koordination@hannover-stadt.de"
@@ -29,6 +32,9 @@ steps = st.lists(st.one_of(
     st.tuples(st.just("member"), st.sampled_from(PEOPLE)),
     st.tuples(st.just("erase"), st.sampled_from(PEOPLE)),
     st.tuples(st.just("export"), st.sampled_from(PEOPLE)),
+    st.tuples(st.just("lead_edits"), st.just("")),
+    st.tuples(st.just("hand_over"), st.just("")),
+    st.tuples(st.just("erase_lead"), st.just("")),
 ), min_size=3, max_size=14)
 
 
@@ -50,8 +56,10 @@ def _tables(engine) -> str:
 def test_after_each_erasure_the_subject_is_gone_and_the_trail_verifies(
         env, engine, clock, journey, plan):
     example = next(EXAMPLE)
-    pid = journey.new_process(env).id
+    lead = Person(f"Paula Vorgaengerin{example}x", f"paula.vorgaengerin{example}x@example.org")
+    pid = journey.new_process(env, actor=lead.email, lead=lead).id
     journey.advance_to(env, pid, "pre_reporting", clock)
+    leads, lead_erased = True, False
     address = {p: f"{p}{example}@example.org" for p in PEOPLE}
     live: dict[str, list[str]] = {p: [] for p in PEOPLE}   # texts and member names held now
     texts: dict[str, list[str]] = {p: [] for p in PEOPLE}  # of those, the suggestions' texts
@@ -71,10 +79,31 @@ def test_after_each_erasure_the_subject_is_gone_and_the_trail_verifies(
             texts[who].append(words)
             numbers += 1
         elif action == "answer" and who <= numbers:
-            content.answer_suggestion(env, journey.LEAD.email, pid, who, "accepted")
+            content.answer_suggestion(env, COORDINATOR, pid, who, "accepted")
+        elif action == "lead_edits" and leads:
+            process.edit_process(env, lead.email, pid, {"subject": f"Schritt {count}"})
+        elif action == "hand_over" and leads:
+            process.edit_process(env, COORDINATOR, pid, {"lead": journey.LEAD})
+            leads = False
+        elif action == "erase_lead" and leads:
+            before = _tables(engine)
+            try:
+                privacy_requests.erase(env, COORDINATOR, lead.email, "Ausgeschieden")
+            except BadInput as refused:
+                assert "übergeben" in refused.text("de")
+            else:
+                raise AssertionError("a lead of an open process was erased")
+            assert _tables(engine) == before
+        elif action == "erase_lead" and not lead_erased:
+            done = privacy_requests.erase(env, COORDINATOR, lead.email, "Ausgeschieden")
+            assert done.staff and done.processes == (pid,)
+            lead_erased = True
+            stored = _tables(engine)
+            assert lead.email not in stored and lead.name not in stored
+            assert process.verify_audit(env)[1] == []
         elif action == "member":  # a member with the person's address as contact
             name = f"Mitglied {count} in Beispiel {example}"
-            content.add_member(env, journey.LEAD.email, pid,
+            content.add_member(env, COORDINATOR, pid,
                                Member(name, "BI", "external", address[who]))
             live[who].append(name)
             members[who].append(name)

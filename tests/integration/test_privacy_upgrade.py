@@ -156,7 +156,7 @@ def _before_0013(empty_engine, clock, journey, tmp_path, monkeypatch):
     env = replace(_env(empty_engine, clock, tmp_path), os_user="pvorgaenger")
     with monkeypatch.context() as patch:
         patch.setattr("beteiligung.storage.sql.actors.pseudonymise",
-                      lambda event, _lookup: replace(event, payload=_plain(event.payload)))
+                      lambda event, _lookup, _pid: replace(event, payload=_plain(event.payload)))
         pid = journey.new_process(env, actor=FORMER.email, lead=FORMER).id
         process.edit_process(env, FORMER.email, pid, {"subject": "Mehr Grün"})
         process.edit_process(env, COORDINATOR, pid, {"lead": journey.LEAD})

@@ -172,7 +172,8 @@ class FakeProcessRepository:
     def _append(self, pid: int, event: NewEvent, seen: _Seen) -> AuditEvent:
         personal = self.personal
         if personal is not None:   # as storage's ledger does (``workflow.actors``)
-            event = actors.pseudonymise(event, lambda item: personal.stable(item, event.at))
+            event = actors.pseudonymise(
+                event, lambda item, p: personal.stable(item, event.at, p), pid)
         stored = chain(pid, seen.seq + 1, event, seen.hash)
         self._events.setdefault(pid, []).append(stored)
         return stored
@@ -456,14 +457,14 @@ class FakePersonalData:
                                                 item.value, at)
         self.store.salts[item.ref] = item.salt
 
-    def stable(self, item: Stable, at: datetime) -> Personal:
+    def stable(self, item: Stable, at: datetime, process_id: int | None = None) -> Personal:
         for record in self._current().values():
-            if (record.kind, record.subject, record.value) == (item.kind, item.subject,
-                                                                item.value):
+            if (record.kind, record.subject, record.value, record.process_id) == (
+                    item.kind, item.subject, item.value, process_id):
                 return Personal(record.ref, item.subject, item.kind, item.value,
                                 self.store.salts[record.ref])
         found = Personal(new_ref(), item.subject, item.kind, item.value)
-        self.record(found, None, at)
+        self.record(found, process_id, at)
         return found
 
     def values(self, refs: Iterable[str]) -> dict[str, str | None]:
