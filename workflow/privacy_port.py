@@ -39,8 +39,9 @@ class Personal:
 class Stable:
     """A personal value that stands for a person the same way wherever it occurs (an
     actor's address, a lead's name or address, the operating-system user of a run): recorded
-    once per ``kind``, ``subject`` and ``value`` and sealed with that record's reference and
-    commitment each time (``workflow.actors``), so that one erasure covers every place."""
+    once per ``kind``, ``subject`` and ``value`` (a lead's once per process too, see
+    ``workflow.actors.PER_PROCESS``) and sealed with that record's reference and commitment
+    each time, so that one erasure covers every place."""
 
     kind: str
     subject: str
