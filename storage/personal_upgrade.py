@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, select, text, update
@@ -180,6 +180,18 @@ def _write(conn: Connection, row_id: int, payload: dict[str, Any], digest: str, 
     conn.execute(update(audit_events).where(_e.id == row_id).values(
         actor=actor, payload=canonical(payload), hash=digest, prev_hash=prev,
         key_id=key_id, mac=mac))
+
+
+def run(attributes: dict, conn: Connection,
+        work: Callable[[Connection, AuditKeys | None, datetime], int]) -> None:
+    """A revision's upgrade that re-seals chains (0011, 0013): ``work`` with the keys and
+    the time that ``beteiligung db upgrade`` passes (``attributes``), the append-only
+    safeguards lifted meanwhile."""
+    keys = attributes.get("audit_keys")
+    now = attributes.get("now") or datetime.now(UTC)
+    restore = lift_safeguards(conn)
+    work(conn, keys() if callable(keys) else keys, now)
+    restore()
 
 
 def lift_safeguards(conn: Connection) -> Callable[[], None]:

@@ -74,6 +74,20 @@ def _old_database(empty_engine, clock, journey, tmp_path, monkeypatch):
     return env, pid
 
 
+def _resealed_with_the_key(env, pid: int, before, revision: str) -> list:
+    """The trail after ``revision`` re-sealed it: every signature checks, and it ends in
+    ``personal_data_moved`` naming the old head; the trail as staff see it."""
+    with env.uow() as uow:
+        report = verify_store(uow.processes, env.audit_keys())
+    assert report.ok and report.unsigned == [] and report.unchecked == 0
+    after = process.history(env, pid)
+    moved = after[-1]
+    assert (moved.action, moved.actor) == ("personal_data_moved", "beteiligung@system")
+    assert moved.payload == {"old_seq": before[-1].seq, "old_head": before[-1].hash,
+                             "revision": revision}
+    return after
+
+
 def _everything(engine) -> str:
     with engine.connect() as conn:
         documents = conn.execute(text("SELECT document FROM processes")).scalars().all()
@@ -99,14 +113,7 @@ def test_0011_moves_the_values_and_reseals_every_chain_with_the_key(
         assert value not in stored, value
     checked, breaks = process.verify_audit(env)
     assert breaks == [] and checked == len(before) + 1
-    with env.uow() as uow:
-        report = verify_store(uow.processes, env.audit_keys())
-    assert report.ok and report.unsigned == [] and report.unchecked == 0
-    after = process.history(env, pid)
-    moved = after[-1]
-    assert (moved.action, moved.actor) == ("personal_data_moved", "beteiligung@system")
-    assert moved.payload == {"old_seq": before[-1].seq, "old_head": before[-1].hash,
-                             "revision": "0011"}
+    after = _resealed_with_the_key(env, pid, before, "0011")
     received = next(e for e in after if e.action == "suggestion_received")
     assert (received.payload["text"]["value"], received.payload["author"]["value"]) == (
         TEXT, RESIDENT)
@@ -178,14 +185,7 @@ def test_0013_keeps_every_person_by_reference_and_reseals_with_the_key(
     for value in (FORMER.email, FORMER.name, COORDINATOR, "pvorgaenger",
                   journey.LEAD.email, journey.LEAD.name):
         assert value not in trail, value
-    with env.uow() as uow:
-        report = verify_store(uow.processes, env.audit_keys())
-    assert report.ok and report.unsigned == [] and report.unchecked == 0
-    after = process.history(env, pid)
-    moved = after[-1]
-    assert (moved.action, moved.actor) == ("personal_data_moved", "beteiligung@system")
-    assert moved.payload == {"old_seq": before[-1].seq, "old_head": before[-1].hash,
-                             "revision": "0013"}
+    after = _resealed_with_the_key(env, pid, before, "0013")
     # staff see the same people as before
     assert [e.actor for e in after[:-1]] == [e.actor for e in before]
     created = after[0].payload

@@ -9,11 +9,9 @@ Revision ID: 0011
 Revises: 0010
 """
 
-from datetime import UTC, datetime
-
 from alembic import context, op
 
-from beteiligung.storage.personal_upgrade import lift_safeguards, move_personal_data
+from beteiligung.storage.personal_upgrade import move_personal_data, run
 
 revision = "0011"
 down_revision = "0010"
@@ -22,13 +20,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    attributes = context.config.attributes
-    keys = attributes.get("audit_keys")
-    now = attributes.get("now") or datetime.now(UTC)
-    conn = op.get_bind()
-    restore = lift_safeguards(conn)
-    move_personal_data(conn, keys() if callable(keys) else keys, now)
-    restore()
+    run(context.config.attributes, op.get_bind(), move_personal_data)
 
 
 def downgrade() -> None:

@@ -11,12 +11,10 @@ Revision ID: 0013
 Revises: 0012
 """
 
-from datetime import UTC, datetime
-
 from alembic import context, op
 
 from beteiligung.storage.actor_upgrade import move_actors
-from beteiligung.storage.personal_upgrade import lift_safeguards
+from beteiligung.storage.personal_upgrade import run
 
 revision = "0013"
 down_revision = "0012"
@@ -25,13 +23,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    attributes = context.config.attributes
-    keys = attributes.get("audit_keys")
-    now = attributes.get("now") or datetime.now(UTC)
-    conn = op.get_bind()
-    restore = lift_safeguards(conn)
-    move_actors(conn, keys() if callable(keys) else keys, now)
-    restore()
+    run(context.config.attributes, op.get_bind(), move_actors)
 
 
 def downgrade() -> None:
