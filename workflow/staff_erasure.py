@@ -105,13 +105,13 @@ def without(case: Case, address: str) -> list[str]:
     roles = [role for role in ("lead", "deputy") if theirs(getattr(case, role))]
     for role in roles:
         setattr(case, role, None)
-    for i, version in enumerate(case.concept_versions):
-        if theirs(version.lead) or theirs(version.deputy):
-            case.concept_versions[i] = replace(
-                version, lead=None if theirs(version.lead) else version.lead,
-                deputy=None if theirs(version.deputy) else version.deputy)
-            roles += [] if "concept" in roles else ["concept"]
-    return roles
+    named = [i for i, v in enumerate(case.concept_versions) if theirs(v.lead) or theirs(v.deputy)]
+    for i in named:
+        version = case.concept_versions[i]
+        case.concept_versions[i] = replace(
+            version, lead=None if theirs(version.lead) else version.lead,
+            deputy=None if theirs(version.deputy) else version.deputy)
+    return roles + (["concept"] if named else [])
 
 
 def erase(env: Env, uow: UnitOfWork, actor: str, address: str, held: StaffPlaces,
