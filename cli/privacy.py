@@ -52,13 +52,14 @@ TEXTS: dict[str, dict[str, Any]] = {
         "en": "The address was taken out of {emails} e-mail(s) and their text blanked.",
     },
     "staff": {
-        "de": "Als Adresse der Verwaltung: als Ansprechperson und Vertretung aus den "
-              "abgeschlossenen Verfahren genommen, im Prüfpfad als „gelöscht“; Konto und "
-              "{tokens} Sitzung(en) oder Token gelöscht.",
-        "en": "As a staff address: taken out of the closed processes as lead and deputy, "
-              "shown as \"erased\" in the audit trail; the account and {tokens} session(s) "
-              "or token(s) deleted.",
+        "de": "Als Adresse der Verwaltung: als Ansprechperson und Vertretung aus ihren "
+              "Verfahren genommen, im Prüfpfad als „gelöscht“; {tokens} Sitzung(en) oder "
+              "Token gelöscht{account}.",
+        "en": "As a staff address: taken out of its processes as lead and deputy, shown as "
+              "\"erased\" in the audit trail; {tokens} session(s) or token(s) "
+              "deleted{account}.",
     },
+    "account_deleted": {"de": ", das Konto auch", "en": ", the account too"},
     "nothing_left": {
         "de": "Über {address} ist nichts mehr gespeichert: schon gelöscht am {when}.",
         "en": "Nothing is left about {address}: erased before, on {when}.",
@@ -106,7 +107,8 @@ def privacy_erase(args: argparse.Namespace) -> int:
         if done.emails:
             print(_text("emails", language, emails=done.emails))
         if done.staff:
-            print(_text("staff", language, tokens=done.tokens))
+            account = _text("account_deleted", language) if done.account else ""
+            print(_text("staff", language, tokens=done.tokens, account=account))
     return 0
 
 

@@ -57,6 +57,7 @@ class Erasure:
     emails: int = 0   # e-mails the address was taken out of (their bodies blanked)
     tokens: int = 0   # sessions and API tokens deleted (a staff address)
     staff: bool = False   # whether it was a staff address (``workflow.staff_erasure``)
+    account: bool = False   # whether it had an account (deleted)
 
 
 @dataclass
@@ -151,7 +152,8 @@ def erase(env: Env, actor: str, email: str, reason: str) -> Erasure:
             env.erasure_log.append(Erased(now, digest(address), refs))
         uow.commit()
     return Erasure(address, erased, tuple(sorted(set(processes) | _own(records))),
-                   emails=emails, tokens=tokens, staff=held is not None)
+                   emails=emails, tokens=tokens, staff=held is not None,
+                   account=held is not None and held.account)
 
 
 def _staff_of(env: Env, uow: UnitOfWork, records: list[PersonalRecord]
